@@ -1,0 +1,102 @@
+"""Summaries of a scenario's order of battle (for ``stavka scenario show``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from stavka.scenario.container import STRENGTH_ITEMS, Scenario
+
+__all__ = ["oob_summary", "oob_tree_lines"]
+
+
+def _subtree_totals(s: Scenario, fid: str) -> dict[str, float]:
+    out = dict.fromkeys(STRENGTH_ITEMS, 0.0)
+    for sub in s.subtree(fid):
+        for item, value in s.formations[sub].strength.values().items():
+            out[item] += value or 0.0
+    return out
+
+
+def oob_summary(s: Scenario) -> dict[str, Any]:
+    """Return the JSON document of ``stavka scenario show --json``.
+
+    Keys: ``scenario``, ``version``, ``variant``, ``formations`` (count), ``sides``: per side
+    ``formations`` (count), ``by_type``, ``by_echelon``, ``totals`` (every strength item),
+    ``estimated_share`` (share of numbers derived by rule), ``unknown`` (numbers null).
+    """
+    sides: dict[str, Any] = {}
+    for side in s.meta.sides:
+        forms = [f for f in s.formations.values() if f.side == side.id]
+        n_numbers = n_estimated = n_unknown = 0
+        for f in forms:
+            for q in (
+                *(getattr(f.strength, k) for k in STRENGTH_ITEMS),
+                f.quality,
+                f.readiness,
+            ):
+                if q is None:
+                    continue
+                n_numbers += 1
+                n_estimated += q.estimated is not None and not q.source
+                n_unknown += q.value is None
+        totals = s.totals(side.id)
+        sides[side.id] = {
+            "name": side.name,
+            "formations": len(forms),
+            "by_type": dict(sorted(Counter(f.type.value for f in forms).items())),
+            "by_echelon": dict(sorted(Counter(f.echelon.value for f in forms).items())),
+            "totals": totals,
+            "tanks_and_sp_guns": totals["tanks"] + totals["sp_guns"],
+            "guns_and_mortars": totals["guns"] + totals["mortars"],
+            "numbers": n_numbers,
+            "estimated_share": round(n_estimated / n_numbers, 3) if n_numbers else 0.0,
+            "unknown": n_unknown,
+        }
+    return {
+        "scenario": s.meta.id,
+        "version": s.meta.version,
+        "variant": s.variant,
+        "title": s.meta.title,
+        "start": s.meta.start,
+        "end": s.meta.end,
+        "formations": len(s.formations),
+        "places": len(s.places),
+        "plans": len(s.plans),
+        "events": len(s.events),
+        "sides": sides,
+    }
+
+
+def oob_tree_lines(s: Scenario, max_depth: int | None = None) -> list[str]:
+    """Render each side's command tree as indented text lines with subtree totals."""
+    lines: list[str] = []
+
+    def walk(fid: str, depth: int) -> None:
+        f = s.formations[fid]
+        t = _subtree_totals(s, fid)
+        figures = f"{t['personnel']:,.0f} men"
+        if t["tanks"] + t["sp_guns"]:
+            figures += f", {t['tanks'] + t['sp_guns']:,.0f} tanks/SP"
+        if t["guns"] + t["mortars"]:
+            figures += f", {t['guns'] + t['mortars']:,.0f} guns/mortars"
+        if t["aircraft"]:
+            figures += f", {t['aircraft']:,.0f} aircraft"
+        lines.append(
+            f"{'  ' * depth}{f.name} [{f.id}] {f.echelon.value}/{f.type.value} - {figures}"
+        )
+        if max_depth is None or depth < max_depth:
+            for child in s.children.get(fid, []):
+                walk(child, depth + 1)
+
+    for side in s.meta.sides:
+        totals = s.totals(side.id)
+        lines.append(
+            f"== {side.name} ({side.id}): {totals['personnel']:,.0f} men, "
+            f"{totals['tanks'] + totals['sp_guns']:,.0f} tanks/SP, "
+            f"{totals['guns'] + totals['mortars']:,.0f} guns/mortars, {totals['aircraft']:,.0f} aircraft"
+        )
+        for fid in s.children.get(None, []):
+            if s.formations[fid].side == side.id:
+                walk(fid, 1)
+    return lines

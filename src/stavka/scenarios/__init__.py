@@ -1,0 +1,1 @@
+"""Built-in scenarios, as data (loaded by id through stavka.scenario)."""
