@@ -240,6 +240,9 @@ class Formation(BaseModel):
     )
     name: str = Field(min_length=1, description="Name as the sources give it.")
     side: Id = Field(description="Side id from scenario.toml.")
+    nation: Id = Field(
+        description="Army it belongs to: ussr, mpr, japan, manchukuo, mengjiang (decides e.g. desertion)."
+    )
     parent: Id | None = Field(
         default=None, description="Id of the superior formation; null at the top."
     )

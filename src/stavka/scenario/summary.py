@@ -41,12 +41,21 @@ def oob_summary(s: Scenario) -> dict[str, Any]:
                 n_estimated += q.estimated is not None and not q.source
                 n_unknown += q.value is None
         totals = s.totals(side.id)
+        by_nation: dict[str, float] = Counter()
+        by_region: dict[str, float] = Counter()
+        for f in forms:
+            men = f.strength.values()["personnel"] or 0.0
+            by_nation[f.nation] += men
+            place = s.places.get(f.location.place or "")
+            by_region[place.country_1945 if place else "coordinates"] += men
         sides[side.id] = {
             "name": side.name,
             "formations": len(forms),
             "by_type": dict(sorted(Counter(f.type.value for f in forms).items())),
             "by_echelon": dict(sorted(Counter(f.echelon.value for f in forms).items())),
             "totals": totals,
+            "personnel_by_nation": dict(sorted(by_nation.items())),
+            "personnel_by_region_1945": dict(sorted(by_region.items())),
             "tanks_and_sp_guns": totals["tanks"] + totals["sp_guns"],
             "guns_and_mortars": totals["guns"] + totals["mortars"],
             "numbers": n_numbers,
