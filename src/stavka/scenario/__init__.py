@@ -11,6 +11,7 @@ from __future__ import annotations
 from stavka.scenario.container import STRENGTH_ITEMS, Scenario
 from stavka.scenario.loader import (
     BUILTIN_SCENARIOS,
+    check_scenario,
     load_scenario,
     resolve_scenario_dir,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Strength",
     "Variant",
     "WeatherPeriod",
+    "check_scenario",
     "load_scenario",
     "resolve_scenario_dir",
 ]

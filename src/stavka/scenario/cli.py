@@ -1,15 +1,15 @@
-"""``stavka scenario check|show``."""
+"""``stavka scenario check|show``: validate a scenario; print its order of battle."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from stavka.cliutil import JSON_OPTION_HELP, emit_json
-from stavka.errors import ScenarioError
+from stavka.errors import Problem, ScenarioError
 
-__all__ = ["app"]
+__all__ = ["app", "problem_json"]
 
 app = typer.Typer(help="Check and show scenarios.", no_args_is_help=True)
 
@@ -22,34 +22,61 @@ VariantOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
 
 
+def problem_json(p: Problem) -> dict[str, Any]:
+    """Return a problem as a JSON object (``message`` is the one-line text)."""
+    return {
+        "file": p.file,
+        "where": p.where,
+        "what": p.what,
+        "fix": p.fix,
+        "message": str(p),
+    }
+
+
 @app.command()
 def check(
     scenario: ScenarioArg, variant: VariantOpt = None, json: JsonOpt = False
 ) -> None:
-    """Validate a scenario; print every problem (file:line-or-field: what (fix)), exit 1 if any."""
-    from stavka.scenario.loader import load_scenario
+    """Validate a scenario and all its variants; print every problem, exit 1 if any.
+
+    Each problem reads ``file:line: field.path: what is wrong (how to fix it)``.
+    """
+    from stavka.scenario.loader import check_scenario
 
     try:
-        s = load_scenario(scenario, variant)
+        s, problems = check_scenario(scenario, variant)
     except ScenarioError as err:
+        s, problems = None, err.problems
+    if s is None or problems:
         if json:
-            emit_json({"ok": False, "problems": [str(p) for p in err.problems]})
+            emit_json(
+                {
+                    "ok": False,
+                    "scenario": scenario,
+                    "problems": [problem_json(p) for p in problems],
+                }
+            )
         else:
-            typer.echo(str(err), err=True)
-        raise typer.Exit(1) from None
+            n = len(problems)
+            typer.echo(f"{scenario}: {n} problem{'s' if n != 1 else ''}", err=True)
+            for p in problems:
+                typer.echo(f"  {p}", err=True)
+        raise typer.Exit(1)
+    summary = {
+        "formations": len(s.formations),
+        "places": len(s.places),
+        "plans": len(s.plans),
+        "events": len(s.events),
+        "variants": sorted(s.variants),
+    }
     if json:
-        emit_json(
-            {
-                "ok": True,
-                "scenario": s.versioned_id,
-                "formations": len(s.formations),
-                "problems": [],
-            }
-        )
-    else:
-        typer.echo(
-            f"{s.versioned_id}: OK ({len(s.formations)} formations, {len(s.places)} places, {len(s.plans)} plans)"
-        )
+        emit_json({"ok": True, "scenario": s.versioned_id, **summary, "problems": []})
+        return
+    typer.echo(
+        f"{s.versioned_id}: OK ({summary['formations']} formations, "
+        f"{summary['places']} places, {summary['plans']} plans, "
+        f"{len(s.variants)} variant(s) checked)"
+    )
 
 
 @app.command()
@@ -58,10 +85,14 @@ def show(
     variant: VariantOpt = None,
     json: JsonOpt = False,
     depth: Annotated[
-        int | None, typer.Option(help="Deepest tree level to print.")
+        int | None, typer.Option(help="Deepest tree level to print (1 = top).")
     ] = None,
 ) -> None:
-    """Print the order of battle as a tree with totals per side."""
+    """Print the order of battle as a tree with totals per side (or one JSON document).
+
+    Raises:
+        ScenarioError: if the scenario has problems (run ``stavka scenario check``).
+    """
     from stavka.scenario.loader import load_scenario
     from stavka.scenario.summary import oob_summary, oob_tree_lines
 
@@ -69,8 +100,7 @@ def show(
     if json:
         emit_json(oob_summary(s))
         return
-    typer.echo(
-        f"{s.meta.title} ({s.versioned_id}{', variant ' + s.variant if s.variant else ''})"
-    )
+    suffix = f", variant {s.variant}" if s.variant else ""
+    typer.echo(f"{s.meta.title} ({s.versioned_id}{suffix})")
     for line in oob_tree_lines(s, depth):
         typer.echo(line)

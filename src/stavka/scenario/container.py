@@ -40,7 +40,7 @@ STRENGTH_ITEMS = (
 
 @dataclass
 class Scenario:
-    """A loaded, validated scenario. Build it with :func:`stavka.scenario.load_scenario`.
+    """A loaded, validated scenario (build it with ``load_scenario``).
 
     Attributes:
         root: the scenario directory.
@@ -114,7 +114,7 @@ class Scenario:
         return (date - self.meta.start.date()).days + 1
 
     def totals(self, side: str) -> dict[str, float]:
-        """Sum of every strength item over a side's formations (unknown values count 0)."""
+        """Sum every strength item over a side's formations (unknown values count 0)."""
         out = dict.fromkeys(STRENGTH_ITEMS, 0.0)
         for f in self.formations.values():
             if f.side != side:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import importlib.resources
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -10,433 +9,225 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from stavka.errors import Problem, ScenarioError
+from stavka.errors import ConsistencyError, Problem, ScenarioError
 from stavka.scenario.container import Scenario
-from stavka.scenario.rawfiles import (
-    Origin,
-    RawRecord,
-    load_yaml_with_lines,
-    read_csv,
-    read_toml,
-    read_yaml_list,
-    read_yaml_mapping,
-)
-from stavka.scenario.schema import (
+from stavka.scenario.files import RawScenario, read_scenario_dir
+from stavka.scenario.rawfiles import Origin, RawRecord, read_toml
+from stavka.scenario.schema import Formation
+from stavka.scenario.schema_plans import Plan, Variant
+from stavka.scenario.schema_world import (
     Event,
-    Formation,
     FortifiedRegion,
     Place,
-    Plan,
     Railway,
     Road,
     ScenarioMeta,
-    Variant,
-    VariantPatch,
     WeatherPeriod,
 )
+from stavka.scenario.variants import apply_variant
 
-__all__ = ["BUILTIN_SCENARIOS", "load_scenario", "resolve_scenario_dir"]
+__all__ = [
+    "BUILTIN_SCENARIOS",
+    "check_scenario",
+    "load_scenario",
+    "resolve_scenario_dir",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
 BUILTIN_SCENARIOS: dict[str, str] = {
     "august-storm": "stavka.scenarios.august_storm_1945",
 }
-"""Built-in scenario ids and the package holding their data (versioned ids: ``<id>-v<N>``)."""
+"""Built-in scenario ids and the package of their data (versioned: ``<id>-v<N>``)."""
 
-PLACE_COLUMNS = [
-    "id",
-    "name_modern",
-    "names_historical",
-    "kind",
-    "lat",
-    "lon",
-    "country_1945",
-    "note",
-    "source",
-]
-EVENT_COLUMNS = [
-    "date",
-    "time",
-    "side",
-    "unit",
-    "event_kind",
-    "place_id",
-    "detail",
-    "source",
-    "formation_id",
-]
-WEATHER_COLUMNS = [
-    "start",
-    "end",
-    "region",
-    "lat_min",
-    "lat_max",
-    "lon_min",
-    "lon_max",
-    "condition",
-    "source",
-]
+_FIXES = {
+    "extra_forbidden": "remove the field or correct its spelling; see "
+    "docs/scenario-format.md",
+    "missing": "add the field",
+    "enum": "use one of the allowed values",
+    "literal_error": "use one of the allowed values",
+    "date_from_datetime_parsing": "write a real calendar date as YYYY-MM-DD",
+    "date_parsing": "write a real calendar date as YYYY-MM-DD",
+    "date_type": "write a real calendar date as YYYY-MM-DD",
+    "datetime_from_date_parsing": "write YYYY-MM-DDTHH:MM:SS+HH:MM",
+    "datetime_parsing": "write YYYY-MM-DDTHH:MM:SS+HH:MM",
+    "datetime_type": "write YYYY-MM-DDTHH:MM:SS+HH:MM",
+    "float_parsing": "write a number",
+    "float_type": "write a number",
+    "finite_number": "write a finite number",
+    "int_parsing": "write a whole number",
+    "int_type": "write a whole number",
+    "int_from_float": "write a whole number",
+    "string_type": "write text",
+    "list_type": "write a list",
+    "model_type": "write 'key: value' fields",
+    "dict_type": "write 'key: value' fields",
+    "string_pattern_mismatch": "ids use lower-case letters, digits, '_' and '-'",
+    "greater_than_equal": "use a larger value",
+    "greater_than": "use a larger value",
+    "less_than_equal": "use a smaller value",
+    "less_than": "use a smaller value",
+    "too_short": "add items",
+    "string_too_short": "write a non-empty text",
+}
 
 
 def resolve_scenario_dir(ref: str | Path) -> Path:
-    """Return the directory of a scenario given a built-in id (``august-storm[-vN]``) or a path.
+    """Return the directory of a scenario given a built-in id or a path.
+
+    Args:
+        ref: ``august-storm``, ``august-storm-v1`` or a scenario directory.
 
     Raises:
-        ScenarioError: if ``ref`` is neither a built-in id nor an existing directory.
+        ScenarioError: if ``ref`` is neither a built-in id nor an existing directory,
+            or names a version the built-in scenario does not have.
     """
     text = str(ref)
     base, _, version = text.rpartition("-v")
     key = base if version.isdigit() and base in BUILTIN_SCENARIOS else text
     if key in BUILTIN_SCENARIOS:
         path = Path(str(importlib.resources.files(BUILTIN_SCENARIOS[key])))
-        if version.isdigit() and key != text:
+        if key != text:
             meta = read_toml(path / "scenario.toml", "scenario.toml")[0]
             have = meta.data.get("version") if meta else None
             if str(have) != version:
-                raise ScenarioError(
-                    Problem(
-                        text,
-                        "",
-                        f"built-in scenario {key} is version {have}, not {version}",
-                        f"use {key}-v{have}",
-                    )
-                )
+                what = f"built-in scenario {key} is version {have}, not {version}"
+                raise ScenarioError(Problem(text, "", what, f"use {key}-v{have}"))
         return path
     path = Path(text)
     if path.is_dir():
         return path
     known = ", ".join(sorted(BUILTIN_SCENARIOS))
-    raise ScenarioError(
-        Problem(
-            text,
-            "",
-            "not a built-in scenario id nor a directory",
-            f"use one of: {known}, or a path",
-        )
-    )
+    what = "not a built-in scenario id nor a directory"
+    raise ScenarioError(Problem(text, "", what, f"use one of: {known}, or a path"))
+
+
+def _problem_text(error: Any) -> str:
+    value = error.get("input")
+    shown = ""
+    if not isinstance(value, dict | list):
+        shown = repr(value)
+        shown = f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
+    return f"{error['msg']}{shown}"
 
 
 def _validate(model: type[M], record: RawRecord, problems: list[Problem]) -> M | None:
+    """Validate one raw record; on failure append one problem per error."""
+    origin = record.origin
     try:
         return model.model_validate(record.data)
     except ValidationError as err:
         for e in err.errors():
             loc = tuple(p for p in e["loc"] if isinstance(p, str | int))
-            value = e.get("input")
-            shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
-            problems.append(
-                Problem(
-                    record.origin.file,
-                    record.origin.locate(loc),
-                    f"{e['msg']}{shown}",
-                    _fix_for(e),
-                )
-            )
-        return None
-
-
-def _fix_for(error: Any) -> str:
-    kind = error.get("type", "")
-    if kind == "extra_forbidden":
-        return "remove the field or correct its spelling; see docs/scenario-format.md"
-    if kind == "missing":
-        return "add the field"
-    if kind == "enum" or kind == "literal_error":
-        return "use one of the allowed values"
-    return "see docs/scenario-format.md"
-
-
-def _read_dir_lists(
-    root: Path, sub: str, key: str, problems: list[Problem]
-) -> list[RawRecord]:
-    records: list[RawRecord] = []
-    folder = root / sub
-    if not folder.is_dir():
-        problems.append(
-            Problem(
-                f"{sub}/",
-                "",
-                "the folder is missing",
-                f"create {sub}/ with *.yaml files",
-            )
-        )
-        return records
-    for path in sorted(folder.glob("*.yaml")):
-        got, errs = read_yaml_list(path, f"{sub}/{path.name}", key)
-        records += got
-        problems += errs
-    return records
-
-
-def _apply_patch(
-    patch: VariantPatch,
-    raw: dict[str, list[RawRecord]],
-    origin: RawRecord,
-    problems: list[Problem],
-) -> None:
-    key = "formation" if patch.collection == "plans" else "id"
-    items = raw[patch.collection]
-    where = origin.origin.locate()
-    if patch.op == "add":
-        if not isinstance(patch.value, dict):
-            problems.append(
-                Problem(
-                    origin.origin.file,
-                    where,
-                    "'add' needs 'value' to be the whole new object",
-                )
-            )
-            return
-        items.append(RawRecord(copy.deepcopy(patch.value), origin.origin))
-        return
-    matches = [r for r in items if r.data.get(key) == patch.id]
-    if not matches:
-        problems.append(
-            Problem(
-                origin.origin.file,
-                where,
-                f"{patch.collection} has no object with {key} {patch.id!r}",
-                "check the id",
-            )
-        )
-        return
-    if patch.op == "remove":
-        raw[patch.collection] = [r for r in items if r.data.get(key) != patch.id]
-        return
-    if not patch.path:
-        problems.append(
-            Problem(
-                origin.origin.file,
-                where,
-                "'set' needs a dotted 'path'",
-                "e.g. path: location.place",
-            )
-        )
-        return
-    for rec in matches:
-        target: Any = rec.data
-        parts = patch.path.split(".")
-        for part in parts[:-1]:
-            if not isinstance(target, dict):
-                break
-            target = target.setdefault(part, {})
-        if not isinstance(target, dict):
-            problems.append(
-                Problem(
-                    origin.origin.file,
-                    where,
-                    f"path {patch.path!r} does not lead to a mapping",
-                )
-            )
-            return
-        target[parts[-1]] = copy.deepcopy(patch.value)
+            fix = _FIXES.get(e["type"], "see docs/scenario-format.md")
+            what = origin.explain(_problem_text(e))
+            problems.append(Problem(origin.file, origin.locate(loc), what, fix))
+    except (TypeError, ValueError, RecursionError) as err:
+        what = origin.explain(f"cannot be read: {err}")
+        problems.append(Problem(origin.file, origin.locate(), what, "see the docs"))
+    return None
 
 
 def _keyed(
-    items: Iterable[M],
+    items: Iterable[tuple[M, RawRecord]],
     key: Callable[[M], str],
     kind: str,
-    origins: dict[int, RawRecord],
     problems: list[Problem],
 ) -> dict[str, M]:
+    """Index objects by key; report each duplicate with the first one's place."""
     out: dict[str, M] = {}
-    for item in items:
+    first: dict[str, RawRecord] = {}
+    for item, rec in items:
         k = key(item)
         if k in out:
-            rec = origins[id(item)]
-            problems.append(
-                Problem(
-                    rec.origin.file,
-                    rec.origin.locate(),
-                    f"duplicate {kind} id {k!r}",
-                    "ids must be unique",
-                )
-            )
+            was = first[k].origin
+            what = f"duplicate {kind} {k!r} (first at {was.file}:{was.locate()})"
+            fix = "ids must be unique: rename or remove one"
+            problems.append(Problem(rec.origin.file, rec.origin.locate(), what, fix))
             continue
         out[k] = item
+        first[k] = rec
     return out
 
 
-def load_scenario(
-    ref: str | Path, variant: str | None = None, *, strict: bool = True
-) -> Scenario:
-    """Load, validate and check a scenario.
+def _read_variants(
+    raw: RawScenario, problems: list[Problem]
+) -> dict[str, tuple[Variant, RawRecord]]:
+    out: dict[str, tuple[Variant, RawRecord]] = {}
+    for stem, rec in raw.variants.items():
+        v = _validate(Variant, rec, problems)
+        if v is None:
+            continue
+        if v.id != stem:
+            what = f"id {v.id!r} differs from the file name"
+            fix = f"rename the file to {v.id}.yaml or the id to {stem}"
+            problems.append(
+                Problem(rec.origin.file, rec.origin.locate(("id",)), what, fix)
+            )
+        out[v.id] = (v, rec)
+    return out
 
-    Args:
-        ref: a built-in id (``"august-storm"``, ``"august-storm-v1"``) or a scenario directory.
-        variant: id of a variant in ``variants/`` to apply before validation.
-        strict: raise on consistency problems (False: keep them in ``scenario.warnings``).
+
+def _build(
+    root: Path, raw: RawScenario, variant: str | None, problems: list[Problem]
+) -> tuple[Scenario | None, list[Problem]]:
+    """Validate raw records (after a variant) and run the consistency checks.
 
     Returns:
-        The validated :class:`Scenario`.
-
-    Raises:
-        ScenarioError: listing every problem found, as ``file:line-or-field: what (fix)``.
+        The scenario (None if the files have errors) and its consistency problems.
     """
     from stavka.scenario.consistency import check_all
 
-    root = resolve_scenario_dir(ref)
-    problems: list[Problem] = []
+    variants = _read_variants(raw, problems)
+    collections = raw.collections
+    if variant is not None:
+        if variant in variants:
+            collections = apply_variant(*variants[variant], collections, problems)
+        else:
+            known = ", ".join(sorted(variants)) or "none"
+            what = f"no variant {variant!r}"
+            problems.append(Problem("variants/", "", what, f"known: {known}"))
+    origins: dict[int, Origin] = {}
 
-    meta_raw, errs = (
-        read_toml(root / "scenario.toml", "scenario.toml")
-        if (root / "scenario.toml").is_file()
-        else (
-            None,
-            [
-                Problem(
-                    "scenario.toml",
-                    "",
-                    "the file is missing",
-                    "every scenario needs scenario.toml",
-                )
-            ],
-        )
-    )
-    problems += errs
-    raw: dict[str, list[RawRecord]] = {
-        "formations": _read_dir_lists(root, "forces", "formations", problems),
-        "plans": _read_dir_lists(root, "plans", "plans", problems),
-        "places": [],
-        "railways": [],
-        "roads": [],
-        "fortified_regions": [],
-    }
-    places_path = root / "places.csv"
-    if places_path.is_file():
-        got, errs = read_csv(
-            places_path,
-            "places.csv",
-            PLACE_COLUMNS,
-            {"id", "name_modern", "kind", "lat", "lon", "source"},
-        )
-        raw["places"], problems = got, problems + errs
-    else:
-        problems.append(
-            Problem("places.csv", "", "the file is missing", "add the gazetteer")
-        )
-    for name, key in (
-        ("railways.yaml", "lines"),
-        ("railways.yaml", "roads"),
-        ("fortified_regions.yaml", "fortified_regions"),
-    ):
-        path = root / name
-        if not path.is_file():
-            if key != "roads":
-                problems.append(Problem(name, "", "the file is missing", f"add {name}"))
-            continue
-        got, errs = (
-            read_yaml_list(path, name, key)
-            if key == "fortified_regions"
-            else _read_two_lists(path, name, key)
-        )
-        raw["railways" if key == "lines" else key] += got
-        problems += errs
-    event_raw, weather_raw = [], []
-    if (root / "events.csv").is_file():
-        event_raw, errs = read_csv(
-            root / "events.csv",
-            "events.csv",
-            EVENT_COLUMNS,
-            {"date", "side", "event_kind", "detail", "source"},
-            frozenset({"formation_id"}),
-        )
-        problems += errs
-    if (root / "weather.csv").is_file():
-        weather_raw, errs = read_csv(
-            root / "weather.csv", "weather.csv", WEATHER_COLUMNS, set(WEATHER_COLUMNS)
-        )
-        problems += errs
-
-    variants: dict[str, Variant] = {}
-    for path in (
-        sorted((root / "variants").glob("*.yaml"))
-        if (root / "variants").is_dir()
-        else []
-    ):
-        rec, errs = read_yaml_mapping(path, f"variants/{path.name}")
-        problems += errs
-        if rec is not None and (v := _validate(Variant, rec, problems)) is not None:
-            if v.id != path.stem:
-                problems.append(
-                    Problem(
-                        rec.origin.file,
-                        rec.origin.locate(("id",)),
-                        f"id {v.id!r} differs from the file name",
-                        f"rename the file to {v.id}.yaml or the id to {path.stem}",
-                    )
-                )
-            variants[v.id] = v
-            if v.id == variant:
-                for i, patch in enumerate(v.patches):
-                    origin = RawRecord(
-                        {}, Origin(rec.origin.file, ("patches", i), rec.origin.lines)
-                    )
-                    _apply_patch(patch, raw, origin, problems)
-    if variant is not None and variant not in variants:
-        problems.append(
-            Problem(
-                "variants/",
-                "",
-                f"no variant {variant!r}",
-                f"known: {', '.join(sorted(variants)) or 'none'}",
-            )
-        )
-
-    origins: dict[int, RawRecord] = {}
-
-    def validate_all(model: type[M], records: list[RawRecord]) -> list[M]:
-        out: list[M] = []
+    def validate_all(
+        model: type[M], records: list[RawRecord]
+    ) -> list[tuple[M, RawRecord]]:
+        out: list[tuple[M, RawRecord]] = []
         for rec in records:
             obj = _validate(model, rec, problems)
             if obj is not None:
-                origins[id(obj)] = rec
-                out.append(obj)
+                origins[id(obj)] = rec.origin
+                out.append((obj, rec))
         return out
 
-    meta = _validate(ScenarioMeta, meta_raw, problems) if meta_raw is not None else None
+    meta = _validate(ScenarioMeta, raw.meta, problems) if raw.meta else None
+    if meta is not None and raw.meta is not None:
+        origins[id(meta)] = raw.meta.origin
+    c = collections
     formations = _keyed(
-        validate_all(Formation, raw["formations"]),
-        lambda f: f.id,
-        "formation",
-        origins,
-        problems,
+        validate_all(Formation, c["formations"]), lambda f: f.id, "formation", problems
     )
-    places = _keyed(
-        validate_all(Place, raw["places"]), lambda p: p.id, "place", origins, problems
-    )
+    places = _keyed(validate_all(Place, c["places"]), lambda p: p.id, "place", problems)
     railways = _keyed(
-        validate_all(Railway, raw["railways"]),
-        lambda r: r.id,
-        "railway",
-        origins,
-        problems,
+        validate_all(Railway, c["railways"]), lambda r: r.id, "railway", problems
     )
-    roads = _keyed(
-        validate_all(Road, raw["roads"]), lambda r: r.id, "road", origins, problems
-    )
+    roads = _keyed(validate_all(Road, c["roads"]), lambda r: r.id, "road", problems)
     fortified = _keyed(
-        validate_all(FortifiedRegion, raw["fortified_regions"]),
+        validate_all(FortifiedRegion, c["fortified_regions"]),
         lambda f: f.id,
         "fortified region",
-        origins,
         problems,
     )
     plans = _keyed(
-        validate_all(Plan, raw["plans"]),
+        validate_all(Plan, c["plans"]),
         lambda p: p.formation,
-        "plan (formation)",
-        origins,
+        "plan for formation",
         problems,
     )
-    events = validate_all(Event, event_raw)
-    weather = validate_all(WeatherPeriod, weather_raw)
+    events = [e for e, _ in validate_all(Event, raw.events)]
+    weather = [w for w, _ in validate_all(WeatherPeriod, raw.weather)]
     if problems or meta is None:
-        raise ScenarioError(
-            problems or [Problem("scenario.toml", "", "could not be read")]
-        )
-
+        return None, []
     scenario = Scenario(
         root=root,
         meta=meta,
@@ -448,58 +239,74 @@ def load_scenario(
         plans=plans,
         events=events,
         weather=weather,
-        variants=variants,
+        variants={k: v for k, (v, _) in variants.items()},
         variant=variant,
-        origins={k: origins[id(v)].origin.file for k, v in formations.items()},
+        origins={k: origins[id(v)].file for k, v in formations.items()},
     )
-    consistency = check_all(
-        scenario, lambda obj: origins[id(obj)].origin if id(obj) in origins else None
-    )
-    if consistency and strict:
-        from stavka.errors import ConsistencyError
+    return scenario, check_all(scenario, lambda obj: origins.get(id(obj)))
 
+
+def load_scenario(
+    ref: str | Path, variant: str | None = None, *, strict: bool = True
+) -> Scenario:
+    """Load, validate and check a scenario.
+
+    Args:
+        ref: a built-in id (``"august-storm"``, ``"august-storm-v1"``) or a directory.
+        variant: id of a variant in ``variants/`` to apply before validation.
+        strict: raise on consistency problems (False: keep them in
+            ``scenario.warnings``). Problems in the files themselves always raise.
+
+    Returns:
+        The validated :class:`Scenario`.
+
+    Raises:
+        ScenarioError: listing every problem found, as ``file:line: field: what (fix)``;
+            a :class:`~stavka.errors.ConsistencyError` when only cross-object checks
+            failed.
+    """
+    root = resolve_scenario_dir(ref)
+    problems: list[Problem] = []
+    raw = read_scenario_dir(root, problems)
+    scenario, consistency = _build(root, raw, variant, problems)
+    if scenario is None:
+        fallback = [Problem("scenario.toml", "", "could not be read", "see the docs")]
+        raise ScenarioError(problems or fallback)
+    if consistency and strict:
         raise ConsistencyError(consistency)
     scenario.warnings.extend(consistency)
     return scenario
 
 
-def _read_two_lists(
-    path: Path, rel: str, key: str
-) -> tuple[list[RawRecord], list[Problem]]:
-    """Read ``lines:`` or ``roads:`` from railways.yaml, which holds both lists."""
-    data, lines, problems = load_yaml_with_lines(path, rel)
-    if problems:
-        return [], problems if key == "lines" else []
-    if not isinstance(data, dict):
-        return [], [
-            Problem(
-                rel, "1", "the top level must be a mapping with 'lines' and 'roads'"
-            )
-        ]
-    if key == "lines":
-        extra = sorted(str(k) for k in data if k not in {"lines", "roads", "meta"})
-        if extra:
-            problems.append(
-                Problem(
-                    rel,
-                    "1",
-                    f"unknown top-level keys {extra}",
-                    "only 'lines', 'roads', 'meta'",
-                )
-            )
-    items = data.get(key) or []
-    if not isinstance(items, list):
-        return [], [Problem(rel, str(lines.get((key,), 1)), f"'{key}' must be a list")]
-    out = []
-    for i, item in enumerate(items):
-        if isinstance(item, dict):
-            out.append(RawRecord(item, Origin(rel, (key, i), lines)))
-        else:
-            problems.append(
-                Problem(
-                    rel,
-                    f"{lines.get((key, i), '?')}: {key}[{i}]",
-                    "an item must be a mapping",
-                )
-            )
-    return out, problems
+def check_scenario(
+    ref: str | Path, variant: str | None = None
+) -> tuple[Scenario | None, list[Problem]]:
+    """Check a scenario and, unless ``variant`` is given, every one of its variants.
+
+    Problems a variant shares with the base scenario are reported once.
+
+    Args:
+        ref: a built-in id or a directory.
+        variant: check only the scenario with this variant applied.
+
+    Returns:
+        The scenario (None if it has problems) and every problem found.
+
+    Raises:
+        ScenarioError: only when ``ref`` itself cannot be resolved.
+    """
+    root = resolve_scenario_dir(ref)
+    problems: list[Problem] = []
+    raw = read_scenario_dir(root, problems)
+    scenario, consistency = _build(root, raw, variant, problems)
+    problems += consistency
+    if variant is None:
+        seen = {str(p) for p in problems}
+        for name in _read_variants(raw, []):
+            extra: list[Problem] = []
+            _, more = _build(root, raw, name, extra)
+            for p in [*extra, *more]:
+                if str(p) not in seen:
+                    seen.add(str(p))
+                    problems.append(p)
+    return (None if problems else scenario), problems

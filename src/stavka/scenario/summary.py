@@ -21,9 +21,12 @@ def _subtree_totals(s: Scenario, fid: str) -> dict[str, float]:
 def oob_summary(s: Scenario) -> dict[str, Any]:
     """Return the JSON document of ``stavka scenario show --json``.
 
-    Keys: ``scenario``, ``version``, ``variant``, ``formations`` (count), ``sides``: per side
-    ``formations`` (count), ``by_type``, ``by_echelon``, ``totals`` (every strength item),
-    ``estimated_share`` (share of numbers derived by rule), ``unknown`` (numbers null).
+    Keys: ``scenario``, ``version``, ``variant``, ``title``, ``start``, ``end``,
+    ``formations``, ``places``, ``plans``, ``events`` (counts) and ``sides``: per side
+    ``name``, ``formations`` (count), ``by_type``, ``by_echelon``, ``totals`` (every
+    strength item), ``personnel_by_nation``, ``personnel_by_region_1945``,
+    ``tanks_and_sp_guns``, ``guns_and_mortars``, ``numbers`` (sourced or estimated
+    numbers), ``estimated_share`` (share derived by rule), ``unknown`` (numbers null).
     """
     sides: dict[str, Any] = {}
     for side in s.meta.sides:
@@ -41,13 +44,14 @@ def oob_summary(s: Scenario) -> dict[str, Any]:
                 n_estimated += q.estimated is not None and not q.source
                 n_unknown += q.value is None
         totals = s.totals(side.id)
-        by_nation: dict[str, float] = Counter()
-        by_region: dict[str, float] = Counter()
+        by_nation: dict[str, float] = {}
+        by_region: dict[str, float] = {}
         for f in forms:
             men = f.strength.values()["personnel"] or 0.0
-            by_nation[f.nation] += men
+            by_nation[f.nation] = by_nation.get(f.nation, 0.0) + men
             place = s.places.get(f.location.place or "")
-            by_region[place.country_1945 if place else "coordinates"] += men
+            region = place.country_1945 if place else "coordinates"
+            by_region[region] = by_region.get(region, 0.0) + men
         sides[side.id] = {
             "name": side.name,
             "formations": len(forms),
@@ -91,19 +95,20 @@ def oob_tree_lines(s: Scenario, max_depth: int | None = None) -> list[str]:
             figures += f", {t['guns'] + t['mortars']:,.0f} guns/mortars"
         if t["aircraft"]:
             figures += f", {t['aircraft']:,.0f} aircraft"
-        lines.append(
-            f"{'  ' * depth}{f.name} [{f.id}] {f.echelon.value}/{f.type.value} - {figures}"
-        )
+        kind = f"{f.echelon.value}/{f.type.value}"
+        lines.append(f"{'  ' * depth}{f.name} [{f.id}] {kind} - {figures}")
         if max_depth is None or depth < max_depth:
             for child in s.children.get(fid, []):
                 walk(child, depth + 1)
 
     for side in s.meta.sides:
         totals = s.totals(side.id)
+        armour = totals["tanks"] + totals["sp_guns"]
+        tubes = totals["guns"] + totals["mortars"]
         lines.append(
             f"== {side.name} ({side.id}): {totals['personnel']:,.0f} men, "
-            f"{totals['tanks'] + totals['sp_guns']:,.0f} tanks/SP, "
-            f"{totals['guns'] + totals['mortars']:,.0f} guns/mortars, {totals['aircraft']:,.0f} aircraft"
+            f"{armour:,.0f} tanks/SP, {tubes:,.0f} guns/mortars, "
+            f"{totals['aircraft']:,.0f} aircraft"
         )
         for fid in s.children.get(None, []):
             if s.formations[fid].side == side.id:
