@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -142,6 +144,25 @@ class Score:
             ],
         }
 
+    def headline(self) -> str:
+        """Return one line: median capture error, shares, and advance error."""
+        c, a = self.capture_stats(), self.advance_stats()
+        parts = []
+        if c["n"]:
+            parts.append(
+                f"median capture-date error {c['median_abs_error_days']:.1f} days over "
+                f"{c['n']} places (signed {c['median_error_days']:+.1f}; within 1 day "
+                f"{100 * c['within_1_day']:.0f}%, within 3 days "
+                f"{100 * c['within_3_days']:.0f}%; never taken "
+                f"{len(c['never_taken'])})"
+            )
+        if a["n"]:
+            parts.append(
+                f"median advance error {a['median_abs_error_km']:.0f} km "
+                f"({a['median_abs_error_pct']:.0f}%) over {a['n']} record points"
+            )
+        return "; ".join(parts) if parts else "nothing to score"
+
     def to_dict(self) -> dict[str, Any]:
         """Return the score as plain JSON-ready data."""
         return {
@@ -155,6 +176,7 @@ class Score:
             },
             "losses": [asdict(x) for x in self.losses],
             "warnings": list(self.warnings),
+            "headline": self.headline(),
         }
 
 
@@ -239,16 +261,22 @@ def _loss(rng: LossRange, summary: dict[str, Any]) -> LossScore:
     )
 
 
-def score_run(run: Run, record: Record) -> Score:
+def score_run(run: Run | Mapping[str, Any], record: Record) -> Score:
     """Score a run against a record.
 
     Args:
-        run: a run read with :func:`stavka.record.runformat.read_run`.
+        run: a run read with :func:`stavka.record.runformat.read_run`, or just its
+            summary (a mapping with ``start``, ``end``, ``captures``, ``advance_km``,
+            ``losses``), so the engine can score before it writes ``summary.json``.
         record: a record loaded with :func:`stavka.record.loader.load_record`.
 
     Returns:
         The score (see the module docstring for the rules).
     """
+    if isinstance(run, Mapping):
+        from stavka.record.runformat import Run
+
+        run = Run(root=Path(), summary=dict(run))
     tz = run.start.tzinfo or dt.UTC
     end = run.end
     caps = run.captures()
