@@ -1,0 +1,229 @@
+"""Read and check battle tables in the CDB90 calibration format.
+
+:func:`read_battles` reads a CSV with the calibration table's columns, checks it
+(missing columns, text in numeric columns and negative strengths raise a
+:class:`~stavka.errors.ModelError` naming the row and column) and returns a
+:class:`BattleTable`: the model inputs as an :class:`~stavka.models.features.Engagement`
+plus the observed outcomes where the file has them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stavka.errors import ModelError
+from stavka.models.enums import (
+    Posture,
+    Terrain,
+    Weather,
+    posture_from_cdb90,
+    terrain_from_cdb90,
+    weather_from_cdb90,
+)
+from stavka.models.features import Engagement, FloatArray, era_of_year
+
+__all__ = [
+    "INPUT_COLUMNS",
+    "NUMERIC_COLUMNS",
+    "BattleTable",
+    "default_data_path",
+    "file_sha256",
+    "read_battles",
+]
+
+#: Columns a file must have for ``predict-battles``.
+INPUT_COLUMNS: tuple[str, ...] = (
+    "isqno",
+    "str_a",
+    "str_d",
+    "dur_days",
+    "post1",
+    "terra1",
+    "wx1",
+    "surpa",
+    "aeroa",
+    "tank_a",
+    "arty_a",
+    "tank_d",
+    "arty_d",
+    "year",
+)
+#: Columns that must hold numbers (or be empty) wherever they are present.
+NUMERIC_COLUMNS: tuple[str, ...] = (
+    "str_a",
+    "str_d",
+    "dur_days",
+    "surpa",
+    "aeroa",
+    "tank_a",
+    "arty_a",
+    "tank_d",
+    "arty_d",
+    "year",
+    "cas_a",
+    "cas_d",
+    "wina",
+    "adv_km_per_day",
+)
+_NON_NEGATIVE = ("str_a", "str_d", "dur_days", "tank_a", "arty_a", "tank_d", "arty_d")
+_REL = Path("shared") / "data" / "cdb90" / "battles_calibration.csv"
+
+
+def default_data_path() -> Path:
+    """Return the calibration file: ``../shared/...`` beside the checkout or the cwd.
+
+    Looks beside the source checkout (``<clone>/../shared``), then in the current
+    directory and its parents (``shared/`` or ``../shared``). Returns the first
+    candidate even if it does not exist, so the caller can name it in an error.
+    """
+    here = Path(__file__).resolve()
+    cands = [p / _REL for p in here.parents]
+    cwd = Path.cwd().resolve()
+    cands += [p / _REL for p in (cwd, *cwd.parents)]
+    for c in cands:
+        if c.is_file():
+            return c
+    return here.parents[4] / _REL if len(here.parents) > 4 else cands[0]  # noqa: PLR2004
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 hex digest of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class BattleTable:
+    """A checked battle table. Arrays have shape ``[N]`` (one row per battle).
+
+    Attributes:
+        frame: the raw table (strings), as read.
+        isqno: battle ids as text.
+        ok: True where the required inputs (both strengths, duration) are known.
+        engagement: model inputs; rows that are not ``ok`` hold placeholders.
+        cas_a, cas_d: observed casualties (NaN where unknown or absent).
+        wina: +1 attacker win, 0 draw, -1 loss (NaN unknown).
+        adv_km_per_day: observed advance (km/day, NaN unknown).
+        campaign: ``campgn`` labels (empty string where absent).
+        defender_result: ``reso1_d`` codes (empty where absent).
+    """
+
+    frame: pd.DataFrame
+    isqno: list[str]
+    ok: np.ndarray
+    engagement: Engagement
+    cas_a: FloatArray
+    cas_d: FloatArray
+    wina: FloatArray
+    adv_km_per_day: FloatArray
+    campaign: list[str]
+    defender_result: list[str]
+
+    def __len__(self) -> int:
+        return len(self.isqno)
+
+
+def _numeric(df: pd.DataFrame, col: str, source: str) -> FloatArray:
+    """Parse one column as numbers; empty cells become NaN, text raises ModelError."""
+    if col not in df.columns:
+        return np.full(len(df), np.nan)
+    raw = df[col].fillna("").astype(str).str.strip()
+    val = pd.to_numeric(raw.where(raw != "", None), errors="coerce").to_numpy(
+        dtype=np.float64
+    )
+    bad = np.flatnonzero(np.isnan(val) & (raw.to_numpy() != ""))
+    if bad.size:
+        i = int(bad[0])
+        raise ModelError(
+            f"{source}: row {i + 2}, column {col!r}: {raw.iloc[i]!r} is not a number"
+            " (use digits, or leave the cell empty if unknown)"
+        )
+    if col in _NON_NEGATIVE:
+        neg = np.flatnonzero(val < 0)
+        if neg.size:
+            i = int(neg[0])
+            raise ModelError(
+                f"{source}: row {i + 2}, column {col!r}: negative value {val[i]:g}"
+                " (strengths, durations and equipment counts must be >= 0)"
+            )
+    return val
+
+
+def _codes(df: pd.DataFrame, col: str) -> list[str]:
+    if col not in df.columns:
+        return [""] * len(df)
+    return [str(v).strip() for v in df[col].fillna("").astype(str)]
+
+
+def read_battles(path: Path, *, require: tuple[str, ...] = INPUT_COLUMNS) -> BattleTable:
+    """Read and check a battle table in the CDB90 calibration format.
+
+    Args:
+        path: the CSV file.
+        require: columns that must be present.
+
+    Returns:
+        The checked table.
+
+    Raises:
+        ModelError: the file is absent or unreadable, a required column is missing, a
+            numeric cell holds text, or a strength is negative (names row and column;
+            rows count from 2, the first data line).
+    """
+    if not path.is_file():
+        raise ModelError(
+            f"battle file {path} not found (give --data PATH; the calibration file is"
+            " shared/data/cdb90/battles_calibration.csv beside the checkout)"
+        )
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+        raise ModelError(f"{path}: cannot read as CSV: {e}") from None
+    missing = [c for c in require if c not in df.columns]
+    if missing:
+        raise ModelError(f"{path}: missing column(s) {', '.join(missing)}")
+    src = str(path)
+    num = {c: _numeric(df, c, src) for c in NUMERIC_COLUMNS}
+    n = len(df)
+    str_a, str_d, dur = num["str_a"], num["str_d"], num["dur_days"]
+    ok = (str_a > 0) & (str_d > 0) & (dur > 0)
+    post = [posture_from_cdb90(c) for c in _codes(df, "post1")]
+    terr = [terrain_from_cdb90(c) for c in _codes(df, "terra1")]
+    wx = [weather_from_cdb90(c) for c in _codes(df, "wx1")]
+
+    def per_1000(x: FloatArray, s: FloatArray) -> FloatArray:
+        return np.where(ok & np.isfinite(x), np.nan_to_num(x) / np.where(ok, s, 1.0), 0.0) * 1000.0
+
+    eng = Engagement.build(
+        att_strength=np.where(ok, str_a, 1.0),
+        def_strength=np.where(ok, str_d, 1.0),
+        duration_days=np.where(ok, dur, 1.0),
+        posture=[int(p if p is not None else Posture.HASTY) for p in post] or 0,
+        terrain=[int(t if t is not None else Terrain.ROLLING_MIXED) for t in terr] or 0,
+        weather=[int(w if w is not None else Weather.DRY) for w in wx] or 0,
+        surprise=np.clip(np.nan_to_num(num["surpa"]), -3, 3),
+        air=np.clip(np.nan_to_num(num["aeroa"]), -1, 1),
+        att_tanks_per_1000=per_1000(num["tank_a"], str_a),
+        att_arty_per_1000=per_1000(num["arty_a"], str_a),
+        def_tanks_per_1000=per_1000(num["tank_d"], str_d),
+        def_arty_per_1000=per_1000(num["arty_d"], str_d),
+        era=era_of_year(num["year"]),
+    )
+    if n == 0:
+        eng = Engagement.build(np.ones(0), np.ones(0), np.ones(0))
+    return BattleTable(
+        frame=df,
+        isqno=_codes(df, "isqno"),
+        ok=ok,
+        engagement=eng,
+        cas_a=num["cas_a"],
+        cas_d=num["cas_d"],
+        wina=num["wina"],
+        adv_km_per_day=num["adv_km_per_day"],
+        campaign=_codes(df, "campgn"),
+        defender_result=_codes(df, "reso1_d"),
+    )
