@@ -61,7 +61,9 @@ def check(
             typer.echo(f"{scenario}: {n} problem{'s' if n != 1 else ''}", err=True)
             for p in problems:
                 typer.echo(f"  {p}", err=True)
-        raise typer.Exit(1)
+        raise SystemExit(
+            1
+        )  # not typer.Exit: stavka.cli.main runs standalone_mode=False
     summary = {
         "formations": len(s.formations),
         "places": len(s.places),

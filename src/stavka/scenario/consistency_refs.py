@@ -53,7 +53,7 @@ def check_dates_inside_scenario(s: Scenario, locate: Locator) -> list[Problem]:
         for i, obj in enumerate(p.objectives):
             if obj.intended_day is not None and obj.intended_day > days:
                 what = f"day {obj.intended_day} is after the last day ({days})"
-                fix = "use a day inside the scenario (day 1 = the start date)"
+                fix = "use a day inside the scenario; day 1 is the start date"
                 field = ("objectives", i, "intended_day")
                 out.append(problem_at(p, locate, field, what, fix))
         for i, cond in enumerate(p.conditions):
@@ -64,7 +64,7 @@ def check_dates_inside_scenario(s: Scenario, locate: Locator) -> list[Problem]:
     for e in s.events:
         if e.date > last + dt.timedelta(days=1):
             what = f"{e.date} is after the scenario end {last}"
-            fix = "correct the date; events before the start are background"
+            fix = "correct the date (events before the start are background)"
             out.append(problem_at(e, locate, ("date",), what, fix))
     return out
 
@@ -144,7 +144,7 @@ def check_events(s: Scenario, locate: Locator) -> list[Problem]:
         for i, fid in enumerate(e.formation_id):
             if fid not in s.formations:
                 what = f"formation {fid!r} does not exist"
-                fix = "correct the id (';' separates several)"
+                fix = "correct the id; ';' separates several"
                 out.append(problem_at(e, locate, ("formation_id", i), what, fix))
         if e.place_id is not None and e.place_id not in s.places:
             what = f"place {e.place_id!r} {_NOT_A_PLACE}"

@@ -108,24 +108,40 @@ def _problem_text(error: Any) -> str:
     if not isinstance(value, dict | list):
         shown = repr(value)
         shown = f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
-    return f"{error['msg']}{shown}"
+    msg = str(error["msg"]).removeprefix("Value error, ")
+    return f"{msg}{shown}"
 
 
 def _validate(model: type[M], record: RawRecord, problems: list[Problem]) -> M | None:
-    """Validate one raw record; on failure append one problem per error."""
+    """Validate one raw record; on failure append one problem per error.
+
+    When every error sits in a top-level field, the record is validated again without
+    those fields; if that succeeds the object is returned (the problems stay recorded),
+    so the consistency checks can still look at it.
+    """
     origin = record.origin
     try:
         return model.model_validate(record.data)
     except ValidationError as err:
+        bad: set[str] = set()
         for e in err.errors():
             loc = tuple(p for p in e["loc"] if isinstance(p, str | int))
             fix = _FIXES.get(e["type"], "see docs/scenario-format.md")
             what = origin.explain(_problem_text(e))
             problems.append(Problem(origin.file, origin.locate(loc), what, fix))
+            bad.add(str(loc[0]) if loc else "")
     except (TypeError, ValueError, RecursionError) as err:
         what = origin.explain(f"cannot be read: {err}")
         problems.append(Problem(origin.file, origin.locate(), what, "see the docs"))
-    return None
+        return None
+    if "" in bad:
+        return None
+    try:
+        return model.model_validate(
+            {k: v for k, v in record.data.items() if str(k) not in bad}
+        )
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def _keyed(
@@ -173,8 +189,12 @@ def _build(
 ) -> tuple[Scenario | None, list[Problem]]:
     """Validate raw records (after a variant) and run the consistency checks.
 
+    Consistency checks run on the objects that are valid even when others are not, so
+    one pass reports every problem.
+
     Returns:
-        The scenario (None if the files have errors) and its consistency problems.
+        The scenario (None if scenario.toml is unusable) and its consistency problems;
+        file problems are appended to ``problems``.
     """
     from stavka.scenario.consistency import check_all
 
@@ -188,9 +208,10 @@ def _build(
             what = f"no variant {variant!r}"
             problems.append(Problem("variants/", "", what, f"known: {known}"))
     origins: dict[int, Origin] = {}
+    invalid: set[str] = set()
 
     def validate_all(
-        model: type[M], records: list[RawRecord]
+        model: type[M], records: list[RawRecord], key: str = "id"
     ) -> list[tuple[M, RawRecord]]:
         out: list[tuple[M, RawRecord]] = []
         for rec in records:
@@ -198,6 +219,8 @@ def _build(
             if obj is not None:
                 origins[id(obj)] = rec.origin
                 out.append((obj, rec))
+            elif isinstance(rec.data.get(key), str):
+                invalid.add(rec.data[key])
         return out
 
     meta = _validate(ScenarioMeta, raw.meta, problems) if raw.meta else None
@@ -219,14 +242,14 @@ def _build(
         problems,
     )
     plans = _keyed(
-        validate_all(Plan, c["plans"]),
+        validate_all(Plan, c["plans"], "formation"),
         lambda p: p.formation,
         "plan for formation",
         problems,
     )
     events = [e for e, _ in validate_all(Event, raw.events)]
     weather = [w for w, _ in validate_all(WeatherPeriod, raw.weather)]
-    if problems or meta is None:
+    if meta is None:
         return None, []
     scenario = Scenario(
         root=root,
@@ -243,7 +266,12 @@ def _build(
         variant=variant,
         origins={k: origins[id(v)].file for k, v in formations.items()},
     )
-    return scenario, check_all(scenario, lambda obj: origins.get(id(obj)))
+    consistency = check_all(scenario, lambda obj: origins.get(id(obj)))
+    # Objects that failed validation are missing from the scenario; references to
+    # them are not dangling, so drop those follow-on problems.
+    marks = tuple(repr(i) for i in invalid)
+    consistency = [p for p in consistency if not any(m in p.what for m in marks)]
+    return scenario, consistency
 
 
 def load_scenario(
@@ -269,9 +297,9 @@ def load_scenario(
     problems: list[Problem] = []
     raw = read_scenario_dir(root, problems)
     scenario, consistency = _build(root, raw, variant, problems)
-    if scenario is None:
+    if problems or scenario is None:
         fallback = [Problem("scenario.toml", "", "could not be read", "see the docs")]
-        raise ScenarioError(problems or fallback)
+        raise ScenarioError([*problems, *consistency] or fallback)
     if consistency and strict:
         raise ConsistencyError(consistency)
     scenario.warnings.extend(consistency)

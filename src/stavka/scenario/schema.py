@@ -19,7 +19,7 @@ import importlib
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 if TYPE_CHECKING:
     from stavka.scenario.schema_plans import (
@@ -194,7 +194,8 @@ class Quantity(BaseModel):
     model_config = STRICT
 
     value: float | None = Field(
-        description="The number, in the unit of the field it fills; null = unknown."
+        allow_inf_nan=False,
+        description="The number, in the unit of the field it fills; null = unknown.",
     )
     source: str | None = Field(
         default=None, description="Citation: source text line, Glantz, a dataset row."
@@ -340,14 +341,13 @@ class Formation(BaseModel):
     )
     notes: str | None = Field(default=None, description="Free text.")
 
-    @model_validator(mode="after")
-    def _fractions(self) -> Self:
-        for label in ("quality", "readiness"):
-            q: Quantity = getattr(self, label)
-            if q.value is not None and q.value > 1:
-                msg = f"{label} {q.value} is above 1; it is a fraction 0-1"
-                raise ValueError(msg)
-        return self
+    @field_validator("quality", "readiness")
+    @classmethod
+    def _fraction(cls, q: Quantity) -> Quantity:
+        if q.value is not None and q.value > 1:
+            msg = f"{q.value} is above 1; it is a fraction 0-1"
+            raise ValueError(msg)
+        return q
 
 
 class PlaceKind(StrEnum):
