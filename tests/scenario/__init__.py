@@ -1,0 +1,1 @@
+"""Tests of stavka.scenario (a package so its module names do not clash)."""
