@@ -1,0 +1,133 @@
+"""``stavka run``: the campaign with a progress bar, a day-by-day table and its score."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from stavka.cliutil import JSON_OPTION_HELP, emit_json
+
+__all__ = ["register"]
+
+FRONT_ECHELONS = ("front",)
+
+
+def _day_row(
+    ctx: Any, day: int, st: Any, taken_before: set[str]
+) -> tuple[list[str], set[str]]:
+    """Columns of the day table: date, depth per front (km), places taken, losses."""
+    from stavka.engine.state import PERSONNEL
+
+    s = ctx.scenario
+    date = (s.meta.start + dt.timedelta(days=day - 1)).date().isoformat()
+    cols = [f"{day:>2} {date}"]
+    for fid, idx in ctx.formation_units.items():
+        if (
+            idx
+            and s.formations[fid].echelon.value in FRONT_ECHELONS
+            and s.formations[fid].side == s.meta.attacker
+        ):
+            cols.append(f"{float(st.max_depth_km[0, idx].max()):5.0f}")
+    taken = {
+        p
+        for p, h in zip(ctx.place_ids, st.capture_hour[0], strict=True)
+        if not np.isnan(h)
+    }
+    new = sorted(taken - taken_before)
+    lost = (
+        st.lost[0, :, :, :, PERSONNEL]
+        if st.lost.ndim == 5
+        else st.lost[0][..., PERSONNEL]
+    )
+    side = ctx.units.side
+    cols.append(f"{lost[side == 0].sum():>8,.0f}")
+    cols.append(f"{lost[side == 1].sum():>9,.0f}")
+    cols.append(", ".join(new[:6]) + (f" +{len(new) - 6}" if len(new) > 6 else ""))
+    return cols, taken
+
+
+def run(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in id (august-storm) or a scenario directory.")
+    ],
+    seed: Annotated[int, typer.Option(help="Root random seed.")] = 1,
+    variant: Annotated[
+        str | None, typer.Option(help="Apply a variant from variants/.")
+    ] = None,
+    days: Annotated[float | None, typer.Option(help="Run only this many days.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Run directory (default runs/<scenario>-<seed>)."),
+    ] = None,
+    report: Annotated[
+        bool, typer.Option(help="Also write report.html into the run directory.")
+    ] = True,
+    json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
+) -> None:
+    """Run a campaign, write its run directory and score it against the built-in record."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from stavka.engine.api import prepare, run_campaign, write_run_dir
+
+    err = Console(stderr=True)
+    t0 = time.perf_counter()
+    ctx = prepare(scenario, variant)
+    total_days = (
+        ctx.scenario.meta.end - ctx.scenario.meta.start
+    ).total_seconds() / 86400.0
+    n_days = int(np.ceil(min(days or total_days, total_days)))
+    rows: list[list[str]] = []
+    state: dict[str, set[str]] = {"taken": set()}
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(f"{ctx.scenario.versioned_id} seed {seed}", total=n_days)
+
+        def on_day(day: int, st: Any) -> None:
+            row, state["taken"] = _day_row(ctx, day, st, state["taken"])
+            rows.append(row)
+            bar.update(task, completed=day)
+
+        result = run_campaign(ctx, seed, days=days, trace_every=1, on_day=on_day)
+    t_sim = time.perf_counter() - t0
+    out = out or Path("runs") / f"{ctx.scenario.id}-{seed}"
+    summary = write_run_dir(result, out, seed, variant)
+    if report:
+        try:
+            from stavka.report import write_report
+        except ImportError:
+            write_report = None
+        if write_report is not None:
+            write_report(out)
+    if json:
+        emit_json(summary)
+        return
+    fronts = [
+        fid
+        for fid, idx in ctx.formation_units.items()
+        if idx
+        and ctx.scenario.formations[fid].echelon.value in FRONT_ECHELONS
+        and ctx.scenario.formations[fid].side == ctx.scenario.meta.attacker
+    ]
+    typer.echo(
+        "day date        "
+        + " ".join(f"{f[:5]:>5}" for f in fronts)
+        + "  att.loss  def.loss  places taken"
+    )
+    for row in rows:
+        typer.echo("  ".join(row))
+    typer.echo(f"\nrun directory: {out}  (simulated in {t_sim:.1f} s)")
+    typer.echo(f"accounting (must be 0): {summary['accounting']}")
+    typer.echo(f"losses: {summary['losses']}")
+    score = summary.get("score")
+    if isinstance(score, dict):
+        typer.echo(f"score vs the record: {score.get('headline')}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``run`` to the root app."""
+    app.command(name="run")(run)

@@ -1,0 +1,241 @@
+"""The step: command -> movement -> contact & combat -> supply -> morale & surrender -> events.
+
+``init_state`` builds the batched state; ``step`` is one pure transition of all replicas;
+``simulate`` runs the whole span and collects what the run format needs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.engine.combat import collapse_split, resolve_combat
+from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
+from stavka.engine.movement import advance_objectives, current_field, move
+from stavka.engine.setup import Context
+from stavka.engine.state import K, LOSS_KINDS, PERSONNEL, Mob, Pos, State, Status
+from stavka.engine.surrender import surrender_and_desertion
+from stavka.engine.timeline import haversine_km
+from stavka.engine.weather import weather_now
+
+__all__ = ["RunResult", "init_state", "simulate", "step"]
+
+KILLED, WOUNDED, CAPTURED = 0, 1, 2
+ATTACKER_COUNTRIES = ("USSR", "Mongolian PR")
+
+
+def _initial_control(ctx: Context) -> npt.NDArray[np.int8]:
+    s = ctx.scenario
+    return np.array(
+        [
+            0 if s.places[p].country_1945.strip() in ATTACKER_COUNTRIES else 1
+            for p in ctx.place_ids
+        ],
+        np.int8,
+    )
+
+
+def init_state(ctx: Context, replicas: int) -> State:
+    """Return the state at the scenario start for ``replicas`` identical replicas."""
+    u, p = ctx.units, ctx.params
+    r, n = replicas, u.n
+    motor = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
+    return State(
+        hour=0.0,
+        status=np.broadcast_to(
+            np.where(u.start_hour > 0, Status.WAITING, Status.ACTIVE), (r, n)
+        ).astype(np.int8),
+        cell=np.broadcast_to(u.start_cell, (r, n)).copy(),
+        progress=np.zeros((r, n), np.float32),
+        objective=np.zeros((r, n), np.int32),
+        posture=np.broadcast_to(u.plan_posture, (r, n)).astype(np.int8),
+        present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float32),
+        lost=np.zeros((r, n, len(LOSS_KINDS), K), np.float32),
+        fuel=np.broadcast_to(
+            np.where(motor, p.initial_fuel_refills, 1.0), (r, n)
+        ).astype(np.float32),
+        ammo=np.ones((r, n), np.float32),
+        order_hour=np.full((r, n), np.inf, np.float32),
+        control=np.broadcast_to(_initial_control(ctx), (r, len(ctx.place_ids))).copy(),
+        capture_hour=np.full((r, len(ctx.place_ids)), np.nan, np.float32),
+        assault=np.zeros((r, n), np.float32),
+        attack_cell=np.full((r, n), -1, np.int32),
+        in_contact=np.zeros((r, n), bool),
+        max_depth_km=np.zeros((r, n), np.float32),
+    )
+
+
+def _fall_back(
+    ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
+) -> tuple[State, npt.NDArray[np.float32]]:
+    """Move dislodged defenders one cell back, or collapse those that hold or are cut off."""
+    losses = np.zeros_like(st.lost)
+    if not dislodged.any():
+        return st, losses
+    nb = ctx.theatre.neighbors[st.cell]  # R x U x 6
+    safe = np.where(nb < 0, 0, nb)
+    attacked = np.zeros(st.cell.shape + (6,), bool)
+    a_cells = np.where(st.attack_cell >= 0, st.attack_cell, -2)
+    for r in range(st.cell.shape[0]):
+        hot = set(a_cells[r][a_cells[r] >= 0].tolist()) | set(
+            st.cell[r][(ctx.units.side == 0) & (st.status[r] == Status.ACTIVE)].tolist()
+        )
+        attacked[r] = np.isin(safe[r], list(hot)) if hot else False
+    free = (nb >= 0) & ~ctx.theatre.water[safe] & ~attacked
+    field = current_field(ctx, st.objective)
+    route_class = (
+        ctx.units.mobility.astype(np.int64)[None, :] * 2 + ctx.units.side[None, :]
+    )
+    toward, slot = ctx.bank.next_hop(
+        st.cell, field, ctx.route_hours[route_class, st.cell]
+    )
+    toward_free = (slot >= 0) & np.take_along_axis(
+        free, np.maximum(slot, 0)[..., None], -1
+    )[..., 0]
+    any_free = free.any(axis=-1)
+    first_free = np.take_along_axis(safe, np.argmax(free, axis=-1)[..., None], -1)[
+        ..., 0
+    ]
+    holds = st.posture == Pos.HOLD
+    retreat = dislodged & ~holds & any_free
+    collapse = dislodged & ~retreat
+    cell = np.where(retreat, np.where(toward_free, toward, first_free), st.cell).astype(
+        np.int32
+    )
+    has_obj = field >= 0
+    posture = np.where(retreat & has_obj, Pos.WITHDRAW, st.posture).astype(np.int8)
+    k, w, c = collapse_split()
+    for kind, share in ((KILLED, k), (WOUNDED, w), (CAPTURED, c)):
+        losses[:, :, kind] += np.where(collapse[..., None], st.present * share, 0.0)
+    status = np.where(collapse, Status.DESTROYED, st.status).astype(np.int8)
+    assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
+    return st.replace(
+        cell=cell, posture=posture, status=status, assault=assault
+    ), losses.astype(np.float32)
+
+
+def _apply_losses(st: State, losses: npt.NDArray[np.float32]) -> State:
+    total = losses.sum(axis=2)
+    scale = np.where(total > st.present, st.present / np.maximum(total, 1e-9), 1.0)
+    losses = losses * scale[:, :, None, :]
+    present = np.maximum(st.present - losses.sum(axis=2), 0.0)
+    return st.replace(
+        present=present.astype(np.float32), lost=(st.lost + losses).astype(np.float32)
+    )
+
+
+def _control(ctx: Context, st: State, hour: float) -> State:
+    """Update place control and first-capture hours."""
+    p = ctx.params
+    men = st.present[..., PERSONNEL]
+    active = st.status == Status.ACTIVE
+    side = ctx.units.side[None, :]
+    at_place = st.cell[:, :, None] == ctx.place_cells[None, None, :]  # R x U x P
+    s0 = np.einsum("ru,rup->rp", np.where(active & (side == 0), men, 0.0), at_place)
+    s1 = np.einsum("ru,rup->rp", np.where(active & (side == 1), men, 0.0), at_place)
+    to0 = (s0 > 0) & (s1 <= p.contact_threshold_men)
+    to1 = (s1 > 0) & (s0 <= 0)
+    control = np.where(to0, 0, np.where(to1, 1, st.control)).astype(np.int8)
+    first = to0 & np.isnan(st.capture_hour) & (st.control == 1)
+    capture = np.where(first, np.float32(hour), st.capture_hour).astype(np.float32)
+    return st.replace(control=control, capture_hour=capture)
+
+
+def step(
+    ctx: Context, net: SupplyNet, st: State, rngs: list[np.random.Generator]
+) -> State:
+    """Advance every replica by one step (pure apart from drawing from ``rngs``)."""
+    p = ctx.params
+    hour = st.hour
+    u = ctx.units
+    # Events: units whose start (attack hour or landing) has come enter play.
+    waking = (st.status == Status.WAITING) & (u.start_hour[None, :] <= hour)
+    st = st.replace(status=np.where(waking, Status.ACTIVE, st.status).astype(np.int8))
+    # Command.
+    st = st.replace(objective=advance_objectives(ctx, st))
+    # Movement.
+    wet, factor = weather_now(ctx, hour)
+    st = move(ctx, st, hour, factor)
+    # Contact and combat.
+    out = resolve_combat(ctx, st, hour, wet)
+    st = st.replace(assault=out.assault, in_contact=out.in_contact)
+    st = _apply_losses(st, out.losses)
+    st, fall = _fall_back(ctx, st, out.dislodged)
+    st = _apply_losses(st, fall)
+    # Supply.
+    st = resupply(ctx, net, st, hour, out.dislodged)
+    # Morale and surrender.
+    uniform = np.stack([g.random(u.n) for g in rngs])
+    st, sur = surrender_and_desertion(ctx, st, hour, uniform, out.in_contact)
+    st = _apply_losses(st, sur)
+    # Control and depth.
+    st = _control(ctx, st, hour)
+    lat, lon = ctx.theatre.lat, ctx.theatre.lon
+    depth = haversine_km(
+        lat[u.start_cell][None, :],
+        lon[u.start_cell][None, :],
+        lat[st.cell],
+        lon[st.cell],
+    )
+    depth = np.where(st.status == Status.WAITING, 0.0, depth)
+    return st.replace(
+        hour=hour + p.step_hours,
+        max_depth_km=np.maximum(st.max_depth_km, depth).astype(np.float32),
+    )
+
+
+@dataclass
+class RunResult:
+    """What a run produced: the final state, daily snapshots and a per-step trace."""
+
+    ctx: Context
+    final: State
+    daily_depth: dict[int, npt.NDArray[np.float32]] = field(default_factory=dict)
+    trace: list[State] = field(default_factory=list)
+
+
+def simulate(
+    ctx: Context,
+    seed: int | np.random.SeedSequence | None,
+    replicas: int = 1,
+    days: float | None = None,
+    trace_every: int = 0,
+    on_day: Callable[[int, State], None] | None = None,
+) -> RunResult:
+    """Run every replica from the start to the end (or ``days``) of the scenario.
+
+    Args:
+        ctx: static context.
+        seed: root seed; replica i uses ``SeedSequence(seed).spawn(replicas)[i]``.
+        replicas: R.
+        days: length to run (default: the whole scenario).
+        trace_every: keep the state every N steps (0 = none).
+        on_day: called with (day, state) at the end of each day (progress display).
+    """
+    root = (
+        seed
+        if isinstance(seed, np.random.SeedSequence)
+        else np.random.SeedSequence(seed)
+    )
+    rngs = [np.random.default_rng(s) for s in root.spawn(replicas)]
+    span_h = (ctx.scenario.meta.end - ctx.scenario.meta.start).total_seconds() / 3600.0
+    hours = span_h if days is None else min(span_h, days * 24.0)
+    n_steps = math.ceil(hours / ctx.params.step_hours)
+    st = init_state(ctx, replicas)
+    net = build_supply_net(ctx, st.control[0])
+    result = RunResult(ctx=ctx, final=st)
+    for i in range(n_steps):
+        st = step(ctx, net, st, rngs)
+        if trace_every and i % trace_every == 0:
+            result.trace.append(st)
+        if st.hour % 24.0 < ctx.params.step_hours - 1e-9 or i == n_steps - 1:
+            day = math.ceil(st.hour / 24.0 - 1e-9)
+            result.daily_depth[day] = st.max_depth_km.copy()
+            if on_day is not None:
+                on_day(day, st)
+    result.final = st
+    return result

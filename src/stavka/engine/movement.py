@@ -1,0 +1,124 @@
+"""Command and movement: objectives, least-time next hops, march progress, blocking.
+
+A unit marches toward its current objective along the least-time path of its movement
+class. Progress accumulates in hours; it enters the next cell when the edge time (times
+weather and night factors) is spent. An attacker whose next cell holds enemy defenders stops
+and assaults that cell instead (see ``combat``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.setup import Context
+from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
+
+__all__ = ["advance_objectives", "current_field", "move"]
+
+
+def advance_objectives(ctx: Context, st: State) -> npt.NDArray[np.int32]:
+    """Step each unit past objectives it stands on; return the new objective index."""
+    obj = st.objective.copy()
+    m = ctx.units.objectives.shape[1]
+    for _ in range(m):
+        safe = np.minimum(obj, m - 1)
+        target = np.take_along_axis(
+            ctx.units.objectives[None].repeat(obj.shape[0], 0), safe[..., None], -1
+        )[..., 0]
+        reached = (obj < m) & (target >= 0) & (target == st.cell)
+        if not reached.any():
+            break
+        obj = obj + reached
+    return obj.astype(np.int32)
+
+
+def current_field(
+    ctx: Context, objective: npt.NDArray[np.int32]
+) -> npt.NDArray[np.int32]:
+    """Routing field index of each unit's current objective (-1 = none left)."""
+    m = ctx.obj_field.shape[1]
+    fields = np.broadcast_to(
+        ctx.obj_field[None], (objective.shape[0], *ctx.obj_field.shape)
+    )
+    f = np.take_along_axis(fields, np.minimum(objective, m - 1)[..., None], -1)[..., 0]
+    return np.where(objective < m, f, -1).astype(np.int32)
+
+
+def move(
+    ctx: Context, st: State, hour: float, weather_factor: npt.NDArray[np.float32]
+) -> State:
+    """Advance march progress, enter next cells, and mark blocked attackers.
+
+    Args:
+        ctx: static context.
+        st: state after command.
+        hour: hours since the start.
+        weather_factor: [N] multiplier (>= 1) of edge times out of each cell now.
+    """
+    u, p = ctx.units, ctx.params
+    n_cells = ctx.theatre.lat.shape[0]
+    side = u.side[None, :]
+    active = st.status == Status.ACTIVE
+    mob = np.broadcast_to(u.mobility[None, :], st.cell.shape)
+    wants = (
+        active
+        & np.isin(st.posture, (Pos.ATTACK, Pos.RESERVE, Pos.WITHDRAW))
+        & (mob != Mob.STATIC)
+    )
+    field = np.where(wants, current_field(ctx, st.objective), -1)
+    route_class = mob.astype(np.int64) * 2 + side
+    route_h = ctx.route_hours[route_class, st.cell]  # R x U x 6
+    nxt, slot = ctx.bank.next_hop(st.cell, field, route_h)
+    going = slot >= 0
+    travel = (
+        np.where(going, ctx.hours[mob, st.cell, np.maximum(slot, 0)], np.inf)
+        * weather_factor[st.cell]
+    )
+    local_hour = (hour + 9.0) % 24.0  # scenario clock is UTC+9
+    night = (local_hour >= 21.0) | (local_hour < 5.0)
+    factor = np.float32(p.step_hours * (p.night_speed_factor if night else 1.0))
+    motorised = (mob == Mob.MOTOR) | (mob == Mob.TRACKED)
+    fuelled = ~motorised | (st.fuel > 0.0)
+    progress = np.where(going & fuelled, st.progress + factor, st.progress)
+    ready = going & fuelled & (progress >= travel)
+
+    # Blocking: a cell holding enemy men above the threshold cannot be entered.
+    men = st.present[..., PERSONNEL]
+    keys = cell_keys(st.cell, n_cells)
+    holds = [CellSums.of(keys, active & (side == s_) & (men > 0), men) for s_ in (0, 1)]
+    nxt_keys = cell_keys(nxt, n_cells)
+    enemy_men = np.where(
+        side == 0, holds[1].lookup(nxt_keys)[..., 0], holds[0].lookup(nxt_keys)[..., 0]
+    )
+    blocked = ready & (enemy_men > p.contact_threshold_men)
+    enter = ready & ~blocked
+    attack_cell = np.where(
+        blocked & (side == 0) & (st.posture == Pos.ATTACK), nxt, -1
+    ).astype(np.int32)
+    # Attackers already inside a cell with enemy (after a landing) assault their own cell.
+    here_enemy = np.where(side == 0, holds[1].lookup(keys)[..., 0], 0.0)
+    attack_cell = np.where(
+        active & (side == 0) & (here_enemy > p.contact_threshold_men),
+        st.cell,
+        attack_cell,
+    )
+
+    km = np.where(enter, ctx.edge_km[st.cell, np.maximum(slot, 0)], 0.0)
+    rng_km = np.where(mob == Mob.TRACKED, p.tracked_range_km, p.motor_range_km)
+    fuel = np.where(motorised, np.maximum(st.fuel - km / rng_km, 0.0), st.fuel)
+    new_cell = np.where(enter, nxt, st.cell).astype(np.int32)
+    progress = np.where(
+        enter,
+        progress - np.where(enter, travel, 0),
+        np.minimum(progress, np.where(going, travel, 0)),
+    )
+    assault = np.where(enter, 0.0, st.assault)
+    return st.replace(
+        cell=new_cell,
+        progress=progress.astype(np.float32),
+        fuel=fuel.astype(np.float32),
+        attack_cell=attack_cell,
+        assault=assault.astype(np.float32),
+    )

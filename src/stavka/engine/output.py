@@ -1,0 +1,185 @@
+"""Turn a finished simulation into the run format: summary, traces and events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stavka.engine.core import RunResult
+from stavka.engine.state import LOSS_KINDS, PERSONNEL, Pos, State, Status
+from stavka.scenario.container import STRENGTH_ITEMS
+
+__all__ = ["REGIONS", "build_summary", "control_frame", "data_hashes", "unit_frame"]
+
+REGIONS: dict[str, tuple[float, float, float, float]] = {
+    "south_sakhalin": (45.8, 50.1, 141.0, 145.0),
+    "shumshu_paramushir": (49.9, 51.0, 154.8, 157.0),
+    "kurils": (43.0, 51.0, 145.3, 157.0),
+}
+"""Loss scopes of the record as lat/lon boxes (lat_min, lat_max, lon_min, lon_max) of the
+units' start positions (geographic_knowledge)."""
+
+ADVANCE_ECHELONS = {"front", "army", "group", "corps", "high_command"}
+
+
+def _iso(ctx_start: dt.datetime, hour: float) -> str:
+    return (ctx_start + dt.timedelta(hours=float(hour))).isoformat()
+
+
+def data_hashes(result: RunResult) -> dict[str, str]:
+    """SHA-256 (first 16 hex) of the scenario's files and the fitted model parameters."""
+    root = result.ctx.scenario.root
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".py":
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    out = {"scenario": h.hexdigest()[:16]}
+    from stavka.models.api import params_path
+
+    out["models"] = hashlib.sha256(Path(params_path()).read_bytes()).hexdigest()[:16]
+    return out
+
+
+def _losses(st: State, mask: np.ndarray, r: int = 0) -> dict[str, float]:
+    lost = st.lost[r][mask][:, :, PERSONNEL].sum(axis=0)
+    return {kind: round(float(v), 1) for kind, v in zip(LOSS_KINDS, lost, strict=True)}
+
+
+def build_summary(
+    result: RunResult, seed: int | None, variant: str | None, replica: int = 0
+) -> dict[str, Any]:
+    """Build ``summary.json`` (without ``score``) for one replica."""
+    from stavka import __version__
+
+    ctx, st = result.ctx, result.final
+    s, u = ctx.scenario, ctx.units
+    start = s.meta.start
+    side_ids = [
+        s.meta.attacker,
+        next(x.id for x in s.meta.sides if x.id != s.meta.attacker),
+    ]
+    captures = {}
+    initially = st.control[replica] * 0 + np.array(
+        [
+            0 if s.places[p].country_1945.strip() in ("USSR", "Mongolian PR") else 1
+            for p in ctx.place_ids
+        ]
+    )
+    for i, pid in enumerate(ctx.place_ids):
+        if initially[i] == 1:
+            h = st.capture_hour[replica, i]
+            captures[pid] = None if np.isnan(h) else _iso(start, float(h))
+    advance: dict[str, dict[str, float]] = {}
+    for fid, idx in ctx.formation_units.items():
+        f = s.formations[fid]
+        if (
+            not idx
+            or f.side != s.meta.attacker
+            or f.echelon.value not in ADVANCE_ECHELONS
+        ):
+            continue
+        series = {}
+        for day, depth in sorted(result.daily_depth.items()):
+            date = (start + dt.timedelta(days=day - 1)).date().isoformat()
+            series[date] = round(float(depth[replica, idx].max()), 1)
+        advance[fid] = series
+    losses, accounting = {}, {}
+    for k, side in enumerate(side_ids):
+        mask = u.side == k
+        losses[side] = _losses(st, mask, replica)
+        initial = float(u.initial[mask, PERSONNEL].sum())
+        present = float(st.present[replica][mask, PERSONNEL].sum())
+        accounting[side] = round(initial - present - sum(losses[side].values()), 3)
+        losses[side]["present"] = round(present, 1)
+    lat, lon = ctx.theatre.lat[u.start_cell], ctx.theatre.lon[u.start_cell]
+    by_region: dict[str, dict[str, dict[str, float]]] = {}
+    for name, (a, b, c, d) in REGIONS.items():
+        in_box = (lat >= a) & (lat <= b) & (lon >= c) & (lon <= d)
+        by_region[name] = {
+            side: _losses(st, in_box & (u.side == k), replica)
+            for k, side in enumerate(side_ids)
+        }
+    return {
+        "scenario": {"id": s.meta.id, "version": s.meta.version},
+        "seed": seed,
+        "variant": s.variant if variant is None else variant,
+        "code_version": __version__,
+        "data_hashes": data_hashes(result),
+        "start": start.isoformat(),
+        "end": s.meta.end.isoformat(),
+        "captures": captures,
+        "advance_km": advance,
+        "losses": losses,
+        "losses_by_region": by_region,
+        "accounting": accounting,
+        "params": ctx.params.as_dict(),
+    }
+
+
+def unit_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
+    """Per-step unit state of one replica from the kept trace, in the run format's columns."""
+    ctx = result.ctx
+    u = ctx.units
+    start = ctx.scenario.meta.start.astimezone(dt.UTC)
+    rows: list[pd.DataFrame] = []
+    side_names = np.array([ctx.scenario.meta.attacker, "defender"])
+    other = next(
+        x.id for x in ctx.scenario.meta.sides if x.id != ctx.scenario.meta.attacker
+    )
+    side_names[1] = other
+    posture = np.array([p.name.lower() for p in Pos])
+    status = np.array([x.name.lower() for x in Status])
+    h3ids = getattr(ctx.theatre, "h3", None)
+    for st in result.trace:
+        cell = st.cell[replica]
+        frame = {
+            "time": pd.Timestamp(start + dt.timedelta(hours=st.hour)),
+            "unit": u.ids,
+            "side": side_names[u.side],
+            "cell": [str(h3ids[c]) if h3ids is not None else str(c) for c in cell],
+            "lat": ctx.theatre.lat[cell],
+            "lon": ctx.theatre.lon[cell],
+            **{
+                k: st.present[replica, :, i].astype(float)
+                for i, k in enumerate(STRENGTH_ITEMS)
+            },
+            "fuel": st.fuel[replica].astype(float),
+            "ammunition": st.ammo[replica].astype(float),
+            "posture": posture[st.posture[replica]],
+            "status": status[st.status[replica]],
+        }
+        rows.append(pd.DataFrame(frame))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def control_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
+    """Place control changes of one replica (first row per place = holder at the start)."""
+    ctx = result.ctx
+    start = ctx.scenario.meta.start.astimezone(dt.UTC)
+    names = [
+        ctx.scenario.meta.attacker,
+        next(
+            x.id for x in ctx.scenario.meta.sides if x.id != ctx.scenario.meta.attacker
+        ),
+    ]
+    rows = []
+    prev: np.ndarray | None = None
+    for st in result.trace:
+        ctl = st.control[replica]
+        changed = np.ones(ctl.shape, bool) if prev is None else ctl != prev
+        for i in np.flatnonzero(changed):
+            rows.append(
+                {
+                    "time": pd.Timestamp(start + dt.timedelta(hours=st.hour)),
+                    "place": ctx.place_ids[i],
+                    "side": names[int(ctl[i])],
+                }
+            )
+        prev = ctl
+    return pd.DataFrame(rows, columns=["time", "place", "side"])

@@ -1,0 +1,148 @@
+"""Engine parameters, separate from state. Each has a unit and a provenance.
+
+Provenance is one of: a citation (published norm or spec), ``fitted`` (from
+``stavka.models``), ``physical``, or ``assumption`` (not yet sourced; listed in
+docs/parameters.md as open and never tuned toward the record).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+__all__ = ["PROVENANCE", "EngineParams"]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineParams:
+    """Parameters of the campaign engine (see :data:`PROVENANCE` for each one's source)."""
+
+    step_hours: float = 1.0
+    night_speed_factor: float = 0.7
+    tracked_range_km: float = 250.0
+    motor_range_km: float = 400.0
+    foot_horse_fuel_free: bool = True
+    initial_fuel_refills: float = 2.5
+    ammo_per_combat_day: float = 0.35
+    ammo_out_power_factor: float = 0.3
+    truck_radius_km: float = 250.0
+    resupply_refills_per_day: float = 1.0
+    rail_repair_km_per_day: float = 20.0
+    air_resupply_refills_per_day: float = 0.15
+    defended_depth_km: float = 8.0
+    contact_threshold_men: float = 200.0
+    delay_give_way_ratio: float = 3.0
+    order_delay_hours_per_level: float = 6.0
+    order_delay_cutoff_factor: float = 4.0
+    comply_hours: float = 24.0
+    comply_hours_fortified: float = 96.0
+    puppet_desertion_per_day: float = 0.05
+    puppet_desertion_contact_per_day: float = 0.25
+    surprise_hours: float = 24.0
+    air_superiority_after_hours: float = 24.0
+    landing_men_default: float = 500.0
+
+    def as_dict(self) -> dict[str, float | bool]:
+        """Return the parameters as a plain mapping (for run summaries)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+PROVENANCE: dict[str, tuple[str, str]] = {
+    "step_hours": (
+        "h",
+        "engine time step (DESIGN.md); results tested to converge at 0.5 h",
+    ),
+    "night_speed_factor": (
+        "-",
+        "assumption: night marches without lights; to be sourced",
+    ),
+    "tracked_range_km": (
+        "km per refill",
+        "T-34-85 road range ~300 km, cross-country less "
+        "(published vehicle specification)",
+    ),
+    "motor_range_km": (
+        "km per refill",
+        "Studebaker US6 / ZIS-5 range 400-600 km on roads "
+        "(published vehicle specification), lower bound",
+    ),
+    "foot_horse_fuel_free": (
+        "bool",
+        "physical: foot and horse units march without fuel",
+    ),
+    "initial_fuel_refills": (
+        "refills",
+        "assumption: Soviet norm of 2-3 refills with the "
+        "unit at the start of an offensive; to be sourced",
+    ),
+    "ammo_per_combat_day": ("combat loads/day", "assumption; to be sourced from norms"),
+    "ammo_out_power_factor": (
+        "-",
+        "assumption: a unit without ammunition fights at 30 %",
+    ),
+    "truck_radius_km": (
+        "km",
+        "assumption: round trip of a truck column in one day "
+        "(2 x 250 km at ~25 km/h, 20 h)",
+    ),
+    "resupply_refills_per_day": (
+        "refills/day",
+        "assumption: one refill per day within the truck radius",
+    ),
+    "rail_repair_km_per_day": (
+        "km/day",
+        "assumption: Soviet railway troops' repair rate; to be sourced",
+    ),
+    "air_resupply_refills_per_day": (
+        "refills/day",
+        "assumption: transport air divisions "
+        "(oob_soviet.yaml 12th Air Army note) for mobile units",
+    ),
+    "defended_depth_km": (
+        "km",
+        "physical: half the spacing of H3 res-5 cells (~17 km); "
+        "attacker progress needed to dislodge a cell's defenders",
+    ),
+    "contact_threshold_men": (
+        "men",
+        "assumption: below this a cell's garrison does not block movement",
+    ),
+    "delay_give_way_ratio": (
+        "enemy/own",
+        "plans.md 2.1: border units delay then fall back; ratio an assumption",
+    ),
+    "order_delay_hours_per_level": ("h", "assumption: signal delay per command level"),
+    "order_delay_cutoff_factor": (
+        "-",
+        "assumption: delay multiplier when the chain is cut",
+    ),
+    "comply_hours": (
+        "h",
+        "assumption: mean time for a unit to comply with the surrender "
+        "order once received",
+    ),
+    "comply_hours_fortified": (
+        "h",
+        "assumption: isolated fortified garrisons hold out "
+        "longer (source text: Hutou resisted after 15 Aug)",
+    ),
+    "puppet_desertion_per_day": (
+        "1/day",
+        "assumption: Manchukuo/Mengjiang desertion rate "
+        "(source text: puppet troops mutinied); to be sourced",
+    ),
+    "puppet_desertion_contact_per_day": ("1/day", "assumption: the same in contact"),
+    "surprise_hours": (
+        "h",
+        "plans.md 1.2: attack without preparation at night; surprise "
+        "lasts the first day (assumption on duration)",
+    ),
+    "air_superiority_after_hours": (
+        "h",
+        "assumption: Soviet air superiority from day 2 "
+        "(2.7:1 combat aircraft, oob_soviet.yaml force ratios)",
+    ),
+    "landing_men_default": (
+        "men",
+        "assumption: size of an airborne detachment whose event row gives no number",
+    ),
+}

@@ -1,0 +1,117 @@
+"""Least-time routing on the map: time-to-target fields and next hops, batched.
+
+A *field* is the least travel time (hours) from every cell to one target cell for one
+movement class, computed once with Dijkstra on the reversed graph. Units then step to the
+neighbour that minimises ``edge_hours + field``; this is the least-time path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+__all__ = ["FieldBank", "TheatreLike", "graph_of"]
+
+F32 = npt.NDArray[np.float32]
+
+
+class TheatreLike(Protocol):
+    """What the engine needs of a theatre map (``stavka.theatre.Theatre`` provides it)."""
+
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+    neighbors: npt.NDArray[np.int32]
+    water: npt.NDArray[np.bool_]
+    fortified_level: npt.NDArray[np.int8]
+    rail_gauge_mm: npt.NDArray[np.int32]
+    river_class: npt.NDArray[np.int8]
+    bridge: npt.NDArray[np.bool_]
+    place_cell: dict[str, int]
+
+    def cell_of(self, lat: float, lon: float) -> int:
+        """Cell index at a point."""
+
+    def edge_hours(self, mobility: str, weather: object = None) -> F32:
+        """Hours to cross each edge [N, 6]."""
+
+
+def graph_of(neighbors: npt.NDArray[np.int32], hours: F32) -> csr_matrix:
+    """Build a sparse directed graph (i -> neighbour) weighted by finite edge hours."""
+    n = neighbors.shape[0]
+    rows = np.repeat(np.arange(n), neighbors.shape[1])
+    cols = neighbors.ravel()
+    w = hours.ravel().astype(np.float64)
+    ok = (cols >= 0) & np.isfinite(w)
+    # Dijkstra treats explicit zeros as missing edges: keep a tiny positive weight.
+    return csr_matrix((np.maximum(w[ok], 1e-6), (rows[ok], cols[ok])), shape=(n, n))
+
+
+@dataclass
+class FieldBank:
+    """Time-to-target fields per (routing class, target cell), computed on demand.
+
+    Attributes:
+        neighbors: [N, 6] neighbour cells.
+        hours: {routing class: [N, 6] edge hours}.
+        fields: [F, N] float32 hours to each registered target (inf = unreachable).
+    """
+
+    neighbors: npt.NDArray[np.int32]
+    hours: dict[str, F32]
+    keys: dict[tuple[str, int], int] = field(default_factory=dict)
+    _rows: list[F32] = field(default_factory=list)
+    fields: F32 = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+
+    def register(self, routing: str, target: int) -> int:
+        """Return the field index for (routing class, target), adding it if new."""
+        key = (routing, int(target))
+        if key not in self.keys:
+            self.keys[key] = len(self.keys)
+            self._rows.append(np.empty(0, np.float32))  # placeholder until build()
+        return self.keys[key]
+
+    def build(self) -> None:
+        """Compute every registered field (one Dijkstra per routing class, many sources)."""
+        n = self.neighbors.shape[0]
+        out = np.full((len(self.keys), n), np.inf, np.float32)
+        by_class: dict[str, list[tuple[int, int]]] = {}
+        for (routing, target), idx in self.keys.items():
+            by_class.setdefault(routing, []).append((target, idx))
+        for routing, items in by_class.items():
+            reverse = graph_of(self.neighbors, self.hours[routing]).T.tocsr()
+            targets = np.array([t for t, _ in items])
+            dist = dijkstra(reverse, directed=True, indices=targets)
+            for row, (_, idx) in enumerate(items):
+                out[idx] = dist[row]
+        self.fields = out
+
+    def next_hop(
+        self, cell: npt.NDArray[np.int32], field_idx: npt.NDArray[np.int32], edge_h: F32
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+        """Return the next cell and the edge slot (0-5) toward each unit's target.
+
+        Args:
+            cell: current cells, any shape S.
+            field_idx: field index per unit, shape S (-1 = no target: stay).
+            edge_h: edge hours out of the current cell for each unit's class, S x 6.
+
+        Returns:
+            (next cell, edge slot); next = cell and slot = -1 where there is no better
+            neighbour (at the target or unreachable).
+        """
+        nb = self.neighbors[cell]  # S x 6
+        fi = np.maximum(field_idx, 0)
+        here = self.fields[fi, cell]
+        nb_safe = np.where(nb < 0, 0, nb)
+        via = np.where(nb < 0, np.inf, edge_h + self.fields[fi[..., None], nb_safe])
+        k = np.argmin(via, axis=-1)[..., None]
+        best = np.take_along_axis(via, k, axis=-1)[..., 0]
+        nxt = np.take_along_axis(nb_safe, k, axis=-1)[..., 0].astype(np.int32)
+        closer = self.fields[fi, nxt] < here - 1e-4
+        move = (field_idx >= 0) & np.isfinite(best) & closer
+        return np.where(move, nxt, cell).astype(np.int32), np.where(move, k[..., 0], -1)

@@ -1,0 +1,298 @@
+"""Build the engine's static context (units, plans, routing fields) from a scenario and a map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.engine.params import EngineParams
+from stavka.engine.routing import FieldBank, TheatreLike
+from stavka.engine.state import MOBILITY_NAMES, Mob, Pos, UnitTable
+from stavka.engine.timeline import (
+    ScheduledLanding,
+    event_hour,
+    haversine_km,
+    landings,
+    surrender_order_hours,
+)
+from stavka.errors import EngineError, MapError
+from stavka.scenario.container import STRENGTH_ITEMS, Scenario
+from stavka.scenario.schema import Formation, Plan, Posture
+
+__all__ = ["Context", "build_context"]
+
+GROUND = {
+    "foot": Mob.FOOT,
+    "horse": Mob.HORSE,
+    "motor": Mob.MOTOR,
+    "tracked": Mob.TRACKED,
+    "static": Mob.STATIC,
+}
+POSTURE_MAP = {
+    Posture.ATTACK: Pos.ATTACK,
+    Posture.ADVANCE: Pos.ATTACK,
+    Posture.RESERVE: Pos.RESERVE,
+    Posture.HASTY_DEFENCE: Pos.HOLD,
+    Posture.PREPARED_DEFENCE: Pos.HOLD,
+    Posture.FORTIFIED_DEFENCE: Pos.HOLD,
+    Posture.HOLD: Pos.HOLD,
+    Posture.GARRISON: Pos.HOLD,
+    Posture.DELAY: Pos.DELAY,
+    Posture.WITHDRAW: Pos.WITHDRAW,
+}
+MAX_OBJECTIVES = 8
+FORTIFIED_DETOUR_HOURS = 24.0
+"""Routing penalty per fortification level for the attacker (plans.md 1.3: bypass FRs)."""
+
+
+@dataclass
+class Context:
+    """Everything static during a run. Arrays are [U] unless noted.
+
+    Attributes:
+        scenario, theatre, params: inputs.
+        units: the unit table.
+        bank: routing fields; ``obj_field`` [U, M] field index per objective (-1 none).
+        hours: edge hours per mobility class [Mob, N, 6] (dry, unopposed).
+        route_hours: routing edge hours [Mob * 2 + side, N, 6] (attacker avoids forts).
+        edge_km: [N, 6] centre-to-centre distance of each edge (km).
+        place_ids / place_cells [P]: scored places and their cells.
+        landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
+        hq_unit: index of each unit's top-level ancestor unit (for command state).
+    """
+
+    scenario: Scenario
+    theatre: TheatreLike
+    params: EngineParams
+    units: UnitTable
+    bank: FieldBank
+    obj_field: npt.NDArray[np.int32]
+    hours: npt.NDArray[np.float32]
+    route_hours: npt.NDArray[np.float32]
+    edge_km: npt.NDArray[np.float32]
+    place_ids: list[str]
+    place_cells: npt.NDArray[np.int32]
+    landings: list[ScheduledLanding]
+    surrender_hours: list[float]
+    formation_units: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _plan_for(s: Scenario, f: Formation) -> Plan | None:
+    node: str | None = f.id
+    while node is not None:
+        if node in s.plans:
+            return s.plans[node]
+        node = s.formations[node].parent
+    return None
+
+
+def _cell(theatre: TheatreLike, lat: float, lon: float, what: str) -> int:
+    try:
+        cell = theatre.cell_of(lat, lon)
+    except MapError as err:
+        raise EngineError(
+            f"{what} at ({lat:.2f}, {lon:.2f}) is off the map: {err}"
+        ) from None
+    if theatre.water[cell]:
+        land = np.flatnonzero(~theatre.water)
+        d = haversine_km(lat, lon, theatre.lat[land], theatre.lon[land])
+        cell = int(land[int(np.argmin(d))])
+    return int(cell)
+
+
+def _edge_km(theatre: TheatreLike) -> npt.NDArray[np.float32]:
+    nb = theatre.neighbors
+    safe = np.where(nb < 0, 0, nb)
+    km = haversine_km(
+        theatre.lat[:, None], theatre.lon[:, None], theatre.lat[safe], theatre.lon[safe]
+    )
+    return np.where(nb < 0, np.inf, km).astype(np.float32)
+
+
+def _depth(s: Scenario, fid: str) -> int:
+    d, node = 0, s.formations[fid].parent
+    while node is not None:
+        d, node = d + 1, s.formations[node].parent
+    return d
+
+
+def build_context(
+    s: Scenario, theatre: TheatreLike, params: EngineParams | None = None
+) -> Context:
+    """Select the ground units, resolve their plans and landings, and build routing fields.
+
+    Raises:
+        EngineError: if a unit or objective is off the map.
+    """
+    params = params or EngineParams()
+    attacker = s.meta.attacker
+    chosen = [
+        f
+        for f in s.formations.values()
+        if f.mobility.value in GROUND and (f.strength.values()["personnel"] or 0) > 0
+    ]
+    index = {f.id: i for i, f in enumerate(chosen)}
+    n = len(chosen)
+    hours = np.stack(
+        [theatre.edge_hours(m if m != "static" else "foot") for m in MOBILITY_NAMES]
+    )
+    nb = theatre.neighbors
+    fort_into = theatre.fortified_level[np.where(nb < 0, 0, nb)].astype(np.float32)
+    bank_hours = {}
+    for m, name in enumerate(MOBILITY_NAMES):
+        bank_hours[f"{name}:0"] = hours[m] + FORTIFIED_DETOUR_HOURS * fort_into
+        bank_hours[f"{name}:1"] = hours[m]
+    bank = FieldBank(neighbors=nb, hours=bank_hours)
+
+    side = np.array([0 if f.side == attacker else 1 for f in chosen], np.int8)
+    mobility = np.array([GROUND[f.mobility.value] for f in chosen], np.int8)
+    initial = np.array(
+        [[f.strength.values()[k] or 0.0 for k in STRENGTH_ITEMS] for f in chosen],
+        np.float32,
+    )
+    start_cell = np.array(
+        [_cell(theatre, *s.location_of(f.id), f.id) for f in chosen], np.int32
+    )
+    start_hour = np.zeros(n, np.float32)
+    objectives = np.full((n, MAX_OBJECTIVES), -1, np.int32)
+    obj_field = np.full((n, MAX_OBJECTIVES), -1, np.int32)
+    plan_posture = np.zeros(n, np.int8)
+    parent = np.full(n, -1, np.int32)
+    crossings = {
+        fid: event_hour(s, e)
+        for e in s.events
+        if e.event_kind == "crossing" and e.date == s.meta.start.date()
+        for fid in e.formation_id
+    }
+    for i, f in enumerate(chosen):
+        node = f.parent
+        while node is not None and node not in index:
+            node = s.formations[node].parent
+        parent[i] = -1 if node is None else index[node]
+        plan = _plan_for(s, f)
+        default = Pos.ATTACK if side[i] == 0 else Pos.HOLD
+        plan_posture[i] = (
+            POSTURE_MAP.get(plan.posture, default)
+            if plan
+            else (POSTURE_MAP.get(f.posture, default))
+        )
+        if f.posture in {Posture.FORTIFIED_DEFENCE, Posture.HOLD, Posture.GARRISON}:
+            plan_posture[i] = (
+                Pos.HOLD
+            )  # the formation's own standing order beats its parent's
+        if plan is not None:
+            cells = []
+            for obj in plan.objectives:
+                pids = [obj.place] if obj.place else list(obj.phase_line or [])
+                pts = [
+                    (s.places[p].lat, s.places[p].lon) for p in pids if p in s.places
+                ]
+                if not pts:
+                    continue
+                lat0, lon0 = s.location_of(f.id)
+                d = [float(haversine_km(lat0, lon0, a, b)) for a, b in pts]
+                cells.append(
+                    _cell(theatre, *pts[int(np.argmin(d))], f"objective of {f.id}")
+                )
+            for k, c in enumerate(cells[:MAX_OBJECTIVES]):
+                objectives[i, k] = c
+                obj_field[i, k] = bank.register(
+                    f"{MOBILITY_NAMES[mobility[i]]}:{side[i]}", c
+                )
+        node = f.id
+        while node is not None and side[i] == 0:
+            if node in crossings:
+                start_hour[i] = max(crossings[node], 0.0)
+                break
+            node = s.formations[node].parent
+
+    sched = landings(s)
+    _assign_landings(s, chosen, sched, theatre, start_cell, start_hour, side)
+    bank.build()
+    fortified = theatre.fortified_level[start_cell] > 0
+    units = UnitTable(
+        ids=[f.id for f in chosen],
+        side=side,
+        nation=[f.nation for f in chosen],
+        mobility=mobility,
+        parent=parent,
+        depth=np.array([_depth(s, f.id) for f in chosen], np.int32),
+        initial=initial,
+        quality=np.array(
+            [f.quality.value if f.quality.value is not None else 0.5 for f in chosen],
+            np.float32,
+        ),
+        start_cell=start_cell,
+        start_hour=start_hour,
+        objectives=objectives,
+        plan_posture=plan_posture,
+        delay_ratio=np.full(n, params.delay_give_way_ratio, np.float32),
+        fortified=fortified,
+    )
+    place_ids = sorted(p for p in s.places if p in theatre.place_cell)
+    fu: dict[str, list[int]] = {}
+    for fid in s.formations:
+        fu[fid] = [index[x] for x in s.subtree(fid) if x in index]
+    return Context(
+        scenario=s,
+        theatre=theatre,
+        params=params,
+        units=units,
+        bank=bank,
+        obj_field=obj_field,
+        hours=hours,
+        route_hours=np.stack(
+            [bank_hours[f"{m}:{sd}"] for m in MOBILITY_NAMES for sd in (0, 1)]
+        ),
+        edge_km=_edge_km(theatre),
+        place_ids=place_ids,
+        place_cells=np.array([theatre.place_cell[p] for p in place_ids], np.int32),
+        landings=sched,
+        surrender_hours=surrender_order_hours(s),
+        formation_units=fu,
+    )
+
+
+def _assign_landings(
+    s: Scenario,
+    chosen: list[Formation],
+    sched: list[ScheduledLanding],
+    theatre: TheatreLike,
+    start_cell: npt.NDArray[np.int32],
+    start_hour: npt.NDArray[np.float32],
+    side: npt.NDArray[np.int8],
+) -> None:
+    """Units of a landing's formations that cannot march there (sea between) wait and land."""
+    index = {f.id: i for i, f in enumerate(chosen)}
+    foot = FieldBank(
+        neighbors=theatre.neighbors, hours={"foot": theatre.edge_hours("foot")}
+    )
+    targets = {
+        ld.place: foot.register("foot", theatre.place_cell.get(ld.place, -1))
+        for ld in sched
+        if theatre.place_cell.get(ld.place, -1) >= 0
+    }
+    if not targets:
+        return
+    foot.build()
+    assigned: set[int] = set()
+    for ld in sched:
+        if ld.place not in targets:
+            continue
+        row = foot.fields[targets[ld.place]]
+        for fid in ld.formations:
+            if fid not in s.formations:
+                continue
+            for sub in s.subtree(fid):
+                i = index.get(sub)
+                if i is None or i in assigned or side[i] != 0:
+                    continue
+                kind = chosen[i].type.value
+                seaborne = kind in {"naval_infantry", "airborne"} and not ld.airborne
+                if np.isfinite(row[start_cell[i]]) and not seaborne:
+                    continue
+                assigned.add(i)
+                start_cell[i] = theatre.place_cell[ld.place]
+                start_hour[i] = max(ld.hour, 0.0)

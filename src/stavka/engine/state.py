@@ -1,0 +1,161 @@
+"""Engine state: static unit tables and the per-replica struct-of-arrays state.
+
+Shapes use R = replicas, U = units, K = strength items (``STRENGTH_ITEMS``), P = places,
+L = loss kinds (``LOSS_KINDS``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.scenario.container import STRENGTH_ITEMS
+
+__all__ = [
+    "K",
+    "LOSS_KINDS",
+    "Mob",
+    "Pos",
+    "State",
+    "Status",
+    "UnitTable",
+]
+
+K = len(STRENGTH_ITEMS)
+PERSONNEL = 0
+LOSS_KINDS = ("killed", "wounded", "captured", "missing", "deserted")
+"""Where lost men and equipment go (equipment: killed = destroyed, captured = taken)."""
+
+F32 = npt.NDArray[np.float32]
+I32 = npt.NDArray[np.int32]
+I8 = npt.NDArray[np.int8]
+B = npt.NDArray[np.bool_]
+
+
+class Status(IntEnum):
+    """What a unit is doing, decided each step."""
+
+    WAITING = 0  # not yet in play (before its start time or landing)
+    ACTIVE = 1
+    SURRENDERED = 2
+    DESTROYED = 3
+
+
+class Pos(IntEnum):
+    """Engine postures (a coarser view of the scenario's postures)."""
+
+    ATTACK = 0
+    HOLD = 1  # fortified/prepared defence: stay and fight
+    DELAY = 2  # fight, give way when pressed by a superior force
+    WITHDRAW = 3  # move away toward the next objective, avoid combat
+    RESERVE = 4  # follow the parent's axis, no attack
+
+
+class Mob(IntEnum):
+    """Movement classes the map provides edge times for."""
+
+    FOOT = 0
+    HORSE = 1
+    MOTOR = 2
+    TRACKED = 3
+    STATIC = 4
+
+
+MOBILITY_NAMES = ("foot", "horse", "motor", "tracked", "static")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTable:
+    """Static facts per unit, shared by all replicas. Arrays of shape [U] unless noted.
+
+    Attributes:
+        ids: formation id of each unit.
+        side: 0 = attacker side (scenario ``attacker``), 1 = the other.
+        nation: nation name per unit.
+        mobility: :class:`Mob` code.
+        parent: index of the nearest ancestor that is a unit, or -1.
+        depth: depth of the formation in the command tree (0 = top).
+        initial: starting holdings [U, K] (men, tanks, ...).
+        quality: 0-1.
+        start_cell: map cell index at the start (or landing cell).
+        start_hour: hour after the scenario start when it enters play.
+        objectives: objective cells in order [U, M] (-1 = none).
+        plan_posture: :class:`Pos` code from the plan.
+        delay_ratio: enemy/own force ratio that makes a delaying unit give way.
+        fortified: the unit starts inside a fortified region (bool).
+    """
+
+    ids: list[str]
+    side: I8
+    nation: list[str]
+    mobility: I8
+    parent: I32
+    depth: I32
+    initial: F32
+    quality: F32
+    start_cell: I32
+    start_hour: F32
+    objectives: I32
+    plan_posture: I8
+    delay_ratio: F32
+    fortified: B
+
+    @property
+    def n(self) -> int:
+        """Number of units."""
+        return len(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Per-replica state. Shapes [R, U] unless noted; update with :meth:`replace`.
+
+    Attributes:
+        hour: hours since the scenario start (same for all replicas).
+        status: :class:`Status` code.
+        cell: current map cell.
+        progress: hours of movement already spent toward the next cell.
+        objective: index into ``UnitTable.objectives`` of the current objective.
+        posture: :class:`Pos` code now.
+        present: holdings now [R, U, K].
+        lost: cumulative losses [R, U, L, K] by ``LOSS_KINDS``.
+        fuel: fuel on hand, in refills (1 = full tanks and unit stocks).
+        ammo: ammunition on hand, in combat loads (1 = full).
+        order_hour: hour the surrender order reached the unit (inf = not yet).
+        control: side controlling each place [R, P] (0 attacker, 1 other).
+        capture_hour: first hour the attacker controlled each place [R, P] (nan = never).
+        assault: km of attacker progress against each defending unit (reset when it moves).
+        attack_cell: cell an attacking unit is assaulting (-1 = none).
+        in_contact: the unit fought this step.
+        max_depth_km: greatest distance from its start each unit has reached [R, U].
+    """
+
+    hour: float
+    status: I8
+    cell: I32
+    progress: F32
+    objective: I32
+    posture: I8
+    present: F32
+    lost: F32
+    fuel: F32
+    ammo: F32
+    order_hour: F32
+    control: I8
+    capture_hour: F32
+    assault: F32
+    attack_cell: I32
+    in_contact: B
+    max_depth_km: F32
+
+    @property
+    def replicas(self) -> int:
+        """Number of replicas R."""
+        return int(self.cell.shape[0])
+
+    def replace(self, **changes: object) -> State:
+        """Return a copy with some fields replaced."""
+        return replace(self, **changes)  # type: ignore[arg-type]

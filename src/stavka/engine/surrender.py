@@ -1,0 +1,69 @@
+"""Morale and surrender: the ceasefire order cascade, compliance, desertion, collapse.
+
+The defender's ceasefire/surrender orders (events.csv) reach each unit after a delay that
+grows with its depth in the command tree; from then on it complies with a constant hazard
+(slower for fortified garrisons). A complying unit's men and equipment become captured.
+Puppet (Manchukuo, Mengjiang) units lose men to desertion from the start. A dislodged
+holding unit with no free cell to fall back to collapses (captured/missing).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.engine.setup import Context
+from stavka.engine.state import State, Status
+
+__all__ = ["PUPPET_NATIONS", "surrender_and_desertion"]
+
+PUPPET_NATIONS = frozenset({"manchukuo", "mengjiang"})
+CAPTURED, DESERTED = 2, 4
+
+
+def surrender_and_desertion(
+    ctx: Context,
+    st: State,
+    hour: float,
+    uniform: npt.NDArray[np.float64],
+    in_contact: npt.NDArray[np.bool_],
+) -> tuple[State, npt.NDArray[np.float32]]:
+    """Apply order receipt, compliance and desertion; return the state and losses [R, U, L, K].
+
+    Args:
+        uniform: [R, U] uniform random numbers for this step (one draw per unit).
+    """
+    u, p = ctx.units, ctx.params
+    dt = p.step_hours
+    losses = np.zeros_like(st.lost)
+    active = st.status == Status.ACTIVE
+    defender = u.side[None, :] == 1
+    order_hour = st.order_hour
+    issued = [h for h in ctx.surrender_hours if h <= hour]
+    if issued:
+        delay = (u.depth * p.order_delay_hours_per_level).astype(np.float32)
+        arrives = np.float32(issued[0]) + delay[None, :]
+        order_hour = np.where(
+            defender & np.isinf(order_hour) & (arrives <= hour), arrives, order_hour
+        )
+    got = defender & active & (order_hour <= hour)
+    mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[None, :]
+    complies = got & (uniform < 1.0 - np.exp(-dt / mean))
+    losses[:, :, CAPTURED] += np.where(complies[..., None], st.present, 0.0)
+    puppet = (
+        np.array([n in PUPPET_NATIONS for n in u.nation])[None, :] & active & ~complies
+    )
+    rate = (
+        np.where(
+            in_contact, p.puppet_desertion_contact_per_day, p.puppet_desertion_per_day
+        )
+        * dt
+        / 24.0
+    )
+    losses[:, :, DESERTED] += np.where(
+        puppet[..., None], st.present * rate[..., None], 0.0
+    )
+    status = np.where(complies, Status.SURRENDERED, st.status).astype(np.int8)
+    return st.replace(
+        status=status, order_hour=order_hour.astype(np.float32)
+    ), losses.astype(np.float32)

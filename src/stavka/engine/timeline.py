@@ -1,0 +1,118 @@
+"""Turn the scenario's dated events into engine hours and typed schedule entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.scenario.container import Scenario
+from stavka.scenario.schema import Event
+
+__all__ = [
+    "ScheduledLanding",
+    "event_hour",
+    "haversine_km",
+    "landings",
+    "surrender_order_hours",
+]
+
+PART_OF_DAY = {
+    "dawn": 5.0,
+    "morning": 8.0,
+    "noon": 12.0,
+    "afternoon": 15.0,
+    "evening": 19.0,
+    "night": 23.0,
+}
+"""Hour assumed for a part of day given instead of a clock time (history README)."""
+
+SURRENDER_WORDS = re.compile(
+    r"rescript|ceasefire|cease-fire|cessation|cease hostilities", re.IGNORECASE
+)
+MEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s*men")
+
+
+def haversine_km(
+    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Great-circle distance in km between points given in degrees (broadcasting)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return np.asarray(2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0))))
+
+
+def event_hour(s: Scenario, event: Event) -> float:
+    """Hours after the scenario start of an event (local clock text, see history README).
+
+    A clock time 'HH:MM' is read as scenario-clock time; 'Moscow' times add 6 h, 'Tokyo'
+    times are UTC+9 like the clock. A part of day maps via ``PART_OF_DAY``; no time = 12:00.
+    """
+    text = event.time.lower()
+    hour = 12.0
+    clock = re.search(r"(\d{1,2}):(\d{2})", text)
+    if clock:
+        hour = int(clock.group(1)) + int(clock.group(2)) / 60
+        if "moscow" in text:
+            hour += 6.0
+    else:
+        for word, value in PART_OF_DAY.items():
+            if word in text:
+                hour = value
+                break
+    start = s.meta.start
+    when = dt.datetime.combine(
+        event.date, dt.time(0, 0), tzinfo=start.tzinfo
+    ) + dt.timedelta(hours=hour)
+    return (when - start).total_seconds() / 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledLanding:
+    """An amphibious or airborne landing as ordered in events.csv."""
+
+    hour: float
+    place: str
+    formations: tuple[str, ...]
+    airborne: bool
+    men: float | None
+    detail: str
+
+
+def landings(s: Scenario) -> list[ScheduledLanding]:
+    """Return the landings of events.csv in time order (place must be known)."""
+    out = []
+    for e in s.events:
+        if e.event_kind not in {"landing", "airborne_landing"} or e.place_id is None:
+            continue
+        m = MEN.search(e.unit + " " + e.detail)
+        men = float(m.group(1).replace(",", "")) if m else None
+        out.append(
+            ScheduledLanding(
+                event_hour(s, e),
+                e.place_id,
+                tuple(e.formation_id),
+                e.event_kind == "airborne_landing",
+                men,
+                e.detail,
+            )
+        )
+    return sorted(out, key=lambda x: (x.hour, x.place))
+
+
+def surrender_order_hours(
+    s: Scenario, side_names: tuple[str, ...] = ("Japan",)
+) -> list[float]:
+    """Hours of the defender's ceasefire/surrender orders and declarations (events.csv)."""
+    return sorted(
+        event_hour(s, e)
+        for e in s.events
+        if e.side in side_names
+        and e.event_kind in {"order", "declaration"}
+        and SURRENDER_WORDS.search(e.detail)
+    )
