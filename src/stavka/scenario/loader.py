@@ -306,6 +306,11 @@ def load_scenario(
     return scenario
 
 
+def _same(p: Problem) -> tuple[str, str, str]:
+    """Key of a problem that ignores which variant patch touched the object."""
+    return p.file, p.where, p.what.split(" (after the variant patch at ")[0]
+
+
 def check_scenario(
     ref: str | Path, variant: str | None = None
 ) -> tuple[Scenario | None, list[Problem]]:
@@ -329,12 +334,12 @@ def check_scenario(
     scenario, consistency = _build(root, raw, variant, problems)
     problems += consistency
     if variant is None:
-        seen = {str(p) for p in problems}
+        seen = {_same(p) for p in problems}
         for name in _read_variants(raw, []):
             extra: list[Problem] = []
             _, more = _build(root, raw, name, extra)
             for p in [*extra, *more]:
-                if str(p) not in seen:
-                    seen.add(str(p))
+                if _same(p) not in seen:
+                    seen.add(_same(p))
                     problems.append(p)
     return (None if problems else scenario), problems
