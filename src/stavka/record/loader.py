@@ -60,6 +60,8 @@ ADVANCE_COLUMNS = (
 )
 LOSS_COLUMNS = ("side", "categories", "low", "high", "scope", "source")
 _NOTE_TAG = re.compile(r"^\s*\[([a-z/ ]+)\]\s*", re.I)
+_HQ_ECHELONS = frozenset({"high_command", "command", "front", "fleet", "area_army"})
+_SEA_AIR = frozenset({"naval", "air"})
 _TO_GO = re.compile(r"\d\s*km\s+(?:from|short of)\b", re.I)
 
 
@@ -306,6 +308,9 @@ def _derived_point(
     target = names.first(gc[1]) if gc and gc[1] else None
     place = target or names.first(text)
     if fid in scenario.formations and place is not None:
+        why = _no_land_advance(fid, place, scenario)
+        if why:
+            return f"{why}; no km derived for {fid} to {place}: {text}"
         start: tuple[float, float] | None
         try:
             start = scenario.location_of(fid)
@@ -325,6 +330,19 @@ def _derived_point(
     if place is None:
         return f"no place found in the text for {fid}: {text}"
     return f"{fid} has no start in the scenario; cannot derive km to {place}: {text}"
+
+
+def _no_land_advance(fid: str, place: str, scenario: Scenario) -> str:
+    """Say why a great-circle km from a formation's start would not be an advance."""
+    form = scenario.formations[fid]
+    echelon = str(getattr(form, "echelon", ""))
+    if echelon in _HQ_ECHELONS:
+        return f"{echelon} location is its HQ, not a start line"
+    if str(getattr(form, "mobility", "")) in _SEA_AIR:
+        return "naval/air formation"
+    if str(getattr(scenario.places[place], "kind", "")) == "island":
+        return "island reached by sea"
+    return ""
 
 
 def _load_losses(root: Path, scenario: Scenario) -> list[LossRange]:

@@ -3,7 +3,8 @@
 Rules (``docs/record.md``):
 
 - **Capture date**: a record window ``[first, last]`` covers local days, i.e. the
-  interval from ``first`` 00:00 to ``last + 1 day`` 00:00 in the scenario clock. The
+  interval from ``first`` 00:00 to ``last + 1 day`` 00:00 (inclusive) in the
+  scenario clock. The
   error is the signed time in days from the window to the simulated first Soviet
   control: negative = early, positive = late, 0 inside. A place never taken counts as
   late by (run end - window end) and is flagged; a place never taken whose window
@@ -201,7 +202,7 @@ def _capture(
         return CaptureScore(
             place, first, last, when, (when - lo) / DAY, "early", sources
         )
-    if when >= hi:
+    if when > hi:
         return CaptureScore(
             place, first, last, when, (when - hi) / DAY, "late", sources
         )

@@ -70,11 +70,17 @@ def _unit_rows(
     times: list[dt.datetime],
     start: dt.datetime,
 ) -> list[dict[str, Any]]:
-    """One row per unit and step."""
+    """One row per unit and step; a unit with several legs follows them in order."""
+    by_unit: dict[str, list[Leg]] = {}
+    for leg in sorted(legs, key=lambda g: g.depart_day):
+        by_unit.setdefault(leg.unit, []).append(leg)
     rows = []
     for t in times:
         day = (t - start) / dt.timedelta(days=1)
-        for leg in legs:
+        for unit_legs in by_unit.values():
+            leg = next(
+                (g for g in reversed(unit_legs) if g.depart_day <= day), unit_legs[0]
+            )
             lat, lon, f = _position(leg, day, scenario)
             row: dict[str, Any] = {
                 "time": t,

@@ -1,0 +1,197 @@
+"""Map snapshots of a run at chosen days: unit positions and place control.
+
+The background is the theatre map when :mod:`stavka.theatre` offers ``load_theatre()``
+(cells with ``lat``, ``lon`` and ``elevation_m``/``water`` arrays); otherwise the
+scenario's railways and places are drawn on a plain background.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from stavka.record.evaluate import Evaluation
+    from stavka.scenario import Scenario
+
+__all__ = ["SIDE_COLOURS", "default_days", "snapshot_figure"]
+
+logger = logging.getLogger(__name__)
+
+SIDE_COLOURS = {"ussr": "#c62828", "japan": "#1565c0"}
+"""Colour of each side's units and places (others grey)."""
+
+_MAX_LABELS = 40
+
+
+def default_days(n_days: int) -> list[int]:
+    """Pick up to six snapshot days spread over a run of ``n_days`` days."""
+    picks = [d for d in (1, 4, 7, 10, 14) if d < n_days]
+    return [*picks, n_days]
+
+
+def _theatre_layer(ax: Axes) -> bool:
+    """Draw the theatre map cells if the theatre package can load them."""
+    try:
+        from stavka.theatre import load_theatre  # type: ignore[attr-defined]
+
+        th: Any = load_theatre()
+        lat, lon = np.asarray(th.lat, dtype=float), np.asarray(th.lon, dtype=float)
+        elev = getattr(th, "elevation_m", getattr(th, "elevation", None))
+        water = getattr(th, "water", None)
+    except Exception as err:  # optional decoration: never fatal
+        logger.debug("no theatre background: %s", err)
+        return False
+    if elev is not None:
+        ax.scatter(
+            lon,
+            lat,
+            c=np.asarray(elev, dtype=float),
+            cmap="terrain",
+            s=2,
+            marker="h",
+            vmin=-500,
+            vmax=2500,
+            zorder=0,
+            linewidths=0,
+        )
+    if water is not None:
+        w = np.asarray(water, dtype=bool)
+        ax.scatter(lon[w], lat[w], c="#bbdefb", s=2, marker="h", zorder=0, linewidths=0)
+    return True
+
+
+def _plain_layer(ax: Axes, scenario: Scenario) -> None:
+    """Draw railways and all places as a light background."""
+    places = scenario.places
+    for line in scenario.railways.values():
+        pts = [places[s] for s in line.stations if s in places]
+        ax.plot(
+            [p.lon for p in pts],
+            [p.lat for p in pts],
+            color="#bdbdbd",
+            lw=0.8,
+            zorder=0,
+        )
+    ax.scatter(
+        [p.lon for p in places.values()],
+        [p.lat for p in places.values()],
+        s=3,
+        color="#9e9e9e",
+        zorder=1,
+    )
+
+
+def _at(frame: pd.DataFrame, key: str, when: pd.Timestamp) -> pd.DataFrame:
+    """Rows of the latest time <= ``when`` for each ``key``."""
+    if frame.empty:
+        return frame
+    sub = frame[frame["time"] <= when].sort_values("time", kind="stable")
+    return sub.groupby(key, sort=False).tail(1)
+
+
+def _extent(ev: Evaluation, units: pd.DataFrame) -> tuple[float, float, float, float]:
+    """Bounds (lon0, lon1, lat0, lat1) around units and scored places."""
+    places = ev.scenario.places
+    lons = [places[c.place].lon for c in ev.score.captures if c.place in places]
+    lats = [places[c.place].lat for c in ev.score.captures if c.place in places]
+    if not units.empty:
+        lons += units["lon"].tolist()
+        lats += units["lat"].tolist()
+    if not lons:
+        lons, lats = [p.lon for p in places.values()], [p.lat for p in places.values()]
+    pad = 1.0
+    return min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
+
+
+def snapshot_figure(ev: Evaluation, days: list[int]) -> Figure:
+    """Draw unit positions and place control at the end of each given campaign day.
+
+    Args:
+        ev: the evaluation.
+        days: campaign days (day 1 = the start date).
+
+    Returns:
+        A figure with one map per day.
+    """
+    units = ev.run.units()
+    control = ev.run.control()
+    tz = ev.run.start.tzinfo
+    start_day = dt.datetime.combine(ev.run.start.date(), dt.time(), tzinfo=tz)
+    ncols = min(2, max(1, len(days)))
+    nrows = -(-len(days) // ncols)
+    lon0, lon1, lat0, lat1 = _extent(ev, units)
+    stretch = 1 / np.cos(np.radians((lat0 + lat1) / 2))
+    panel_h = 6.5 * (lat1 - lat0) * stretch / (lon1 - lon0) + 0.5
+    fig = Figure(figsize=(6.8 * ncols, panel_h * nrows + 0.5), layout="constrained")
+    places = ev.scenario.places
+    theatre = None
+    for k, day in enumerate(days):
+        ax = fig.add_subplot(nrows, ncols, k + 1)
+        when = pd.Timestamp(min(start_day + dt.timedelta(days=day), ev.run.end))
+        if theatre is None:
+            theatre = _theatre_layer(ax)
+        elif theatre:
+            _theatre_layer(ax)
+        if not theatre:
+            _plain_layer(ax, ev.scenario)
+        held = _at(control, "place", when)
+        for side, grp in held.groupby("side"):
+            pts = [places[p] for p in grp["place"] if p in places]
+            ax.scatter(
+                [p.lon for p in pts],
+                [p.lat for p in pts],
+                s=14,
+                marker="s",
+                facecolors="none",
+                edgecolors=SIDE_COLOURS.get(str(side), "#616161"),
+                linewidths=0.8,
+                zorder=2,
+            )
+        now = _at(units, "unit", when)
+        for side, grp in now.groupby("side"):
+            ax.scatter(
+                grp["lon"],
+                grp["lat"],
+                s=60,
+                marker="o",
+                color=SIDE_COLOURS.get(str(side), "#616161"),
+                edgecolors="black",
+                linewidths=0.5,
+                zorder=3,
+            )
+            if len(grp) <= _MAX_LABELS:
+                for _, u in grp.iterrows():
+                    ax.annotate(
+                        str(u["unit"]),
+                        (float(u["lon"]), float(u["lat"])),
+                        fontsize=7,
+                        xytext=(4, 3),
+                        textcoords="offset points",
+                        zorder=4,
+                    )
+        ax.set_xlim(lon0, lon1)
+        ax.set_ylim(lat0, lat1)
+        ax.set_aspect(stretch)
+        label = (start_day + dt.timedelta(days=day - 1)).strftime("%d %b")
+        ax.set_title(
+            f"day {day} ({label}), state at {when.strftime('%d %b %H:%M')}", fontsize=10
+        )
+        ax.tick_params(labelsize=7)
+    handles = [
+        Line2D([], [], marker="o", ls="", color=c, mec="black", label=f"{s} unit")
+        for s, c in SIDE_COLOURS.items()
+    ] + [
+        Line2D([], [], marker="s", ls="", mfc="none", mec=c, label=f"place held by {s}")
+        for s, c in SIDE_COLOURS.items()
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=9)
+    return fig
