@@ -18,7 +18,7 @@ from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, current_field, move
 from stavka.engine.setup import Context
 from stavka.engine.state import K, LOSS_KINDS, PERSONNEL, Mob, Pos, State, Status
-from stavka.engine.surrender import surrender_and_desertion
+from stavka.engine.surrender import surrender_and_desertion, take_prisoners
 from stavka.engine.timeline import haversine_km
 from stavka.engine.weather import weather_now
 
@@ -167,11 +167,12 @@ def step(
     st, fall = _fall_back(ctx, st, out.dislodged)
     st = _apply_losses(st, fall)
     # Supply.
-    st = resupply(ctx, net, st, hour, out.dislodged)
+    st = resupply(ctx, net, st, hour, out.dislodged, factor)
     # Morale and surrender.
     uniform = np.stack([g.random(u.n) for g in rngs])
     st, sur = surrender_and_desertion(ctx, st, hour, uniform, out.in_contact)
     st = _apply_losses(st, sur)
+    st = _apply_losses(st, take_prisoners(ctx, st))
     # Control and depth.
     st = _control(ctx, st, hour)
     lat, lon = ctx.theatre.lat, ctx.theatre.lon

@@ -2,10 +2,12 @@
 
 The attacker's supply sources are railway stations it controls: its own stations at the
 start, and captured stations once the railway troops have had time to repair the line to
-them (distance from the nearest original railhead / repair rate). Units within the truck
-radius of a source get a full daily rate; beyond it the rate falls with distance; motorised
-units beyond it also get a share of air resupply. The defender fights from its own depots
-and is resupplied unless it has been dislodged this step.
+them (distance from the nearest original railhead / repair rate). A unit's organic trucks
+bring one refill per round trip from the nearest serving railhead; the trip takes the
+least truck time over the map (motor edge times, weather included), so the daily rate is
+``min(1, driving hours per day / (2 x one-way hours))`` refills, plus air resupply for
+motorised units. The defender fights from its own depots and is resupplied unless it has
+been dislodged this step.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from scipy.sparse.csgraph import dijkstra
+
+from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
 from stavka.engine.state import Mob, State, Status
 from stavka.engine.timeline import haversine_km
 
-__all__ = ["SupplyNet", "build_supply_net", "resupply"]
+__all__ = ["SupplyNet", "build_supply_net", "resupply", "truck_hours"]
 
 ROAD_FACTOR = 1.25
-"""Road distance / great-circle distance (assumption; see docs/parameters.md)."""
+"""Rail distance / great-circle distance for repair times (assumption; docs/parameters.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,7 @@ class SupplyNet:
     """
 
     place_index: npt.NDArray[np.int64]
+    cells: npt.NDArray[np.int64]
     lat: npt.NDArray[np.float64]
     lon: npt.NDArray[np.float64]
     own: npt.NDArray[np.bool_]
@@ -63,7 +69,29 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
     repair = (ROAD_FACTOR * d / ctx.params.rail_repair_km_per_day * 24.0).astype(
         np.float32
     )
-    return SupplyNet(idx, lat, lon, own, repair)
+    return SupplyNet(idx, ctx.place_cells[idx].astype(np.int64), lat, lon, own, repair)
+
+
+_TRUCK_CACHE: dict[tuple[int, tuple[int, ...], float], npt.NDArray[np.float64]] = {}
+
+
+def truck_hours(
+    ctx: Context, sources: npt.NDArray[np.int64], slowdown: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float64]:
+    """One-way truck hours from the nearest source cell to every cell [N] (cached)."""
+    key = (id(ctx), tuple(sorted(set(sources.tolist()))), float(slowdown.sum()))
+    if key not in _TRUCK_CACHE:
+        if len(_TRUCK_CACHE) > 256:
+            _TRUCK_CACHE.clear()
+        if not key[1]:
+            _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
+        else:
+            hours = ctx.hours[Mob.MOTOR] * slowdown[:, None]
+            graph = graph_of(ctx.theatre.neighbors, hours)
+            _TRUCK_CACHE[key] = dijkstra(
+                graph, directed=True, indices=list(key[1]), min_only=True
+            )
+    return _TRUCK_CACHE[key]
 
 
 def resupply(
@@ -72,30 +100,33 @@ def resupply(
     st: State,
     hour: float,
     dislodged: npt.NDArray[np.bool_],
+    slowdown: npt.NDArray[np.float32],
 ) -> State:
     """Consume ammunition in contact and resupply fuel and ammunition for one step."""
     u, p = ctx.units, ctx.params
     dt = p.step_hours / 24.0
     active = st.status == Status.ACTIVE
     ammo = np.where(st.in_contact, st.ammo - p.ammo_per_combat_day * dt, st.ammo)
-    # Attacker: distance to the nearest serving railhead.
     held = st.control[:, net.place_index] == 0  # R x S
-    since = hour - np.where(
-        np.isnan(st.capture_hour[:, net.place_index]),
-        np.inf,
-        st.capture_hour[:, net.place_index],
-    )
+    cap = st.capture_hour[:, net.place_index]
+    since = hour - np.where(np.isnan(cap), np.inf, cap)
     serving = held & (net.own[None, :] | (since >= net.repair_hours[None, :]))
-    lat = ctx.theatre.lat[st.cell]
-    lon = ctx.theatre.lon[st.cell]
-    d = ROAD_FACTOR * haversine_km(
-        lat[..., None], lon[..., None], net.lat, net.lon
-    )  # R x U x S
-    d = np.where(serving[:, None, :], d, np.inf).min(axis=-1)
-    reach = np.clip(p.truck_radius_km / np.maximum(d, 1.0), 0.0, 1.0)
+    rate_att = np.zeros(st.cell.shape)
     motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
-    air = np.where(motorised & (reach < 1.0), p.air_resupply_refills_per_day, 0.0)
-    rate_att = (p.resupply_refills_per_day * reach + air) * dt
+    for r in range(st.cell.shape[0]):
+        one_way = truck_hours(ctx, net.cells[serving[r]], slowdown)[st.cell[r]]
+        trips = np.clip(
+            p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
+        )
+        rate_att[r] = p.resupply_refills_per_day * trips
+    rate_att = (
+        np.where(
+            motorised & (rate_att < p.resupply_refills_per_day),
+            rate_att + p.air_resupply_refills_per_day,
+            rate_att,
+        )
+        * dt
+    )
     rate_def = np.where(dislodged, 0.0, p.resupply_refills_per_day * dt)
     rate = np.where(u.side[None, :] == 0, rate_att, rate_def)
     max_fuel = np.where(motorised, p.initial_fuel_refills, 1.0)

@@ -76,12 +76,22 @@ def move(
         np.where(going, ctx.hours[mob, st.cell, np.maximum(slot, 0)], np.inf)
         * weather_factor[st.cell]
     )
-    local_hour = (hour + 9.0) % 24.0  # scenario clock is UTC+9
-    night = (local_hour >= 21.0) | (local_hour < 5.0)
-    factor = np.float32(p.step_hours * (p.night_speed_factor if night else 1.0))
+    # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
+    # closing up the column), spread evenly over the day.
+    factor = (p.step_hours * ctx.march_share[mob]).astype(np.float32)
     motorised = (mob == Mob.MOTOR) | (mob == Mob.TRACKED)
-    fuelled = ~motorised | (st.fuel > 0.0)
-    progress = np.where(going & fuelled, st.progress + factor, st.progress)
+    # Fuel burns with engine hours: a refill lasts range / road speed hours of moving,
+    # so sand, mud and mountains (slow edges) cost more fuel per km; a unit moves only
+    # as many hours as its fuel allows.
+    refill_h = np.where(
+        mob == Mob.TRACKED,
+        p.tracked_range_km / p.tracked_road_kmh,
+        p.motor_range_km / p.motor_road_kmh,
+    )
+    can = np.where(motorised, np.minimum(factor, st.fuel * refill_h), factor)
+    moving = np.where(going, can, 0.0)
+    fuelled = moving > 0
+    progress = st.progress + moving
     ready = going & fuelled & (progress >= travel)
 
     # Blocking: a cell holding enemy men above the threshold cannot be entered.
@@ -105,15 +115,15 @@ def move(
         attack_cell,
     )
 
-    km = np.where(enter, ctx.edge_km[st.cell, np.maximum(slot, 0)], 0.0)
-    rng_km = np.where(mob == Mob.TRACKED, p.tracked_range_km, p.motor_range_km)
-    fuel = np.where(motorised, np.maximum(st.fuel - km / rng_km, 0.0), st.fuel)
     new_cell = np.where(enter, nxt, st.cell).astype(np.int32)
     progress = np.where(
         enter,
         progress - np.where(enter, travel, 0),
         np.minimum(progress, np.where(going, travel, 0)),
     )
+    # Only hours actually spent moving burn fuel (a blocked column waits).
+    spent = np.where(enter, moving, np.maximum(progress - st.progress, 0.0))
+    fuel = np.where(motorised, np.maximum(st.fuel - spent / refill_h, 0.0), st.fuel)
     assault = np.where(enter, 0.0, st.assault)
     return st.replace(
         cell=new_cell,

@@ -17,14 +17,19 @@ class EngineParams:
     """Parameters of the campaign engine (see :data:`PROVENANCE` for each one's source)."""
 
     step_hours: float = 1.0
-    night_speed_factor: float = 0.7
+    march_hours_foot: float = 8.0
+    march_hours_horse: float = 8.0
+    march_hours_motor: float = 12.0
+    march_hours_tracked: float = 12.0
     tracked_range_km: float = 250.0
     motor_range_km: float = 400.0
+    tracked_road_kmh: float = 20.0
+    motor_road_kmh: float = 30.0
     foot_horse_fuel_free: bool = True
     initial_fuel_refills: float = 2.5
     ammo_per_combat_day: float = 0.35
     ammo_out_power_factor: float = 0.3
-    truck_radius_km: float = 250.0
+    truck_hours_per_day: float = 20.0
     resupply_refills_per_day: float = 1.0
     rail_repair_km_per_day: float = 20.0
     air_resupply_refills_per_day: float = 0.15
@@ -65,6 +70,12 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "Studebaker US6 / ZIS-5 range 400-600 km on roads "
         "(published vehicle specification), lower bound",
     ),
+    "tracked_road_kmh": (
+        "km/h",
+        "tracked march speed on an improved road "
+        "(stavka.theatre.movement ROAD_KMH; docs/parameters.md Movement)",
+    ),
+    "motor_road_kmh": ("km/h", "motor march speed on an improved road (same source)"),
     "foot_horse_fuel_free": (
         "bool",
         "physical: foot and horse units march without fuel",

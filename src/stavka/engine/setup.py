@@ -78,6 +78,19 @@ class Context:
     surrender_hours: list[float]
     formation_units: dict[str, list[int]] = field(default_factory=dict)
 
+    @property
+    def march_share(self) -> npt.NDArray[np.float32]:
+        """Share of each day a unit marches, by :class:`Mob` code [5]."""
+        p = self.params
+        hours = [
+            p.march_hours_foot,
+            p.march_hours_horse,
+            p.march_hours_motor,
+            p.march_hours_tracked,
+            0.0,
+        ]
+        return (np.array(hours) / 24.0).astype(np.float32)
+
 
 def _plan_for(s: Scenario, f: Formation) -> Plan | None:
     node: str | None = f.id

@@ -2,7 +2,9 @@
 
 The defender's ceasefire/surrender orders (events.csv) reach each unit after a delay that
 grows with its depth in the command tree; from then on it complies with a constant hazard
-(slower for fortified garrisons). A complying unit's men and equipment become captured.
+(slower for fortified garrisons). A complying unit lays down its arms where it stands; its
+men and equipment become prisoners/captured when attacker troops reach its cell or a
+neighbouring one (:func:`take_prisoners`); units no attacker reaches stay surrendered.
 Puppet (Manchukuo, Mengjiang) units lose men to desertion from the start. A dislodged
 holding unit with no free cell to fall back to collapses (captured/missing).
 """
@@ -12,10 +14,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
-from stavka.engine.state import State, Status
+from stavka.engine.state import PERSONNEL, State, Status
 
-__all__ = ["PUPPET_NATIONS", "surrender_and_desertion"]
+__all__ = ["PUPPET_NATIONS", "surrender_and_desertion", "take_prisoners"]
 
 PUPPET_NATIONS = frozenset({"manchukuo", "mengjiang"})
 CAPTURED, DESERTED = 2, 4
@@ -49,7 +52,6 @@ def surrender_and_desertion(
     got = defender & active & (order_hour <= hour)
     mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[None, :]
     complies = got & (uniform < 1.0 - np.exp(-dt / mean))
-    losses[:, :, CAPTURED] += np.where(complies[..., None], st.present, 0.0)
     puppet = (
         np.array([n in PUPPET_NATIONS for n in u.nation])[None, :] & active & ~complies
     )
@@ -67,3 +69,22 @@ def surrender_and_desertion(
     return st.replace(
         status=status, order_hour=order_hour.astype(np.float32)
     ), losses.astype(np.float32)
+
+
+def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float32]:
+    """Return losses [R, U, L, K]: surrendered units within one cell of attacker troops."""
+    losses = np.zeros_like(st.lost)
+    waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
+    if not waiting.any():
+        return losses
+    n = ctx.theatre.lat.shape[0]
+    att = (st.status == Status.ACTIVE) & (ctx.units.side[None, :] == 0)
+    held = CellSums.of(cell_keys(st.cell, n), att, st.present[..., PERSONNEL])
+    near = held.lookup(cell_keys(st.cell, n))[..., 0] > 0
+    nb = ctx.theatre.neighbors[st.cell]
+    for k in range(nb.shape[-1]):
+        cells = np.where(nb[..., k] < 0, st.cell, nb[..., k])
+        near |= held.lookup(cell_keys(cells, n))[..., 0] > 0
+    taken = waiting & near
+    losses[:, :, CAPTURED] += np.where(taken[..., None], st.present, 0.0)
+    return losses.astype(np.float32)
