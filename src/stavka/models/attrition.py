@@ -94,7 +94,10 @@ class AttritionModel:
         t = eng.duration_days
         pen = attrition_penalty(ridge, era_ridge)
         coefs = []
-        for side, cas, s in (("att", cas_a, eng.att_strength), ("def", cas_d, eng.def_strength)):
+        for side, cas, s in (
+            ("att", cas_a, eng.att_strength),
+            ("def", cas_d, eng.def_strength),
+        ):
             lo, hi = attrition_bounds(side)
             y = np.log(cas / (s * t))
             coefs.append(fit_robust_ridge(x, y, pen, lo, hi, huber_k=huber_k))
@@ -103,7 +106,10 @@ class AttritionModel:
     def log_rates(self, eng: Engagement) -> tuple[FloatArray, FloatArray]:
         """Return the log mean daily loss rates ``(att, def)``, shapes ``[B]``."""
         x = design_matrix(eng)
-        return x @ self.coef_att, x @ self.coef_def
+        # einsum, not BLAS @: a row's result must not depend on the batch size.
+        return np.einsum("bk,k->b", x, self.coef_att), np.einsum(
+            "bk,k->b", x, self.coef_def
+        )
 
     def predict(self, eng: Engagement) -> tuple[FloatArray, FloatArray]:
         """Return casualties over the whole engagement ``(cas_a, cas_d)`` (men, [B]).

@@ -43,7 +43,12 @@ def attacker_favour_bounds(*, duration: bool) -> tuple[FloatArray, FloatArray]:
     idx = FEATURES.index
     lo[idx("log_att_strength")] = 0.0
     hi[idx("log_def_strength")] = 0.0
-    for f in ("posture_ge_delay", "posture_ge_hasty", "posture_ge_prepared", "posture_ge_fortified"):
+    for f in (
+        "posture_ge_delay",
+        "posture_ge_hasty",
+        "posture_ge_prepared",
+        "posture_ge_fortified",
+    ):
         hi[idx(f)] = 0.0
     for f in ("surprise", "air"):
         lo[idx(f)] = 0.0
@@ -68,7 +73,12 @@ class OutcomeModel:
 
     @classmethod
     def fit(
-        cls, eng: Engagement, win: FloatArray, *, ridge: float = 1.0, era_ridge: float = 1.0
+        cls,
+        eng: Engagement,
+        win: FloatArray,
+        *,
+        ridge: float = 1.0,
+        era_ridge: float = 1.0,
     ) -> OutcomeModel:
         """Fit on engagements with a known result (``win`` 1 = attacker won, else 0)."""
         lo, hi = attacker_favour_bounds(duration=False)
@@ -77,7 +87,8 @@ class OutcomeModel:
 
     def predict(self, eng: Engagement) -> FloatArray:
         """Return the probability that the attacker wins, shape ``[B]``."""
-        return sigmoid(design_matrix(eng) @ self.coef)
+        # einsum, not BLAS @: a row's result must not depend on the batch size.
+        return sigmoid(np.einsum("bk,k->b", design_matrix(eng), self.coef))
 
     def p_attacker_wins(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
@@ -116,11 +127,14 @@ class AdvanceModel:
         lo, hi = attacker_favour_bounds(duration=True)
         pen = attrition_penalty(ridge, era_ridge)
         y = np.log1p(km_per_day)
-        return cls(coef=fit_robust_ridge(design_matrix(eng), y, pen, lo, hi, huber_k=huber_k))
+        return cls(
+            coef=fit_robust_ridge(design_matrix(eng), y, pen, lo, hi, huber_k=huber_k)
+        )
 
     def predict(self, eng: Engagement) -> FloatArray:
         """Return the advance of a successful attacker (km/day, >= 0), shape ``[B]``."""
-        return np.maximum(np.expm1(design_matrix(eng) @ self.coef), 0.0)
+        z = np.einsum("bk,k->b", design_matrix(eng), self.coef)  # batch-size invariant
+        return np.maximum(np.expm1(z), 0.0)
 
     def km_per_day(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
