@@ -11,10 +11,12 @@ import pytest
 from stavka.record.evaluate import Evaluation, evaluate
 from stavka.record.loader import load_record
 from stavka.record.synthetic import Leg, synthetic_run
+from stavka.report import build_report
 from stavka.scenario import Scenario
 
 _spec = importlib.util.spec_from_file_location(
-    "record_test_helpers", Path(__file__).resolve().parents[1] / "record" / "conftest.py"
+    "record_test_helpers",
+    Path(__file__).resolve().parents[1] / "record" / "conftest.py",
 )
 assert _spec is not None and _spec.loader is not None
 _helpers = importlib.util.module_from_spec(_spec)
@@ -48,27 +50,44 @@ def example_run(root: Path, scenario: Scenario) -> Path:
         when = dt.datetime.combine(w.first, dt.time(12), tzinfo=tz)
         captures[place] = (when + dt.timedelta(days=offset)).isoformat()
     advance: dict[str, dict[str, float]] = {}
-    for fid, rate in (("6gta", 70.0), ("trans_baikal_front", 85.0),
-                      ("first_far_eastern_front", 24.0), ("17a", 40.0), ("36a", 60.0),
-                      ("1rba", 12.0)):
+    for fid, rate in (
+        ("6gta", 70.0),
+        ("trans_baikal_front", 85.0),
+        ("first_far_eastern_front", 24.0),
+        ("17a", 40.0),
+        ("36a", 60.0),
+        ("1rba", 12.0),
+    ):
         advance[fid] = {
             (scenario.meta.start.date() + dt.timedelta(days=d)).isoformat(): rate
-            * (d + 1)
-            for d in range(14)
+            * (min(d, 6) + 1 + 0.25 * max(0, d - 6))
+            for d in range(20)
         }
     return synthetic_run(
-        root, scenario, captures=captures, advance_km=advance, legs=LEGS,
-        losses={"ussr": {"killed": 9000, "wounded": 21000},
-                "japan": {"killed": 70000, "captured": 600000, "wounded": 10000}},
+        root,
+        scenario,
+        captures=captures,
+        advance_km=advance,
+        legs=LEGS,
+        losses={
+            "ussr": {"killed": 9000, "wounded": 21000},
+            "japan": {"killed": 70000, "captured": 600000, "wounded": 10000},
+        },
         seed=42,
     )
 
 
-@pytest.fixture
-def evaluation(tmp_path: Path) -> Evaluation:
+@pytest.fixture(scope="module")
+def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
     """A synthetic run scored against the built-in record."""
     scenario = make_scenario(
         {"6gta": (47.23, 117.27), "36a": (49.63, 117.32), "5a": (44.4, 131.15)}
     )
-    run_dir = example_run(tmp_path / "run", scenario)
+    run_dir = example_run(tmp_path_factory.mktemp("run"), scenario)
     return evaluate(run_dir, scenario=scenario)
+
+
+@pytest.fixture(scope="module")
+def report_html(evaluation: Evaluation) -> str:
+    """The report of the synthetic run, with snapshots on days 1 and 8."""
+    return build_report(evaluation, days=[1, 8])

@@ -16,6 +16,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from stavka.report.plots import grid_layout
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -131,7 +133,9 @@ def snapshot_figure(ev: Evaluation, days: list[int]) -> Figure:
     lon0, lon1, lat0, lat1 = _extent(ev, units)
     stretch = 1 / np.cos(np.radians((lat0 + lat1) / 2))
     panel_h = 6.5 * (lat1 - lat0) * stretch / (lon1 - lon0) + 0.5
-    fig = Figure(figsize=(6.8 * ncols, panel_h * nrows + 0.5), layout="constrained")
+    height = panel_h * nrows + 0.6
+    fig = Figure(figsize=(6.8 * ncols, height))
+    grid_layout(fig, height)
     places = ev.scenario.places
     theatre = None
     for k, day in enumerate(days):
@@ -193,5 +197,5 @@ def snapshot_figure(ev: Evaluation, days: list[int]) -> Figure:
         Line2D([], [], marker="s", ls="", mfc="none", mec=c, label=f"place held by {s}")
         for s, c in SIDE_COLOURS.items()
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=9)
+    fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=9)
     return fig

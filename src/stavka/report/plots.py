@@ -24,6 +24,7 @@ __all__ = [
     "STATUS_COLOURS",
     "advance_figure",
     "capture_figure",
+    "grid_layout",
     "losses_figure",
     "to_data_uri",
 ]
@@ -43,8 +44,23 @@ _DAY_FMT = mdates.DateFormatter("%d %b")
 def to_data_uri(fig: Figure, dpi: int = 110) -> str:
     """Render a figure as a ``data:image/png;base64,...`` URI."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def grid_layout(fig: Figure, height: float) -> None:
+    """Set fixed margins for a grid of panels with a legend below.
+
+    Constrained layout is several times slower for many axes.
+    """
+    fig.subplots_adjust(
+        left=0.06,
+        right=0.985,
+        top=1 - 0.35 / height,
+        bottom=0.75 / height,
+        hspace=0.45,
+        wspace=0.25,
+    )
 
 
 def _x(when: dt.datetime | dt.date) -> float:
@@ -78,7 +94,9 @@ def advance_figure(ev: Evaluation) -> tuple[Figure, list[str]]:
     )
     ncols = 3 if len(ids) > 4 else max(1, len(ids))
     nrows = max(1, math.ceil(len(ids) / ncols))
-    fig = Figure(figsize=(4.2 * ncols, 2.9 * nrows), layout="constrained")
+    height = 2.9 * nrows + 0.6
+    fig = Figure(figsize=(4.2 * ncols, height))
+    grid_layout(fig, height)
     start = _x(ev.run.start.replace(tzinfo=None))
     end = _x(ev.run.end.replace(tzinfo=None))
     for k, fid in enumerate(ids):
@@ -118,7 +136,11 @@ def advance_figure(ev: Evaluation) -> tuple[Figure, list[str]]:
             )
         ax.set_title(fid, fontsize=10)
         ax.set_xlim(start, end)
-        ax.set_ylim(bottom=0)
+        top = max(
+            [*series.values(), *(p.km_high for _, p in points.get(fid, []))],
+            default=1.0,
+        )
+        ax.set_ylim(0, max(1.0, float(top)) * 1.15)
         ax.xaxis.set_major_formatter(_DAY_FMT)
         ax.xaxis.set_major_locator(mdates.DayLocator(interval=5))
         ax.tick_params(labelsize=8)
@@ -137,7 +159,7 @@ def advance_figure(ev: Evaluation) -> tuple[Figure, list[str]]:
             label="record (derived great-circle km)",
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9)
+    fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=9)
     return fig, ids
 
 
