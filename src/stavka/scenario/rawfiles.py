@@ -166,9 +166,10 @@ def load_yaml_with_lines(
     text, problems = _read_text(path, rel)
     if text is None:
         return None, {}, problems
-    loader = _Loader(text)
     lines: dict[PathKey, int] = {}
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, lines, []
@@ -185,7 +186,8 @@ def load_yaml_with_lines(
         what = f"YAML value cannot be read: {err}"
         return None, {}, [Problem(rel, "", what, "check tags like !!float")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines, []
 
 
