@@ -252,3 +252,14 @@ def test_variant_changes_what_it_says(scenario: Scenario, variant: Scenario) -> 
         assert _plain(new) == patch["value"], patch
         assert _plain(old) != patch["value"], patch
     assert _men_by(variant, "japan", MANCHURIA) == _men_by(scenario, "japan", MANCHURIA)
+
+
+def test_japanese_inputs_carry_no_outcomes(scenario: Scenario) -> None:
+    """No Japanese formation note or plan text reports a surrender or capture."""
+    outcome = re.compile(r"surrender|captured|\bfell\b", re.I)
+    for f in scenario.formations.values():
+        if f.side == "japan":
+            assert not outcome.search(f.notes or ""), f.id
+    for p in scenario.plans.values():
+        if scenario.formations[p.formation].side == "japan":
+            assert not outcome.search(f"{p.notes or ''} {p.source}"), p.formation
