@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stavka.engine.core import RunResult, simulate
 from stavka.engine.output import build_summary, control_frame, unit_frame
@@ -17,6 +17,9 @@ from stavka.engine.routing import TheatreLike
 from stavka.engine.setup import Context, build_context
 from stavka.engine.state import State
 from stavka.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from stavka.record.evaluate import Evaluation
 
 __all__ = ["prepare", "run_campaign", "write_run_dir"]
 
@@ -30,7 +33,7 @@ def prepare(
     """Load the scenario (and the shipped map overlaid with it) and build the engine context."""
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, variant)
     if theatre is None:
-        from stavka.theatre import load_theatre
+        from stavka.theatre.model import load_theatre
 
         theatre = load_theatre().for_scenario(s)
     return build_context(s, theatre, params)
@@ -68,9 +71,11 @@ def write_run_dir(
     events = [{"time": summary["start"], "kind": "start", "detail": "scenario start"}]
     units, control = unit_frame(result), control_frame(result)
     write_run(out, summary, units, control, events)
-    if result.ctx.scenario.record_dir is not None:
-        from stavka.record.evaluate import evaluate
+    if result.ctx.scenario.record_dir is None:
+        return summary, None
+    from stavka.record.evaluate import evaluate
 
-        summary["score"] = evaluate(out, scenario=result.ctx.scenario).score.to_dict()
-        write_run(out, summary, units, control, events)
-    return summary
+    ev = evaluate(out, scenario=result.ctx.scenario)
+    summary["score"] = ev.score.to_dict()
+    write_run(out, summary, units, control, events)
+    return summary, evaluate(out, scenario=result.ctx.scenario)

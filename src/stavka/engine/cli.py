@@ -95,14 +95,11 @@ def run(
         result = run_campaign(ctx, seed, days=days, trace_every=1, on_day=on_day)
     t_sim = time.perf_counter() - t0
     out = out or Path("runs") / f"{ctx.scenario.id}-{seed}"
-    summary = write_run_dir(result, out, seed, variant)
-    if report:
-        try:
-            from stavka.report import write_report
-        except ImportError:
-            write_report = None
-        if write_report is not None:
-            write_report(out)
+    summary, evaluation = write_run_dir(result, out, seed, variant)
+    if report and evaluation is not None:
+        from stavka.report.html import write_report
+
+        write_report(evaluation, Path(out) / "report.html")
     if json:
         emit_json(summary)
         return

@@ -48,7 +48,7 @@ class CombatOutcome:
     """What combat did this step: losses [R, U, L, K], dislodged defenders, contact and the
     new assault progress against each defender (km) [R, U]."""
 
-    losses: npt.NDArray[np.float32]
+    losses: npt.NDArray[np.float64]
     dislodged: npt.NDArray[np.bool_]
     in_contact: npt.NDArray[np.bool_]
     assault: npt.NDArray[np.float32]
@@ -144,7 +144,7 @@ def resolve_combat(
     frac_d = np.where(hit_d, rate_d[idx_d] * dt_days, 0.0)
     k, w, c = engaged_split()
     for frac, mask in ((frac_a, hit_a), (frac_d, hit_d)):
-        lost = st.present * frac[..., None].astype(np.float32)
+        lost = st.present * frac[..., None]
         losses[:, :, KILLED] += np.where(mask[..., None], lost * k, 0)
         losses[:, :, WOUNDED] += np.where(mask[..., None], lost * w, 0)
         losses[:, :, MISSING] += np.where(mask[..., None], lost * c, 0)
@@ -153,4 +153,4 @@ def resolve_combat(
     st_assault = st.assault + gain
     dislodged = hit_d & (st_assault >= p.defended_depth_km)
     assault = np.where(hit_d, st_assault, st.assault).astype(np.float32)
-    return CombatOutcome(losses.astype(np.float32), dislodged, in_contact, assault)
+    return CombatOutcome(losses, dislodged, in_contact, assault)

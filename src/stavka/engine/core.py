@@ -52,9 +52,11 @@ def init_state(ctx: Context, replicas: int) -> State:
         cell=np.broadcast_to(u.start_cell, (r, n)).copy(),
         progress=np.zeros((r, n), np.float32),
         objective=np.zeros((r, n), np.int32),
-        posture=np.broadcast_to(u.plan_posture, (r, n)).astype(np.int8),
-        present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float32),
-        lost=np.zeros((r, n, len(LOSS_KINDS), K), np.float32),
+        posture=np.broadcast_to(
+            np.where(u.go_hour > 0, Pos.HOLD, u.plan_posture), (r, n)
+        ).astype(np.int8),
+        present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float64),
+        lost=np.zeros((r, n, len(LOSS_KINDS), K), np.float64),
         fuel=np.broadcast_to(
             np.where(motor, p.initial_fuel_refills, 1.0), (r, n)
         ).astype(np.float32),
@@ -71,7 +73,7 @@ def init_state(ctx: Context, replicas: int) -> State:
 
 def _fall_back(
     ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
-) -> tuple[State, npt.NDArray[np.float32]]:
+) -> tuple[State, npt.NDArray[np.float64]]:
     """Move dislodged defenders one cell back, or collapse those that hold or are cut off."""
     losses = np.zeros_like(st.lost)
     if not dislodged.any():
@@ -115,17 +117,15 @@ def _fall_back(
     assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
     return st.replace(
         cell=cell, posture=posture, status=status, assault=assault
-    ), losses.astype(np.float32)
+    ), losses
 
 
-def _apply_losses(st: State, losses: npt.NDArray[np.float32]) -> State:
+def _apply_losses(st: State, losses: npt.NDArray[np.float64]) -> State:
     total = losses.sum(axis=2)
     scale = np.where(total > st.present, st.present / np.maximum(total, 1e-9), 1.0)
     losses = losses * scale[:, :, None, :]
     present = np.maximum(st.present - losses.sum(axis=2), 0.0)
-    return st.replace(
-        present=present.astype(np.float32), lost=(st.lost + losses).astype(np.float32)
-    )
+    return st.replace(present=present, lost=st.lost + losses)
 
 
 def _control(ctx: Context, st: State, hour: float) -> State:
@@ -155,7 +155,14 @@ def step(
     # Events: units whose start (attack hour or landing) has come enter play.
     waking = (st.status == Status.WAITING) & (u.start_hour[None, :] <= hour)
     st = st.replace(status=np.where(waking, Status.ACTIVE, st.status).astype(np.int8))
-    # Command.
+    # Command: plans start at their hour; objectives reached are passed.
+    going = (u.go_hour > hour - p.step_hours) & (u.go_hour <= hour) & (u.go_hour > 0)
+    if going.any():
+        st = st.replace(
+            posture=np.where(
+                going[None, :], u.plan_posture[None, :], st.posture
+            ).astype(np.int8)
+        )
     st = st.replace(objective=advance_objectives(ctx, st))
     # Movement.
     wet, factor = weather_now(ctx, hour)

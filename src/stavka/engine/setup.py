@@ -124,6 +124,28 @@ def _edge_km(theatre: TheatreLike) -> npt.NDArray[np.float32]:
     return np.where(nb < 0, np.inf, km).astype(np.float32)
 
 
+def _go_hour(
+    s: Scenario, f: Formation, plan: Plan | None, crossings: dict[str, float]
+) -> float:
+    """Hour a unit starts executing its plan: the plan's start or its front's attack hour
+    (events.csv crossing rows), and not before the end of any 'hold_until' day."""
+    hour = 0.0
+    if plan is not None and plan.start is not None:
+        hour = (plan.start - s.meta.start).total_seconds() / 3600.0
+    else:
+        node: str | None = f.id
+        while node is not None:
+            if node in crossings:
+                hour = crossings[node]
+                break
+            node = s.formations[node].parent
+    if plan is not None:
+        for cond in plan.conditions:
+            if cond.kind.value == "hold_until" and cond.until_day is not None:
+                hour = max(hour, 24.0 * cond.until_day)
+    return max(hour, 0.0)
+
+
 def _depth(s: Scenario, fid: str) -> int:
     d, node = 0, s.formations[fid].parent
     while node is not None:
@@ -169,6 +191,7 @@ def build_context(
         [_cell(theatre, *s.location_of(f.id), f.id) for f in chosen], np.int32
     )
     start_hour = np.zeros(n, np.float32)
+    go_hour = np.zeros(n, np.float32)
     objectives = np.full((n, MAX_OBJECTIVES), -1, np.int32)
     obj_field = np.full((n, MAX_OBJECTIVES), -1, np.int32)
     plan_posture = np.zeros(n, np.int8)
@@ -214,15 +237,11 @@ def build_context(
                 obj_field[i, k] = bank.register(
                     f"{MOBILITY_NAMES[mobility[i]]}:{side[i]}", c
                 )
-        node = f.id
-        while node is not None and side[i] == 0:
-            if node in crossings:
-                start_hour[i] = max(crossings[node], 0.0)
-                break
-            node = s.formations[node].parent
+        go_hour[i] = _go_hour(s, f, plan, crossings)
 
     sched = landings(s)
     _assign_landings(s, chosen, sched, theatre, start_cell, start_hour, side)
+    go_hour = np.maximum(go_hour, start_hour)
     bank.build()
     fortified = theatre.fortified_level[start_cell] > 0
     units = UnitTable(
@@ -239,6 +258,7 @@ def build_context(
         ),
         start_cell=start_cell,
         start_hour=start_hour,
+        go_hour=go_hour,
         objectives=objectives,
         plan_posture=plan_posture,
         delay_ratio=np.full(n, params.delay_give_way_ratio, np.float32),

@@ -30,6 +30,7 @@ LOSS_KINDS = ("killed", "wounded", "captured", "missing", "deserted")
 """Where lost men and equipment go (equipment: killed = destroyed, captured = taken)."""
 
 F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
 I32 = npt.NDArray[np.int32]
 I8 = npt.NDArray[np.int8]
 B = npt.NDArray[np.bool_]
@@ -81,7 +82,8 @@ class UnitTable:
         initial: starting holdings [U, K] (men, tanks, ...).
         quality: 0-1.
         start_cell: map cell index at the start (or landing cell).
-        start_hour: hour after the scenario start when it enters play.
+        start_hour: hour after the scenario start when it enters play (landings).
+        go_hour: hour it starts executing its plan (it holds before).
         objectives: objective cells in order [U, M] (-1 = none).
         plan_posture: :class:`Pos` code from the plan.
         delay_ratio: enemy/own force ratio that makes a delaying unit give way.
@@ -98,6 +100,7 @@ class UnitTable:
     quality: F32
     start_cell: I32
     start_hour: F32
+    go_hour: F32
     objectives: I32
     plan_posture: I8
     delay_ratio: F32
@@ -120,8 +123,9 @@ class State:
         progress: hours of movement already spent toward the next cell.
         objective: index into ``UnitTable.objectives`` of the current objective.
         posture: :class:`Pos` code now.
-        present: holdings now [R, U, K].
-        lost: cumulative losses [R, U, L, K] by ``LOSS_KINDS``.
+        present: holdings now [R, U, K] (float64, so the accounting identity holds to
+            rounding).
+        lost: cumulative losses [R, U, L, K] by ``LOSS_KINDS`` (float64).
         fuel: fuel on hand, in refills (1 = full tanks and unit stocks).
         ammo: ammunition on hand, in combat loads (1 = full).
         order_hour: hour the surrender order reached the unit (inf = not yet).
@@ -139,8 +143,8 @@ class State:
     progress: F32
     objective: I32
     posture: I8
-    present: F32
-    lost: F32
+    present: F64
+    lost: F64
     fuel: F32
     ammo: F32
     order_hour: F32

@@ -30,7 +30,7 @@ def surrender_and_desertion(
     hour: float,
     uniform: npt.NDArray[np.float64],
     in_contact: npt.NDArray[np.bool_],
-) -> tuple[State, npt.NDArray[np.float32]]:
+) -> tuple[State, npt.NDArray[np.float64]]:
     """Apply order receipt, compliance and desertion; return the state and losses [R, U, L, K].
 
     Args:
@@ -66,12 +66,10 @@ def surrender_and_desertion(
         puppet[..., None], st.present * rate[..., None], 0.0
     )
     status = np.where(complies, Status.SURRENDERED, st.status).astype(np.int8)
-    return st.replace(
-        status=status, order_hour=order_hour.astype(np.float32)
-    ), losses.astype(np.float32)
+    return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
 
 
-def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float32]:
+def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float64]:
     """Return losses [R, U, L, K]: surrendered units within one cell of attacker troops."""
     losses = np.zeros_like(st.lost)
     waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
@@ -87,4 +85,4 @@ def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float32]:
         near |= held.lookup(cell_keys(cells, n))[..., 0] > 0
     taken = waiting & near
     losses[:, :, CAPTURED] += np.where(taken[..., None], st.present, 0.0)
-    return losses.astype(np.float32)
+    return losses

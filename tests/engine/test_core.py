@@ -1,0 +1,117 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from stavka.engine import init_state, simulate, step
+from stavka.engine.logistics import build_supply_net
+from stavka.engine.state import PERSONNEL, Status
+
+
+def test_accounting_identity_holds_every_step(ctx, identity_error) -> None:
+    """Every man, tank and gun is present or in exactly one loss kind at every step."""
+    st = init_state(ctx, 2)
+    net = build_supply_net(ctx, st.control[0])
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(3).spawn(2)]
+    for _ in range(24 * 12):
+        st = step(ctx, net, st, rngs)
+        assert identity_error(ctx, st.present, st.lost) < 1e-6
+        assert (st.present >= 0).all()
+        assert (st.lost >= 0).all()
+
+
+def test_same_seed_gives_identical_state(ctx) -> None:
+    """Two runs from the same seed are bit-identical."""
+    a = simulate(ctx, 7).final
+    b = simulate(ctx, 7).final
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        assert np.array_equal(x, y, equal_nan=True), f.name
+
+
+def test_batch_replica_matches_single_run(ctx) -> None:
+    """Replica 0 of a batch of 8 equals the single run from the same seed."""
+    one = simulate(ctx, 11, replicas=1).final
+    eight = simulate(ctx, 11, replicas=8).final
+    for name in ("cell", "present", "lost", "status", "capture_hour", "fuel"):
+        assert np.array_equal(
+            getattr(one, name)[0], getattr(eight, name)[0], equal_nan=True
+        ), name
+
+
+def test_attack_takes_places_in_order(ctx) -> None:
+    """The attacker takes the near town before the far one, and fights on the way."""
+    res = simulate(ctx, 1)
+    hours = dict(zip(ctx.place_ids, res.final.capture_hour[0], strict=True))
+    assert not np.isnan(hours["town_a"])
+    assert np.isnan(hours["town_b"]) or hours["town_a"] < hours["town_b"]
+    assert res.final.lost[0, :, :, PERSONNEL].sum() > 0
+
+
+def test_half_hour_step_converges(make_ctx) -> None:
+    """Halving the step changes capture times by less than a day and losses by < 25 %."""
+    r1 = simulate(make_ctx(), 1).final
+    r2 = simulate(make_ctx(step_hours=0.5), 1).final
+    c1, c2 = r1.capture_hour[0], r2.capture_hour[0]
+    both = ~np.isnan(c1) & ~np.isnan(c2)
+    assert both.any()
+    assert np.nanmax(np.abs(c1[both] - c2[both])) < 24.0
+    l1, l2 = r1.lost[0, :, :, PERSONNEL].sum(), r2.lost[0, :, :, PERSONNEL].sum()
+    assert abs(l1 - l2) / max(l1, l2) < 0.25
+
+
+def test_tank_brigade_stalls_without_fuel_far_from_railhead(make_ctx) -> None:
+    """With no trucks and no air lift, a tank unit moves until its fuel is gone, then stops."""
+    ctx = make_ctx(
+        truck_hours_per_day=0.0,
+        air_resupply_refills_per_day=0.0,
+        initial_fuel_refills=0.5,
+    )
+    tb = ctx.units.ids.index("red_tb")
+    res = simulate(ctx, 1)
+    assert res.final.fuel[0, tb] == pytest.approx(0.0, abs=1e-6)
+    depth = np.array([d[0, tb] for _, d in sorted(res.daily_depth.items())])
+    assert depth[-1] > 0
+    assert depth[-1] == depth[-3]  # no movement over the last two days
+
+
+def test_fuel_supply_lets_tanks_go_further(make_ctx) -> None:
+    """Resupply by truck lets the tank unit reach deeper than with none."""
+    dry = simulate(
+        make_ctx(
+            truck_hours_per_day=0.0,
+            air_resupply_refills_per_day=0.0,
+            initial_fuel_refills=0.5,
+        ),
+        1,
+    )
+    fed = simulate(make_ctx(initial_fuel_refills=0.5), 1)
+    tb = dry.ctx.units.ids.index("red_tb")
+    assert fed.final.max_depth_km[0, tb] > dry.final.max_depth_km[0, tb]
+
+
+def test_surrender_order_reaches_units_and_they_comply(make_ctx) -> None:
+    """After the ceasefire order, defenders surrender; those reached become prisoners."""
+    ctx = make_ctx(comply_hours=2.0, comply_hours_fortified=4.0)
+    res = simulate(ctx, 1)
+    blue = ctx.units.side == 1
+    status = res.final.status[0][blue]
+    assert ((status == Status.SURRENDERED) | (status == Status.DESTROYED)).all()
+    assert res.final.lost[0][blue][:, 2, PERSONNEL].sum() > 0  # captured
+
+
+def test_no_surrender_without_order(make_ctx) -> None:
+    """Before the order hour nobody surrenders."""
+    ctx = make_ctx()
+    res = simulate(ctx, 1, days=6)
+    assert not (res.final.status[0] == Status.SURRENDERED).any()
+
+
+def test_puppet_troops_desert(ctx) -> None:
+    """Manchukuo troops lose men to desertion; Japanese troops do not."""
+    res = simulate(ctx, 1, days=4)
+    deserted = res.final.lost[0, :, 4, PERSONNEL]
+    pup = ctx.units.ids.index("blue_puppets")
+    div = ctx.units.ids.index("blue_div")
+    assert deserted[pup] > 0
+    assert deserted[div] == 0
