@@ -113,7 +113,7 @@ def _samples(cells: np.ndarray, res: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _cover_classes(rgb: np.ndarray) -> np.ndarray:
-    """Blue Marble colour → cover code (0 water, 1 forest, 2 steppe, 3 open, 4 desert)."""
+    """Blue Marble colour → cover (0 water, 1 forest, 2 steppe, 3 open, 4 desert)."""
     r, g, b = (rgb[..., i].astype(np.int32) for i in range(3))
     s = r + g + b
     cover = np.full(s.shape, 3, np.int8)
@@ -124,7 +124,9 @@ def _cover_classes(rgb: np.ndarray) -> np.ndarray:
     return cover
 
 
-def _majority(values: np.ndarray, valid: np.ndarray, n_codes: int, default: int) -> np.ndarray:
+def _majority(
+    values: np.ndarray, valid: np.ndarray, n_codes: int, default: int
+) -> np.ndarray:
     """Most frequent code per row among valid samples (ties → lowest code)."""
     counts = np.zeros((values.shape[0], n_codes), np.int32)
     rows = np.repeat(np.arange(values.shape[0]), values.shape[1]).reshape(values.shape)
@@ -135,8 +137,13 @@ def _majority(values: np.ndarray, valid: np.ndarray, n_codes: int, default: int)
 
 
 def _countries_1945(
-    lat: np.ndarray, lon: np.ndarray, slat: np.ndarray, slon: np.ndarray,
-    sland: np.ndarray, water: np.ndarray, neighbors: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    slat: np.ndarray,
+    slon: np.ndarray,
+    sland: np.ndarray,
+    water: np.ndarray,
+    neighbors: np.ndarray,
 ) -> tuple[np.ndarray, list[str]]:
     import shapely
 
@@ -144,7 +151,7 @@ def _countries_1945(
     names: list[str] = spec["names"]
     modern_codes = sorted(spec["modern"])
     polys = dict(sources.countries(BBOX))
-    n = len(lat)
+    len(lat)
     modern = np.full(slat.shape, -1, np.int16)
     for m, a3 in enumerate(modern_codes):
         if a3 not in polys:
@@ -154,7 +161,9 @@ def _countries_1945(
         modern[shapely.contains_xy(geom, slon, slat)] = m
     valid = sland & (modern >= 0)
     cell_modern = _majority(np.where(valid, modern, 0), valid, len(modern_codes), -1)
-    for _ in range(50):  # land cells that no country polygon reached: take a neighbour's
+    for _ in range(
+        50
+    ):  # land cells that no country polygon reached: take a neighbour's
         miss = np.flatnonzero((cell_modern < 0) & ~water)
         if miss.size == 0:
             break
@@ -239,7 +248,9 @@ def build(resolution: int = 5, out_dir: Path = DATA_DIR) -> dict[str, Any]:
     for zone in marsh["zones"]:
         geom = shapely.Polygon(zone["polygon"])
         inside = shapely.contains_xy(geom, g.lon, g.lat)
-        cover[inside & (elevation <= zone["max_elevation_m"])] = COVER_NAMES.index("marsh")
+        cover[inside & (elevation <= zone["max_elevation_m"])] = COVER_NAMES.index(
+            "marsh"
+        )
     cover[water] = 0
 
     passes = _load("passes.json")["passes"]
@@ -259,7 +270,7 @@ def build(resolution: int = 5, out_dir: Path = DATA_DIR) -> dict[str, Any]:
         if cls <= RIVER_MAX_CLASS and len(xy) >= 2
     ]
     river = snap_rivers(g, lines)
-    river_name, river_names, river_km = name_rivers(
+    river, river_name, river_names, river_km, river_gaps = name_rivers(
         g, river, _load("rivers.json")["rivers"]
     )
 
@@ -295,6 +306,7 @@ def build(resolution: int = 5, out_dir: Path = DATA_DIR) -> dict[str, Any]:
         "country_names": country_names,
         "river_names": river_names,
         "river_name_km": river_km,
+        "river_gap_km": river_gaps,
         "river_max_class": RIVER_MAX_CLASS,
         "mountain_relief_m": MOUNTAIN_RELIEF_M,
         "island_min_km2": ISLAND_MIN_KM2,

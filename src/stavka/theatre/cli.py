@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,12 +14,17 @@ from stavka.errors import MapError
 
 __all__ = ["app"]
 
-app = typer.Typer(help="The theatre map: build, inspect, route, render.", no_args_is_help=True)
+app = typer.Typer(
+    help="The theatre map: build, inspect, route, render.", no_args_is_help=True
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
-ResOpt = Annotated[int, typer.Option("--resolution", help="H3 resolution.", min=3, max=7)]
+ResOpt = Annotated[
+    int, typer.Option("--resolution", help="H3 resolution.", min=3, max=7)
+]
 ScenarioOpt = Annotated[
-    str, typer.Option("--scenario", help="Scenario whose places/rail/roads are overlaid.")
+    str,
+    typer.Option("--scenario", help="Scenario whose places/rail/roads are overlaid."),
 ]
 
 
@@ -41,7 +47,10 @@ def build(resolution: ResOpt = 5, json: JsonOpt = False) -> None:
     if json:
         emit_json(out)
     else:
-        typer.echo(f"built resolution {resolution}: {meta['cells']} cells in {out['seconds']} s")
+        typer.echo(
+            f"built resolution {resolution}: {meta['cells']} cells "
+            f"in {out['seconds']} s"
+        )
 
 
 @app.command()
@@ -64,14 +73,25 @@ def info(resolution: ResOpt = 5, json: JsonOpt = False) -> None:
         "land_cells": int(land.sum()),
         "water_cells": int(t.water.sum()),
         "edges": int(edges.sum() // 2),
-        "river_edges_by_class": {int(c): int((rc == c).sum() // 2) for c in np.unique(rc)},
-        "named_river_km": t.meta.get("river_name_km", {}),
-        "cover": {n: int((t.cover[land] == i).sum()) for i, n in enumerate(t.cover_names) if i},
-        "country_1945": {
-            n: int((t.country_1945 == i).sum()) for i, n in enumerate(t.country_names) if i
+        "river_edges_by_class": {
+            int(c): int((rc == c).sum() // 2) for c in np.unique(rc)
         },
-        "elevation_m": {"min": float(t.elevation_m[land].min()), "max": float(t.elevation_m[land].max())},
-        "files_bytes": {p.name: p.stat().st_size for p in sorted(DATA_DIR.glob("*.np*"))},
+        "named_river_km": t.meta.get("river_name_km", {}),
+        "cover": {
+            n: int((t.cover[land] == i).sum()) for i, n in enumerate(t.cover_names) if i
+        },
+        "country_1945": {
+            n: int((t.country_1945 == i).sum())
+            for i, n in enumerate(t.country_names)
+            if i
+        },
+        "elevation_m": {
+            "min": float(t.elevation_m[land].min()),
+            "max": float(t.elevation_m[land].max()),
+        },
+        "files_bytes": {
+            p.name: p.stat().st_size for p in sorted(DATA_DIR.glob("*.np*"))
+        },
         "load_seconds": round(load_s, 3),
     }
     if json:
@@ -89,7 +109,7 @@ def cell(
     resolution: ResOpt = 5,
     json: JsonOpt = False,
 ) -> None:
-    """Describe the cell at LAT LON: terrain, water, rivers on its edges, rail, forts."""
+    """Describe the cell at LAT LON: terrain, water, rivers on its edges, forts."""
     import h3
 
     _s, t = _scenario_theatre(scenario, resolution)
@@ -133,8 +153,8 @@ def cell(
     if json:
         emit_json(out)
         return
-    for k, v in out.items():
-        typer.echo(f"{k}: {v}")
+    for key, val in out.items():
+        typer.echo(f"{key}: {val}")
 
 
 @app.command()
@@ -164,9 +184,16 @@ def path(
         t.place_cell[from_place], t.place_cell[to_place], mobility
     )
     on_path = set(cells)
-    passed = [p for p, c in sorted(t.place_cell.items(), key=lambda x: cells.index(x[1]) if x[1] in on_path else -1) if c in on_path]
+    passed = [
+        p
+        for p, c in sorted(
+            t.place_cell.items(),
+            key=lambda x: cells.index(x[1]) if x[1] in on_path else -1,
+        )
+        if c in on_path
+    ]
     crossings = []
-    for a, b in zip(cells[:-1], cells[1:], strict=True):
+    for a, b in itertools.pairwise(cells):
         k = int((t.neighbors[a] == b).argmax())
         if t.river_class[a, k] >= 0:
             code = int(t.river_name[a, k])
@@ -215,7 +242,9 @@ def render(
     try:
         w, s_, e, n = (float(x) for x in bbox.split(","))
     except ValueError:
-        raise MapError(f"--bbox {bbox!r} must be four numbers west,south,east,north") from None
+        raise MapError(
+            f"--bbox {bbox!r} must be four numbers west,south,east,north"
+        ) from None
     if not (w < e and s_ < n):
         raise MapError(f"--bbox {bbox!r} is empty: need west < east and south < north")
     s, t = _scenario_theatre(scenario, resolution)

@@ -139,14 +139,19 @@ class Theatre:
         changes.setdefault("_cache", {})
         return dataclasses.replace(self, **changes)
 
-    def edge_hours(self, mobility: str, weather: np.ndarray | None = None) -> np.ndarray:
+    def edge_hours(
+        self, mobility: str, weather: np.ndarray | None = None
+    ) -> np.ndarray:
         """Hours to cross each edge (float32 [N, 6]); see :mod:`.movement`."""
         from stavka.theatre.movement import edge_hours
 
         return edge_hours(self, mobility, weather)
 
     def least_time_path(
-        self, from_cell: int, to_cell: int, mobility: str,
+        self,
+        from_cell: int,
+        to_cell: int,
+        mobility: str,
         weather: np.ndarray | None = None,
     ) -> tuple[list[int], float, float]:
         """Least-time path: (cells, km, hours); see :mod:`.movement`."""

@@ -21,6 +21,7 @@ Every number and its source is listed in ``docs/parameters.md`` (## Movement).
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,7 +52,12 @@ ROAD_KMH: dict[str, tuple[float, ...]] = {
     "motor": (0.0, 15.0, 25.0, 30.0, 40.0),
     "tracked": (0.0, 15.0, 20.0, 20.0, 20.0),
 }
-CROSS_KMH: dict[str, float] = {"foot": 2.4, "horse": 4.0, "motor": 10.0, "tracked": 12.0}
+CROSS_KMH: dict[str, float] = {
+    "foot": 2.4,
+    "horse": 4.0,
+    "motor": 10.0,
+    "tracked": 12.0,
+}
 RAIL_KMH = 25.0
 # Cover factor on cross-country speed; cover order: water, forest, steppe, open,
 # desert, marsh, mountain.
@@ -61,7 +67,12 @@ COVER_FACTOR: dict[str, tuple[float, ...]] = {
     "motor": (0.0, 0.2, 1.0, 0.9, 0.5, 0.0, 0.2),
     "tracked": (0.0, 0.4, 1.0, 1.0, 0.8, 0.15, 0.3),
 }
-RELIEF_M: dict[str, float] = {"foot": 300.0, "horse": 300.0, "motor": 150.0, "tracked": 200.0}
+RELIEF_M: dict[str, float] = {
+    "foot": 300.0,
+    "horse": 300.0,
+    "motor": 150.0,
+    "tracked": 200.0,
+}
 NAISMITH_M_PER_H = 600.0
 # River-crossing delay in hours by WDBII class 0..3 (class 4+ is not on the edges).
 RIVER_DELAY_H: dict[str, tuple[float, ...]] = {
@@ -183,7 +194,9 @@ def least_time_path(
     if from_cell == to_cell:
         return [from_cell], 0.0, 0.0
     g = _graph(t, mobility, weather)
-    dist, pred = dijkstra(g, indices=from_cell, return_predecessors=True)
+    dist, pred = dijkstra(  # type: ignore[call-overload]
+        g, indices=from_cell, return_predecessors=True
+    )
     if not np.isfinite(dist[to_cell]):
         raise MapError(
             f"no {mobility} path from cell {from_cell} to cell {to_cell} "
@@ -194,7 +207,7 @@ def least_time_path(
         cells.append(int(pred[cells[-1]]))
     cells.reverse()
     km = 0.0
-    for a, b in zip(cells[:-1], cells[1:], strict=True):
+    for a, b in itertools.pairwise(cells):
         km += float(t.edge_km[a][t.neighbors[a] == b][0])
     return cells, km, float(dist[to_cell])
 

@@ -20,6 +20,7 @@ Rules (documented in ``docs/map.md``):
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -53,7 +54,9 @@ def _ring_cells(t: Theatre, c: int, rings: int) -> np.ndarray:
     return np.array(sorted(seen), np.int64)
 
 
-def _place_cell(t: Theatre, water: np.ndarray, lat: float, lon: float, country: str) -> int:
+def _place_cell(
+    t: Theatre, water: np.ndarray, lat: float, lon: float, country: str
+) -> int:
     c = t.cell_of(lat, lon)
     if country in t.country_names and t.country_names[t.country_1945[c]] != country:
         cand = _ring_cells(t, c, 2)
@@ -73,7 +76,7 @@ def _place_cell(t: Theatre, water: np.ndarray, lat: float, lon: float, country: 
 def cell_path(t: Theatre, points: list[tuple[float, float]]) -> list[int]:
     """Return the chain of adjacent cells through (lat, lon) points, in order."""
     out: list[int] = []
-    for (a1, o1), (a2, o2) in zip(points[:-1], points[1:], strict=True):
+    for (a1, o1), (a2, o2) in itertools.pairwise(points):
         h1 = h3.latlng_to_cell(a1, o1, t.resolution)
         h2 = h3.latlng_to_cell(a2, o2, t.resolution)
         try:
@@ -91,7 +94,7 @@ def cell_path(t: Theatre, points: list[tuple[float, float]]) -> list[int]:
 def _mark_chain(t: Theatre, chain: list[int], arr: np.ndarray, value: int) -> int:
     """Set ``arr`` on each edge between consecutive cells (max with old); count."""
     n = 0
-    for a, b in zip(chain[:-1], chain[1:], strict=True):
+    for a, b in itertools.pairwise(chain):
         if a < 0 or b < 0:
             continue
         ks = np.flatnonzero(t.neighbors[a] == b)
@@ -116,9 +119,11 @@ def _waypoints() -> dict[tuple[str, str], list[tuple[float, float]]]:
     return out
 
 
-def _route(ids: list[str], s: Scenario, legs: dict[tuple[str, str], list[tuple[float, float]]]) -> list[tuple[float, float]]:
+def _route(
+    ids: list[str], s: Scenario, legs: dict[tuple[str, str], list[tuple[float, float]]]
+) -> list[tuple[float, float]]:
     pts: list[tuple[float, float]] = []
-    for a, b in zip(ids[:-1], ids[1:], strict=True):
+    for a, b in itertools.pairwise(ids):
         pa = s.places[a]
         if not pts:
             pts.append((pa.lat, pa.lon))
@@ -179,7 +184,8 @@ def overlay(t: Theatre, s: Scenario) -> Theatre:
         fr = s.fortified_regions[fid]
         centre = s.places[fr.place]
         d = haversine_km(centre.lat, centre.lon, t.lat, t.lon)
-        inside = d <= float(fr.radius_km.value)
+        radius = fr.radius_km.value
+        inside = d <= (float(radius) if radius is not None else 0.0)
         inside[place_cell[fr.place]] = True
         upgrade = inside & (level < fr.level)
         level[upgrade] = fr.level

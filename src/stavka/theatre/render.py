@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 __all__ = ["render"]
 
 _LABEL_KINDS = {"city", "port", "fortified_region", "pass"}
-_RIVER_STYLE = {0: (1.6, "#2f6fb0"), 1: (1.2, "#3a7cc0"), 2: (0.8, "#4a8ad0"), 3: (0.45, "#6aa0d8"), 4: (0.25, "#8db8e0")}
+_RIVER_STYLE = {
+    0: (1.6, "#2f6fb0"),
+    1: (1.2, "#3a7cc0"),
+    2: (0.8, "#4a8ad0"),
+    3: (0.45, "#6aa0d8"),
+    4: (0.25, "#8db8e0"),
+}
 
 
 def _relief_rgb(dem: np.ndarray) -> np.ndarray:
@@ -31,8 +37,14 @@ def _relief_rgb(dem: np.ndarray) -> np.ndarray:
     z = np.where(dem > -32768, dem, 0).astype(float)
     cmap = mcolors.LinearSegmentedColormap.from_list(
         "hyps",
-        [(0.0, "#a9c98f"), (0.08, "#cddca0"), (0.2, "#e8e3b0"), (0.4, "#d9bf8c"),
-         (0.65, "#b88f62"), (1.0, "#8a6a4a")],
+        [
+            (0.0, "#a9c98f"),
+            (0.08, "#cddca0"),
+            (0.2, "#e8e3b0"),
+            (0.4, "#d9bf8c"),
+            (0.65, "#b88f62"),
+            (1.0, "#8a6a4a"),
+        ],
     )
     rgb = cmap(np.clip(z / 2200.0, 0, 1))[..., :3]
     ls = mcolors.LightSource(azdeg=315, altdeg=40)
@@ -53,7 +65,9 @@ def _segments_between(t: Theatre, mask: np.ndarray) -> list[np.ndarray]:
         if j < i:
             continue
         try:
-            e = h3.cells_to_directed_edge(h3.int_to_str(int(t.h3[i])), h3.int_to_str(int(t.h3[j])))
+            e = h3.cells_to_directed_edge(
+                h3.int_to_str(int(t.h3[i])), h3.int_to_str(int(t.h3[j]))
+            )
         except h3.H3BaseException:
             continue
         b = np.array(h3.directed_edge_to_boundary(e))
@@ -90,97 +104,201 @@ def render(
     west, south, east, north = bbox
     base = base_layers()
     fig, ax = plt.subplots(figsize=(16, 11))
-    W, S, E, N = BBOX
-    ax.imshow(_relief_rgb(base["dem_m"]), extent=(W, E, S, N), origin="upper", zorder=0)
+    full = (BBOX[0], BBOX[2], BBOX[1], BBOX[3])  # imshow extent: l, r, b, t
+    ax.imshow(_relief_rgb(base["dem_m"]), extent=full, origin="upper", zorder=0)
     water_rgba = np.zeros((*base["landmask"].shape, 4))
     water_rgba[~base["landmask"]] = (0.78, 0.87, 0.94, 1.0)
-    ax.imshow(water_rgba, extent=(W, E, S, N), origin="upper", zorder=1,
-              interpolation="nearest")
+    ax.imshow(
+        water_rgba,
+        extent=full,
+        origin="upper",
+        zorder=1,
+        interpolation="nearest",
+    )
     off, xy, lv = base["coast_offsets"], base["coast_xy"], base["coast_level"]
     polys = [xy[off[i] : off[i + 1]] for i in range(len(lv))]
     water_col = "#c7def0"
     # sea: fill the frame, then redraw land from the relief through a clip path
     ax.add_collection(
-        PolyCollection([p for p, L in zip(polys, lv, strict=True) if L == 2],
-                       facecolors=water_col, edgecolors="#5b86b0", linewidths=0.3, zorder=2)
+        PolyCollection(
+            [p for p, L in zip(polys, lv, strict=True) if L == 2],
+            facecolors=water_col,
+            edgecolors="#5b86b0",
+            linewidths=0.3,
+            zorder=2,
+        )
     )
     ax.add_collection(
-        LineCollection([p for p, L in zip(polys, lv, strict=True) if L in (1, 3)],
-                       colors="#3d6a96", linewidths=0.5, zorder=2)
+        LineCollection(
+            [p for p, L in zip(polys, lv, strict=True) if L in (1, 3)],
+            colors="#3d6a96",
+            linewidths=0.5,
+            zorder=2,
+        )
     )
     roff, rxy, rcl = base["river_offsets"], base["river_xy"], base["river_class"]
     for cls, (lw, col) in _RIVER_STYLE.items():
         lines = [rxy[roff[i] : roff[i + 1]] for i in np.flatnonzero(rcl == cls)]
         ax.add_collection(LineCollection(lines, colors=col, linewidths=lw, zorder=3))
     marsh = t.cover == t.cover_names.index("marsh")
-    ax.scatter(t.lon[marsh], t.lat[marsh], s=6, marker="_", c="#4f7f6a", linewidths=0.6, zorder=3)
+    ax.scatter(
+        t.lon[marsh],
+        t.lat[marsh],
+        s=6,
+        marker="_",
+        c="#4f7f6a",
+        linewidths=0.6,
+        zorder=3,
+    )
     border = np.zeros(t.neighbors.shape, bool)
     ok = t.neighbors >= 0
     j = t.neighbors.clip(0)
     border[ok] = (t.country_1945[:, None] != t.country_1945[j])[ok]
     border &= ~t.water[:, None] & ~t.water[j]
-    ax.add_collection(LineCollection(_segments_between(t, border), colors="#7a1f5c",
-                                     linewidths=1.1, linestyles=(0, (4, 2)), zorder=4))
+    ax.add_collection(
+        LineCollection(
+            _segments_between(t, border),
+            colors="#7a1f5c",
+            linewidths=1.1,
+            linestyles=(0, (4, 2)),
+            zorder=4,
+        )
+    )
     if grid:
         import h3
 
-        sel = np.flatnonzero((t.lon > west) & (t.lon < east) & (t.lat > south) & (t.lat < north))
-        hexes = [np.array(h3.cell_to_boundary(h3.int_to_str(int(t.h3[i]))))[:, ::-1] for i in sel]
-        ax.add_collection(PolyCollection(hexes, facecolors="none", edgecolors="#00000060",
-                                         linewidths=0.3, zorder=5))
+        sel = np.flatnonzero(
+            (t.lon > west) & (t.lon < east) & (t.lat > south) & (t.lat < north)
+        )
+        hexes = [
+            np.array(h3.cell_to_boundary(h3.int_to_str(int(t.h3[i]))))[:, ::-1]
+            for i in sel
+        ]
+        ax.add_collection(
+            PolyCollection(
+                hexes,
+                facecolors="none",
+                edgecolors="#00000060",
+                linewidths=0.3,
+                zorder=5,
+            )
+        )
     if t.fortified_level.any():
         f = t.fortified_level > 0
-        ax.scatter(t.lon[f], t.lat[f], s=14 * t.fortified_level[f], marker="s",
-                   facecolors="none", edgecolors="#b0222b", linewidths=0.7, zorder=6)
+        ax.scatter(
+            t.lon[f],
+            t.lat[f],
+            s=14 * t.fortified_level[f],
+            marker="s",
+            facecolors="none",
+            edgecolors="#b0222b",
+            linewidths=0.7,
+            zorder=6,
+        )
     cen = _centre_lines(t, t.rail_gauge_mm > 0)
     if cen:
-        ax.add_collection(LineCollection(cen, colors="#1a1a1a", linewidths=1.4, zorder=7))
-        ax.add_collection(LineCollection(cen, colors="white", linewidths=0.6,
-                                         linestyles=(0, (3, 3)), zorder=7))
+        ax.add_collection(
+            LineCollection(cen, colors="#1a1a1a", linewidths=1.4, zorder=7)
+        )
+        ax.add_collection(
+            LineCollection(
+                cen, colors="white", linewidths=0.6, linestyles=(0, (3, 3)), zorder=7
+            )
+        )
     if scenario is not None:
-        for pid, p in sorted(scenario.places.items()):
+        for _pid, p in sorted(scenario.places.items()):
             kind = getattr(p.kind, "value", p.kind)
-            if kind not in _LABEL_KINDS or not (west < p.lon < east and south < p.lat < north):
+            if kind not in _LABEL_KINDS or not (
+                west < p.lon < east and south < p.lat < north
+            ):
                 continue
-            ax.plot(p.lon, p.lat, "o", ms=3, mfc="white", mec="black", mew=0.8, zorder=8)
-            ax.annotate(p.name_modern, (p.lon, p.lat), xytext=(3, 2), textcoords="offset points",
-                        fontsize=6.5, zorder=9, color="#111111",
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "#ffffffa0", "ec": "none"})
-    for name, (la, lo) in {"GREATER KHINGAN": (47.6, 120.6), "GOBI": (44.2, 113.5),
-                           "SEA OF JAPAN": (40.5, 134.5), "SEA OF OKHOTSK": (53.3, 144.0),
-                           "MANCHURIAN PLAIN": (44.9, 124.2), "LESSER KHINGAN": (48.9, 128.6)}.items():
+            ax.plot(
+                p.lon, p.lat, "o", ms=3, mfc="white", mec="black", mew=0.8, zorder=8
+            )
+            ax.annotate(
+                p.name_modern,
+                (p.lon, p.lat),
+                xytext=(3, 2),
+                textcoords="offset points",
+                fontsize=6.5,
+                zorder=9,
+                color="#111111",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "#ffffffa0", "ec": "none"},
+            )
+    for name, (la, lo) in {
+        "GREATER KHINGAN": (47.6, 120.6),
+        "GOBI": (44.2, 113.5),
+        "SEA OF JAPAN": (40.5, 134.5),
+        "SEA OF OKHOTSK": (53.3, 144.0),
+        "MANCHURIAN PLAIN": (44.9, 124.2),
+        "LESSER KHINGAN": (48.9, 128.6),
+    }.items():
         if not (west < lo < east and south < la < north):
             continue
-        ax.text(lo, la, name, fontsize=9, style="italic", color="#5a4a3a", ha="center",
-                rotation=60 if "GREATER" in name else 0, alpha=0.8, zorder=9)
+        ax.text(
+            lo,
+            la,
+            name,
+            fontsize=9,
+            style="italic",
+            color="#5a4a3a",
+            ha="center",
+            rotation=60 if "GREATER" in name else 0,
+            alpha=0.8,
+            zorder=9,
+        )
     road = _centre_lines(t, t.road > 0)
-    ax.add_collection(LineCollection(road, colors="#8a3b12", linewidths=0.9,
-                                     linestyles=(0, (1, 1.5)), zorder=6))
+    ax.add_collection(
+        LineCollection(
+            road, colors="#8a3b12", linewidths=0.9, linestyles=(0, (1, 1.5)), zorder=6
+        )
+    )
     from matplotlib.lines import Line2D
 
     handles = [
         Line2D([], [], color="#1a1a1a", lw=1.6, label="railway, 1945"),
-        Line2D([], [], color="#8a3b12", lw=1.0, ls=(0, (1, 1.5)), label="road / march axis"),
+        Line2D(
+            [], [], color="#8a3b12", lw=1.0, ls=(0, (1, 1.5)), label="road / march axis"
+        ),
         Line2D([], [], color="#2f6fb0", lw=1.4, label="river (WDBII class 0-1)"),
         Line2D([], [], color="#6aa0d8", lw=0.6, label="river (class 2-4)"),
-        Line2D([], [], color="#7a1f5c", lw=1.1, ls=(0, (4, 2)), label="border, August 1945"),
+        Line2D(
+            [], [], color="#7a1f5c", lw=1.1, ls=(0, (4, 2)), label="border, August 1945"
+        ),
         Line2D([], [], color="#4f7f6a", marker="_", ls="none", label="marsh, 1945"),
-        Line2D([], [], color="#b0222b", marker="s", mfc="none", ls="none",
-               label="fortified region"),
+        Line2D(
+            [],
+            [],
+            color="#b0222b",
+            marker="s",
+            mfc="none",
+            ls="none",
+            label="fortified region",
+        ),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.85)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
-    ax.set_title("The theatre of the Soviet–Japanese War, August 1945 "
-                 f"(H3 resolution {t.resolution}; 1945 borders dashed)", fontsize=12)
+    ax.set_title(
+        "The theatre of the Soviet–Japanese War, August 1945 "
+        f"(H3 resolution {t.resolution}; 1945 borders dashed)",
+        fontsize=12,
+    )
     ax.set_xlabel("longitude °E")
     ax.set_ylabel("latitude °N")
-    ax.text(0.005, 0.005, "Relief: Mapzen terrain via pvlib (5′); coast, lakes, rivers: "
-            "GSHHG/WDBII 2.3.7; borders: Natural Earth + hand-authored 1945 lines. "
-            "Railways and places: stavka scenario august-storm.",
-            transform=ax.transAxes, fontsize=6.5, color="#333333", zorder=10,
-            bbox={"fc": "#ffffffc0", "ec": "none"})
+    ax.text(
+        0.005,
+        0.005,
+        "Relief: Mapzen terrain via pvlib (5′); coast, lakes, rivers: "
+        "GSHHG/WDBII 2.3.7; borders: Natural Earth + hand-authored 1945 lines. "
+        "Railways and places: stavka scenario august-storm.",
+        transform=ax.transAxes,
+        fontsize=6.5,
+        color="#333333",
+        zorder=10,
+        bbox={"fc": "#ffffffc0", "ec": "none"},
+    )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=dpi, bbox_inches="tight", metadata={"Software": None})

