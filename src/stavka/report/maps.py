@@ -1,8 +1,8 @@
 """Map snapshots of a run at chosen days: unit positions and place control.
 
-The background is the theatre map when :mod:`stavka.theatre` offers ``load_theatre()``
-(cells with ``lat``, ``lon`` and ``elevation_m``/``water`` arrays); otherwise the
-scenario's railways and places are drawn on a plain background.
+The background is the theatre's relief and coast when :mod:`stavka.theatre` and its
+shipped data are there (:func:`theatre_background`), else plain; the scenario's
+railways and places are drawn over it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from stavka.record.evaluate import Evaluation
     from stavka.scenario import Scenario
 
-__all__ = ["SIDE_COLOURS", "default_days", "snapshot_figure"]
+__all__ = ["SIDE_COLOURS", "default_days", "snapshot_figure", "theatre_background"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,35 +40,49 @@ def default_days(n_days: int) -> list[int]:
     return [*picks, n_days]
 
 
-def _theatre_layer(ax: Axes) -> bool:
-    """Draw the theatre map cells if the theatre package can load them."""
-    try:
-        from stavka.theatre import load_theatre  # type: ignore[attr-defined]
+_TINT_M = np.array([0.0, 300.0, 800.0, 1500.0, 2500.0])
+_TINT_RGB = np.array(
+    [
+        [0.93, 0.95, 0.88],
+        [0.91, 0.91, 0.80],
+        [0.87, 0.83, 0.70],
+        [0.80, 0.72, 0.60],
+        [0.72, 0.64, 0.58],
+    ]
+)
+_WATER_RGB = np.array([0.80, 0.89, 0.95])
 
-        th: Any = load_theatre()
-        lat, lon = np.asarray(th.lat, dtype=float), np.asarray(th.lon, dtype=float)
-        elev = getattr(th, "elevation_m", getattr(th, "elevation", None))
-        water = getattr(th, "water", None)
+
+def theatre_background() -> tuple[np.ndarray, tuple[float, float, float, float]] | None:
+    """Return a tinted relief image of the theatre and its extent, if available.
+
+    Uses the shipped theatre product (``stavka.theatre.model.base_layers``): the 5′
+    DEM and the 1′ land mask. Returns None when the theatre package or its data are
+    missing, so reports work without a map.
+
+    Returns:
+        ``(rgb [rows, cols, 3] float, (west, east, south, north) degrees)`` or None.
+    """
+    try:
+        from stavka.theatre.grid import BBOX
+        from stavka.theatre.model import base_layers
+
+        base: Any = base_layers()
+        dem = np.asarray(base["dem_m"], dtype=float)
+        step = max(1, round(base["landmask"].shape[1] / dem.shape[1]))
+        land = np.asarray(base["landmask"], dtype=bool)[::step, ::step]
+        land = land[: dem.shape[0], : dem.shape[1]]
+        west, south, east, north = (float(v) for v in BBOX[:4])
     except Exception as err:  # optional decoration: never fatal
         logger.debug("no theatre background: %s", err)
-        return False
-    if elev is not None:
-        ax.scatter(
-            lon,
-            lat,
-            c=np.asarray(elev, dtype=float),
-            cmap="terrain",
-            s=2,
-            marker="h",
-            vmin=-500,
-            vmax=2500,
-            zorder=0,
-            linewidths=0,
-        )
-    if water is not None:
-        w = np.asarray(water, dtype=bool)
-        ax.scatter(lon[w], lat[w], c="#bbdefb", s=2, marker="h", zorder=0, linewidths=0)
-    return True
+        return None
+    if land.shape != dem.shape:
+        return None
+    rgb = np.stack(
+        [np.interp(dem, _TINT_M, _TINT_RGB[:, i]) for i in range(3)], axis=-1
+    )
+    rgb[~land] = _WATER_RGB
+    return rgb, (west, east, south, north)
 
 
 def _plain_layer(ax: Axes, scenario: Scenario) -> None:
@@ -137,16 +151,19 @@ def snapshot_figure(ev: Evaluation, days: list[int]) -> Figure:
     fig = Figure(figsize=(6.8 * ncols, height))
     grid_layout(fig, height)
     places = ev.scenario.places
-    theatre = None
+    background = theatre_background()
     for k, day in enumerate(days):
         ax = fig.add_subplot(nrows, ncols, k + 1)
         when = pd.Timestamp(min(start_day + dt.timedelta(days=day), ev.run.end))
-        if theatre is None:
-            theatre = _theatre_layer(ax)
-        elif theatre:
-            _theatre_layer(ax)
-        if not theatre:
-            _plain_layer(ax, ev.scenario)
+        if background is not None:
+            ax.imshow(
+                background[0],
+                extent=background[1],
+                origin="upper",
+                zorder=0,
+                interpolation="bilinear",
+            )
+        _plain_layer(ax, ev.scenario)
         held = _at(control, "place", when)
         for side, grp in held.groupby("side"):
             pts = [places[p] for p in grp["place"] if p in places]
