@@ -32,7 +32,9 @@ class PlanCondition(BaseModel):
         default=None, gt=0, description="Force ratio (enemy/own) that triggers it."
     )
     until_day: int | None = Field(
-        default=None, ge=1, description="Campaign day (9 Aug = day 1) it lasts to."
+        default=None,
+        ge=1,
+        description="Campaign day (the start date is day 1) it lasts to.",
     )
     source: str = Field(min_length=1, description="Citation (plans.md section).")
 
@@ -47,7 +49,9 @@ class Objective(BaseModel):
         default=None, description="Place ids that define a phase line."
     )
     intended_day: int | None = Field(
-        default=None, ge=1, description="Planned campaign day (9 Aug = day 1)."
+        default=None,
+        ge=1,
+        description="Planned campaign day (the start date is day 1).",
     )
     posture: Posture = Field(default=Posture.ATTACK, description="Posture on the way.")
     task: str | None = Field(default=None, description="Free text of the task.")
