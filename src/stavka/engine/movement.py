@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
+from stavka.engine.state import MOBILITY_NAMES, PERSONNEL, Mob, Pos, State, Status
 
 __all__ = ["advance_objectives", "current_field", "move"]
 
@@ -46,6 +46,40 @@ def current_field(
     return np.where(objective < m, f, -1).astype(np.int32)
 
 
+def _exploit(
+    ctx: Context,
+    st: State,
+    field: npt.NDArray[np.int32],
+    nxt: npt.NDArray[np.int32],
+    slot: npt.NDArray[np.intp],
+    route_h: npt.NDArray[np.float32],
+    wants: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+    """Send attacker mobile units that finished their plan to the nearest enemy-held place.
+
+    Exploitation and pursuit by mobile forces is standing Soviet doctrine (plans.md 1.2:
+    envelop and split the enemy; events.csv 18 Aug: fast mobile detachments); the targets
+    are the enemy-held places inside the plans' area of operations (``exploit_places``).
+    """
+    u = ctx.units
+    mobile = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED)) & (u.side == 0)
+    idle = wants & (field < 0) & mobile[None, :] & (st.posture == Pos.ATTACK)
+    if not idle.any() or ctx.exploit_places.size == 0:
+        return nxt, slot
+    nxt, slot = nxt.copy(), slot.copy()
+    for r in np.flatnonzero(idle.any(axis=1)):
+        held = ctx.exploit_places[st.control[r, ctx.exploit_places] == 1]
+        cells = ctx.place_cells[held].astype(np.int64)
+        for m in (Mob.MOTOR, Mob.TRACKED):
+            who = idle[r] & (u.mobility == m)
+            if not who.any():
+                continue
+            values = ctx.bank.nearest(f"{MOBILITY_NAMES[m]}:0", cells)
+            n2, s2 = ctx.bank.step_down(values, st.cell[r, who], route_h[r, who])
+            nxt[r, who], slot[r, who] = n2, s2
+    return nxt, slot
+
+
 def move(
     ctx: Context, st: State, hour: float, weather_factor: npt.NDArray[np.float32]
 ) -> State:
@@ -71,6 +105,7 @@ def move(
     route_class = mob.astype(np.int64) * 2 + side
     route_h = ctx.route_hours[route_class, st.cell]  # R x U x 6
     nxt, slot = ctx.bank.next_hop(st.cell, field, route_h)
+    nxt, slot = _exploit(ctx, st, field, nxt, slot, route_h, wants)
     going = slot >= 0
     travel = (
         np.where(going, ctx.hours[mob, st.cell, np.maximum(slot, 0)], np.inf)

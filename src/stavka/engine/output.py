@@ -95,7 +95,8 @@ def build_summary(
         losses[side] = _losses(st, mask, replica)
         initial = float(u.initial[mask, PERSONNEL].sum())
         present = float(st.present[replica][mask, PERSONNEL].sum())
-        accounting[side] = round(initial - present - sum(losses[side].values()), 3)
+        lost = float(st.lost[replica][mask][:, :, PERSONNEL].sum())
+        accounting[side] = round(initial - present - lost, 3) + 0.0  # 0.0: no "-0.0"
         losses[side]["present"] = round(present, 1)
     lat, lon = ctx.theatre.lat[u.start_cell], ctx.theatre.lon[u.start_cell]
     by_region: dict[str, dict[str, dict[str, float]]] = {}

@@ -45,6 +45,7 @@ class EngineParams:
     surprise_hours: float = 24.0
     air_superiority_after_hours: float = 24.0
     landing_men_default: float = 500.0
+    exploit_radius_km: float = 150.0
 
     def as_dict(self) -> dict[str, float | bool]:
         """Return the parameters as a plain mapping (for run summaries)."""
@@ -151,6 +152,11 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "h",
         "assumption: Soviet air superiority from day 2 "
         "(2.7:1 combat aircraft, oob_soviet.yaml force ratios)",
+    ),
+    "exploit_radius_km": (
+        "km",
+        "assumption: the area of operations reaches this far "
+        "beyond the places a side's plans name",
     ),
     "landing_men_default": (
         "men",

@@ -66,6 +66,7 @@ class FieldBank:
     keys: dict[tuple[str, int], int] = field(default_factory=dict)
     _rows: list[F32] = field(default_factory=list)
     fields: F32 = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    _nearest: dict[tuple[str, tuple[int, ...]], F32] = field(default_factory=dict)
 
     def register(self, routing: str, target: int) -> int:
         """Return the field index for (routing class, target), adding it if new."""
@@ -114,4 +115,36 @@ class FieldBank:
         nxt = np.take_along_axis(nb_safe, k, axis=-1)[..., 0].astype(np.int32)
         closer = self.fields[fi, nxt] < here - 1e-4
         move = (field_idx >= 0) & np.isfinite(best) & closer
+        return np.where(move, nxt, cell).astype(np.int32), np.where(move, k[..., 0], -1)
+
+    def nearest(self, routing: str, targets: npt.NDArray[np.int64]) -> F32:
+        """Hours from every cell to the nearest of ``targets`` [N] (cached by target set)."""
+        key = (routing, tuple(sorted(set(targets.tolist()))))
+        if key not in self._nearest:
+            if len(self._nearest) > 64:
+                self._nearest.clear()
+            if not key[1]:
+                self._nearest[key] = np.full(
+                    self.neighbors.shape[0], np.inf, np.float32
+                )
+            else:
+                reverse = graph_of(self.neighbors, self.hours[routing]).T.tocsr()
+                dist = dijkstra(
+                    reverse, directed=True, indices=list(key[1]), min_only=True
+                )
+                self._nearest[key] = dist.astype(np.float32)
+        return self._nearest[key]
+
+    def step_down(
+        self, field_values: F32, cell: npt.NDArray[np.int32], edge_h: F32
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+        """Like :meth:`next_hop` for one explicit field [N] (all units share it)."""
+        nb = self.neighbors[cell]
+        nb_safe = np.where(nb < 0, 0, nb)
+        here = field_values[cell]
+        via = np.where(nb < 0, np.inf, edge_h + field_values[nb_safe])
+        k = np.argmin(via, axis=-1)[..., None]
+        best = np.take_along_axis(via, k, axis=-1)[..., 0]
+        nxt = np.take_along_axis(nb_safe, k, axis=-1)[..., 0].astype(np.int32)
+        move = np.isfinite(best) & (field_values[nxt] < here - 1e-4)
         return np.where(move, nxt, cell).astype(np.int32), np.where(move, k[..., 0], -1)

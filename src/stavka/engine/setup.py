@@ -77,6 +77,9 @@ class Context:
     landings: list[ScheduledLanding]
     surrender_hours: list[float]
     formation_units: dict[str, list[int]] = field(default_factory=dict)
+    exploit_places: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(0, np.int64)
+    )
 
     @property
     def march_share(self) -> npt.NDArray[np.float32]:
@@ -144,6 +147,36 @@ def _go_hour(
             if cond.kind.value == "hold_until" and cond.until_day is not None:
                 hour = max(hour, 24.0 * cond.until_day)
     return max(hour, 0.0)
+
+
+def _area_of_operations(
+    s: Scenario, place_ids: list[str], side: str, radius_km: float
+) -> npt.NDArray[np.int64]:
+    """Indices of places not held by ``side`` at the start that lie within ``radius_km`` of a
+    place named in that side's plans (axes and objectives): its area of operations."""
+    named: set[str] = set()
+    for plan in s.plans.values():
+        if plan.formation in s.formations and s.formations[plan.formation].side == side:
+            named |= set(plan.axis)
+            for obj in plan.objectives:
+                named |= {obj.place} if obj.place else set(obj.phase_line or [])
+    pts = np.array(
+        [(s.places[p].lat, s.places[p].lon) for p in sorted(named) if p in s.places]
+    )
+    if pts.size == 0:
+        return np.zeros(0, np.int64)
+    own = {"USSR", "Mongolian PR"} if side == s.meta.attacker else set()
+    out = []
+    for i, pid in enumerate(place_ids):
+        place = s.places[pid]
+        if place.country_1945.strip() in own:
+            continue
+        if (
+            float(haversine_km(place.lat, place.lon, pts[:, 0], pts[:, 1]).min())
+            <= radius_km
+        ):
+            out.append(i)
+    return np.array(out, np.int64)
 
 
 def _depth(s: Scenario, fid: str) -> int:
@@ -265,6 +298,7 @@ def build_context(
         fortified=fortified,
     )
     place_ids = sorted(p for p in s.places if p in theatre.place_cell)
+    exploit = _area_of_operations(s, place_ids, attacker, params.exploit_radius_km)
     fu: dict[str, list[int]] = {}
     for fid in s.formations:
         fu[fid] = [index[x] for x in s.subtree(fid) if x in index]
@@ -284,6 +318,7 @@ def build_context(
         place_cells=np.array([theatre.place_cell[p] for p in place_ids], np.int32),
         landings=sched,
         surrender_hours=surrender_order_hours(s),
+        exploit_places=exploit,
         formation_units=fu,
     )
 
