@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from stavka.errors import MapError
+from stavka.scenario.container import Scenario
 from stavka.theatre import Theatre, is_land, load_theatre
 from stavka.theatre.model import DATA_DIR
 
@@ -22,7 +23,7 @@ def test_hailar_elevation(theatre: Theatre) -> None:
 
 
 def test_greater_khingan_crest(theatre: Theatre) -> None:
-    """The Greater Khingan near Arshan and along 46-49N, 119.5-121E rises above 900 m."""
+    """The Greater Khingan near Arshan and along 46-49N, 119.5-121E tops 900 m."""
     assert theatre.elevation_m[_cell(theatre, 47.2, 119.9)] > 900
     box = (theatre.lon > 119.5) & (theatre.lon < 121.0)
     for south in np.arange(46.0, 49.0, 0.5):
@@ -86,7 +87,9 @@ def test_neighbors_symmetric(theatre: Theatre) -> None:
     assert np.allclose(theatre.edge_km[j, kb], theatre.edge_km[i, k])
 
 
-def test_1945_sovereignty_matches_gazetteer(storm_map: Theatre, storm) -> None:  # type: ignore[no-untyped-def]
+def test_1945_sovereignty_matches_gazetteer(
+    storm_map: Theatre, storm: Scenario
+) -> None:
     """At least 95 % of gazetteer places sit in a cell of their 1945 country."""
     names = storm_map.country_names
     checked = agree = 0

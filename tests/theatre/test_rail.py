@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from stavka.theatre import Theatre
@@ -31,7 +33,7 @@ REAL_KM = [
 )
 def test_rail_path_exists(storm_map: Theatre, stops: list[str]) -> None:
     """A rail-only path links each chain of stations, stop by stop."""
-    for a, b in zip(stops[:-1], stops[1:], strict=True):
+    for a, b in itertools.pairwise(stops):
         cells, km, hours = storm_map.least_time_path(
             storm_map.place_cell[a], storm_map.place_cell[b], "rail"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import h3
@@ -17,7 +18,7 @@ RIVERS = json.loads((DATA_DIR / "corrections" / "rivers.json").read_text())["riv
 
 def _crossings(t: Theatre, cells: list[int]) -> list[tuple[int, str | None]]:
     out = []
-    for a, b in zip(cells[:-1], cells[1:], strict=True):
+    for a, b in itertools.pairwise(cells):
         k = int(np.flatnonzero(t.neighbors[a] == b)[0])
         if t.river_class[a, k] >= 0:
             code = int(t.river_name[a, k])

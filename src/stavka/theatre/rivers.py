@@ -11,7 +11,6 @@ so a named river has no gaps by construction.
 from __future__ import annotations
 
 import itertools
-import itertools
 from collections import deque
 from collections.abc import Iterable
 
