@@ -81,34 +81,48 @@ def oob_summary(s: Scenario) -> dict[str, Any]:
     }
 
 
+def _figures(t: dict[str, float]) -> str:
+    """Summarise a strength vector as ``9,000 men, 65 tanks/SP, ...``."""
+    parts = [
+        (t["personnel"], "men"),
+        (t["tanks"] + t["sp_guns"], "tanks/SP"),
+        (t["guns"] + t["mortars"], "guns/mortars"),
+        (t["aircraft"], "aircraft"),
+        (t["ships"], "ships"),
+    ]
+    text = ", ".join(f"{n:,.0f} {label}" for n, label in parts if n)
+    return text or "no holdings given"
+
+
 def oob_tree_lines(s: Scenario, max_depth: int | None = None) -> list[str]:
-    """Render each side's command tree as indented text lines with subtree totals."""
+    """Render each side's command tree as indented text lines with subtree totals.
+
+    Args:
+        s: the scenario.
+        max_depth: deepest level printed (1 = the top formations); deeper ones are
+            summarised as a count.
+    """
     lines: list[str] = []
 
     def walk(fid: str, depth: int) -> None:
         f = s.formations[fid]
-        t = _subtree_totals(s, fid)
-        figures = f"{t['personnel']:,.0f} men"
-        if t["tanks"] + t["sp_guns"]:
-            figures += f", {t['tanks'] + t['sp_guns']:,.0f} tanks/SP"
-        if t["guns"] + t["mortars"]:
-            figures += f", {t['guns'] + t['mortars']:,.0f} guns/mortars"
-        if t["aircraft"]:
-            figures += f", {t['aircraft']:,.0f} aircraft"
         kind = f"{f.echelon.value}/{f.type.value}"
-        lines.append(f"{'  ' * depth}{f.name} [{f.id}] {kind} - {figures}")
+        figures = _figures(_subtree_totals(s, fid))
+        pad = "  " * depth
+        lines.append(f"{pad}{f.name} [{f.id}] {kind} - {figures}")
+        children = s.children.get(fid, [])
         if max_depth is None or depth < max_depth:
-            for child in s.children.get(fid, []):
+            for child in children:
                 walk(child, depth + 1)
+        elif children:
+            below = len(s.subtree(fid)) - 1
+            lines.append(f"{pad}  ... {below} subordinate formations")
 
     for side in s.meta.sides:
-        totals = s.totals(side.id)
-        armour = totals["tanks"] + totals["sp_guns"]
-        tubes = totals["guns"] + totals["mortars"]
+        count = sum(f.side == side.id for f in s.formations.values())
         lines.append(
-            f"== {side.name} ({side.id}): {totals['personnel']:,.0f} men, "
-            f"{armour:,.0f} tanks/SP, {tubes:,.0f} guns/mortars, "
-            f"{totals['aircraft']:,.0f} aircraft"
+            f"== {side.name} ({side.id}), {count} formations: "
+            f"{_figures(s.totals(side.id))}"
         )
         for fid in s.children.get(None, []):
             if s.formations[fid].side == side.id:
