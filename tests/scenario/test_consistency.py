@@ -85,6 +85,18 @@ def test_check_command_tree_acyclic(mini: Path, edit: Edit) -> None:
     assert "red_front" in problems[0] and "red_army" in problems[0]
 
 
+def test_check_echelon_order(mini: Path, edit: Edit) -> None:
+    """A formation at or above the level of its parent is caught."""
+    edit(mini / "forces" / "red.yaml", "    echelon: army\n", "    echelon: division\n")
+    edit(mini / "forces" / "red.yaml", "    echelon: brigade\n", "    echelon: front\n")
+    problems = _warnings(mini)
+    assert _has(
+        problems, "formations[2].echelon", "division cannot be under 'red_army'"
+    )
+    assert _has(problems, "formations[3].echelon", "a front cannot be under")
+    assert not _has(problems, "formations[1].echelon")
+
+
 def test_check_joins(mini: Path, edit: Edit) -> None:
     """A 'joins' date outside the scenario, or without a parent, is caught."""
     path = mini / "forces" / "blue.yaml"

@@ -20,6 +20,7 @@ from stavka.errors import Problem
 from stavka.scenario.consistency_forces import (
     Locator,
     check_command_tree_acyclic,
+    check_echelon_order,
     check_formation_references,
     check_joins,
     check_mobility_matches_type,
@@ -44,6 +45,7 @@ __all__ = [
     "check_all",
     "check_command_tree_acyclic",
     "check_dates_inside_scenario",
+    "check_echelon_order",
     "check_events",
     "check_formation_references",
     "check_fortified_regions",
@@ -64,6 +66,7 @@ CHECKS: tuple[Check, ...] = (
     check_sides,
     check_formation_references,
     check_command_tree_acyclic,
+    check_echelon_order,
     check_joins,
     check_mobility_matches_type,
     check_naval_start,

@@ -15,11 +15,13 @@ from pydantic import BaseModel
 from stavka.errors import Problem, StavkaError
 from stavka.scenario.container import Scenario
 from stavka.scenario.rawfiles import Origin, PathKey, dotted_path
-from stavka.scenario.schema import FormationType, Mobility, PlaceKind
+from stavka.scenario.schema import Echelon, FormationType, Mobility, PlaceKind
 
 __all__ = [
+    "ECHELON_RANK",
     "Locator",
     "check_command_tree_acyclic",
+    "check_echelon_order",
     "check_formation_references",
     "check_joins",
     "check_mobility_matches_type",
@@ -135,6 +137,38 @@ def check_command_tree_acyclic(s: Scenario, locate: Locator) -> list[Problem]:
             seen.append(node)
             node = s.formations[node].parent
         done.update(seen)
+    return out
+
+
+ECHELON_RANK = {
+    Echelon.HIGH_COMMAND: 0,
+    Echelon.FRONT: 1,
+    Echelon.AREA_ARMY: 1,
+    Echelon.ARMY: 2,
+    Echelon.CORPS: 3,
+    Echelon.DIVISION: 4,
+    Echelon.BRIGADE: 5,
+    Echelon.REGIMENT: 6,
+    Echelon.BATTALION: 7,
+}
+"""Levels of the land command tree; other echelons (group, garrison...) sit anywhere."""
+
+
+def check_echelon_order(s: Scenario, locate: Locator) -> list[Problem]:
+    """A formation ranks below its parent (a division cannot command an army)."""
+    out: list[Problem] = []
+    for f in s.formations.values():
+        parent = s.formations.get(f.parent or "")
+        if parent is None:
+            continue
+        mine, theirs = ECHELON_RANK.get(f.echelon), ECHELON_RANK.get(parent.echelon)
+        if mine is not None and theirs is not None and mine <= theirs:
+            what = (
+                f"a {f.echelon.value} cannot be under {parent.id!r}, "
+                f"a {parent.echelon.value}"
+            )
+            fix = "correct 'echelon' or 'parent'"
+            out.append(problem_at(f, locate, ("echelon",), what, fix))
     return out
 
 
