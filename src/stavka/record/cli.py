@@ -89,9 +89,9 @@ def score(
 ) -> None:
     """Score a finished run against the historical record.
 
-    Per place: capture-date error in days (signed; 0 inside the record window); per
-    formation and record point: advance error in km and %; losses against sourced
-    ranges; the medians, shares within 1 and 3 days and the worst ten.
+    Per place: capture-date error in days (signed; 0 inside the record window).
+    Per formation and record point: advance error in km and %.
+    Losses against sourced ranges; medians, shares within 1 and 3 days, worst ten.
     """
     from stavka.record.evaluate import evaluate
 

@@ -1,6 +1,9 @@
 """One call from a run directory to its score: find the scenario and record, score.
 
->>> # evaluate("runs/august-storm-1")  # doctest: +SKIP
+Example (needs a run directory)::
+
+    ev = evaluate("runs/august-storm-1")
+    print(ev.score.headline())
 """
 
 from __future__ import annotations

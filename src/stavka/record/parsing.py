@@ -7,7 +7,7 @@
 >>> parse_km("50 (FD 70)")
 (50.0, 50.0, 70.0)
 >>> round(great_circle_km(41.8, 123.43, 43.88, 125.32))
-276
+278
 """
 
 from __future__ import annotations
