@@ -43,6 +43,9 @@ POSTURE_MAP = {
     Posture.WITHDRAW: Pos.WITHDRAW,
 }
 MAX_OBJECTIVES = 8
+LANDING_REACH_KM = 1000.0
+"""Units more than this far from a landing are not its landing force (geographic bound:
+the landings of events.csv sailed at most ~700 km, Vladivostok to Wonsan)."""
 FORTIFIED_DETOUR_HOURS = 24.0
 """Routing penalty per fortification level for the attacker (plans.md 1.3: bypass FRs)."""
 
@@ -97,11 +100,19 @@ class Context:
 
 def _plan_for(s: Scenario, f: Formation) -> Plan | None:
     node: str | None = f.id
-    while node is not None:
+    while node is not None and node in s.formations:
         if node in s.plans:
             return s.plans[node]
         node = s.formations[node].parent
     return None
+
+
+def _where(s: Scenario, f: Formation) -> tuple[float, float]:
+    """(lat, lon) of a formation's start, from its own location (place or coordinates)."""
+    if f.location.lat is not None and f.location.lon is not None:
+        return f.location.lat, f.location.lon
+    place = s.places[str(f.location.place)]
+    return place.lat, place.lon
 
 
 def _cell(theatre: TheatreLike, lat: float, lon: float, what: str) -> int:
@@ -127,6 +138,71 @@ def _edge_km(theatre: TheatreLike) -> npt.NDArray[np.float32]:
     return np.where(nb < 0, np.inf, km).astype(np.float32)
 
 
+def _airborne_detachments(
+    s: Scenario,
+    chosen: list[Formation],
+    sched: list[ScheduledLanding],
+    params: EngineParams,
+) -> list[tuple[Formation, ScheduledLanding]]:
+    """Make a detachment for each airborne landing whose named formations hold no airborne
+    unit (the sources name the landing, not the unit that flew in). Its size is the number
+    of men the event gives, else ``landing_men_default``."""
+    out = []
+    airborne = {f.id for f in chosen if f.type.value == "airborne"}
+    for k, ld in enumerate(sched):
+        if not ld.airborne or ld.place not in s.places:
+            continue
+        named = [
+            x for fid in ld.formations if fid in s.formations for x in s.subtree(fid)
+        ]
+        if airborne & set(named):
+            continue
+        men = ld.men or params.landing_men_default
+        how = "the event's figure" if ld.men else "landing_men_default (assumption)"
+        f = Formation.model_validate(
+            {
+                "id": f"airborne_{k}_{ld.place}",
+                "name": f"Air-landed detachment at {ld.place}",
+                "side": s.meta.attacker,
+                "nation": "ussr",
+                "echelon": "detachment",
+                "type": "airborne",
+                "mobility": "foot",
+                "strength": {
+                    "personnel": {"value": men, "estimated": f"{how}; events.csv"}
+                },
+                "quality": {
+                    "value": 0.8,
+                    "estimated": "assumption: picked airborne troops",
+                },
+                "readiness": {"value": 1.0, "estimated": "assumption"},
+                "location": {"place": ld.place},
+                "posture": "hold",
+            }
+        )
+        out.append((f, ld))
+    return out
+
+
+def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
+    """Posture a unit takes when its plan starts (its own standing order first).
+
+    A fortified/hold/garrison formation keeps holding whatever its parent's plan says. A plan
+    that holds only until a day ('hold_until') then executes its first objective's posture.
+    """
+    if f.posture in {Posture.FORTIFIED_DEFENCE, Posture.HOLD, Posture.GARRISON} and (
+        plan is None or plan.formation != f.id
+    ):
+        return Pos.HOLD
+    if plan is None:
+        return POSTURE_MAP.get(f.posture, default)
+    pos = POSTURE_MAP.get(plan.posture, default)
+    waits = any(c.kind.value == "hold_until" for c in plan.conditions)
+    if pos == Pos.HOLD and waits and plan.objectives:
+        return POSTURE_MAP.get(plan.objectives[0].posture, default)
+    return pos
+
+
 def _go_hour(
     s: Scenario, f: Formation, plan: Plan | None, crossings: dict[str, float]
 ) -> float:
@@ -137,7 +213,7 @@ def _go_hour(
         hour = (plan.start - s.meta.start).total_seconds() / 3600.0
     else:
         node: str | None = f.id
-        while node is not None:
+        while node is not None and node in s.formations:
             if node in crossings:
                 hour = crossings[node]
                 break
@@ -180,6 +256,8 @@ def _area_of_operations(
 
 
 def _depth(s: Scenario, fid: str) -> int:
+    if fid not in s.formations:
+        return 1
     d, node = 0, s.formations[fid].parent
     while node is not None:
         d, node = d + 1, s.formations[node].parent
@@ -201,6 +279,9 @@ def build_context(
         for f in s.formations.values()
         if f.mobility.value in GROUND and (f.strength.values()["personnel"] or 0) > 0
     ]
+    sched = landings(s)
+    spawned = _airborne_detachments(s, chosen, sched, params)
+    chosen += [f for f, _ in spawned]
     index = {f.id: i for i, f in enumerate(chosen)}
     n = len(chosen)
     hours = np.stack(
@@ -221,7 +302,7 @@ def build_context(
         np.float32,
     )
     start_cell = np.array(
-        [_cell(theatre, *s.location_of(f.id), f.id) for f in chosen], np.int32
+        [_cell(theatre, *_where(s, f), f.id) for f in chosen], np.int32
     )
     start_hour = np.zeros(n, np.float32)
     go_hour = np.zeros(n, np.float32)
@@ -242,15 +323,7 @@ def build_context(
         parent[i] = -1 if node is None else index[node]
         plan = _plan_for(s, f)
         default = Pos.ATTACK if side[i] == 0 else Pos.HOLD
-        plan_posture[i] = (
-            POSTURE_MAP.get(plan.posture, default)
-            if plan
-            else (POSTURE_MAP.get(f.posture, default))
-        )
-        if f.posture in {Posture.FORTIFIED_DEFENCE, Posture.HOLD, Posture.GARRISON}:
-            plan_posture[i] = (
-                Pos.HOLD
-            )  # the formation's own standing order beats its parent's
+        plan_posture[i] = _exec_posture(f, plan, default)
         if plan is not None:
             cells = []
             for obj in plan.objectives:
@@ -260,7 +333,7 @@ def build_context(
                 ]
                 if not pts:
                     continue
-                lat0, lon0 = s.location_of(f.id)
+                lat0, lon0 = _where(s, f)
                 d = [float(haversine_km(lat0, lon0, a, b)) for a, b in pts]
                 cells.append(
                     _cell(theatre, *pts[int(np.argmin(d))], f"objective of {f.id}")
@@ -272,8 +345,10 @@ def build_context(
                 )
         go_hour[i] = _go_hour(s, f, plan, crossings)
 
-    sched = landings(s)
     _assign_landings(s, chosen, sched, theatre, start_cell, start_hour, side)
+    for f, ld in spawned:
+        start_cell[index[f.id]] = theatre.place_cell[ld.place]
+        start_hour[index[f.id]] = max(ld.hour, 0.0)
     go_hour = np.maximum(go_hour, start_hour)
     bank.build()
     fortified = theatre.fortified_level[start_cell] > 0
@@ -332,7 +407,9 @@ def _assign_landings(
     start_hour: npt.NDArray[np.float32],
     side: npt.NDArray[np.int8],
 ) -> None:
-    """Units of a landing's formations that cannot march there (sea between) wait and land."""
+    """Pick each landing's force among the units of the formations it names: airborne units
+    for an air landing; naval infantry, and units that cannot march there (sea between) and
+    stand within ``LANDING_REACH_KM``, for a sea landing. They wait, then land."""
     index = {f.id: i for i, f in enumerate(chosen)}
     foot = FieldBank(
         neighbors=theatre.neighbors, hours={"foot": theatre.edge_hours("foot")}
@@ -350,6 +427,10 @@ def _assign_landings(
         if ld.place not in targets:
             continue
         row = foot.fields[targets[ld.place]]
+        place = s.places[ld.place]
+        far = haversine_km(
+            place.lat, place.lon, theatre.lat[start_cell], theatre.lon[start_cell]
+        )
         for fid in ld.formations:
             if fid not in s.formations:
                 continue
@@ -358,8 +439,12 @@ def _assign_landings(
                 if i is None or i in assigned or side[i] != 0:
                     continue
                 kind = chosen[i].type.value
-                seaborne = kind in {"naval_infantry", "airborne"} and not ld.airborne
-                if np.isfinite(row[start_cell[i]]) and not seaborne:
+                if ld.airborne:
+                    if kind != "airborne":
+                        continue
+                elif kind != "naval_infantry" and (
+                    np.isfinite(row[start_cell[i]]) or far[i] > LANDING_REACH_KM
+                ):
                     continue
                 assigned.add(i)
                 start_cell[i] = theatre.place_cell[ld.place]
