@@ -229,7 +229,13 @@ def build(resolution: int = 5, out_dir: Path = DATA_DIR) -> dict[str, Any]:
     zs = np.where(zok, z, 0.0)
     cnt_z = zok.sum(axis=1)
     s1, s2 = zs.sum(axis=1), (zs**2).sum(axis=1)
-    elevation = np.where(cnt_z > 0, s1 / np.maximum(cnt_z, 1), 0.0)
+    # Elevation: mean over the land samples (the DEM carries near-shore depths);
+    # a cell without land samples falls back to all samples; land is at least 0 m.
+    zl = zok & sland
+    cnt_l = zl.sum(axis=1)
+    mean_land = np.where(zl, z, 0.0).sum(axis=1) / np.maximum(cnt_l, 1)
+    mean_all = s1 / np.maximum(cnt_z, 1)
+    elevation = np.where(cnt_l > 0, mean_land, np.where(cnt_z > 0, mean_all, 0.0))
     nb = g.neighbors
     disk_n = cnt_z + np.where(nb >= 0, cnt_z[nb.clip(0)], 0).sum(axis=1)
     disk_s1 = s1 + np.where(nb >= 0, s1[nb.clip(0)], 0).sum(axis=1)
@@ -237,6 +243,7 @@ def build(resolution: int = 5, out_dir: Path = DATA_DIR) -> dict[str, Any]:
     mean = disk_s1 / np.maximum(disk_n, 1)
     relief = np.sqrt(np.maximum(disk_s2 / np.maximum(disk_n, 1) - mean**2, 0.0))
     elevation[water & (cnt_z == 0)] = 0.0
+    elevation[~water] = np.maximum(elevation[~water], 0.0)
 
     bm = _cover_classes(sources.blue_marble(BBOX))
     rb = np.clip(((north - slat) * 15).astype(np.int64), 0, bm.shape[0] - 1)
