@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
-from stavka.scenario import STRENGTH_ITEMS, load_scenario
+from stavka.scenario import STRENGTH_ITEMS, load_scenario, resolve_scenario_dir
 from stavka.scenario.cli import app
 
 Edit = Callable[[Path, str, str], None]
@@ -195,3 +198,58 @@ def test_ten_injected_mistakes(mini: Path, edit: Edit) -> None:
     for where, what in expected:
         assert any(m.startswith(where) and what in m for m in messages), (where, what)
     assert len(messages) == len(expected)
+
+
+BUILTIN_MISTAKES = [
+    ("scenario.toml", r"^title =", "titel =", "titel"),
+    (
+        "forces/soviet_command.yaml",
+        r"posture: attack",
+        "posture: sleeping",
+        "'sleeping'",
+    ),
+    (
+        "forces/japanese_kwantung.yaml",
+        r"parent: (?!null)[a-z0-9_]+",
+        "parent: ghost_hq",
+        "'ghost_hq'",
+    ),
+    (
+        "forces/soviet_trans_baikal_front.yaml",
+        r"(personnel:\s*\{?\s*value:\s*)(\d)",
+        r"\1-\2",
+        "negative",
+    ),
+    (
+        "plans/soviet.yaml",
+        r"formation: [a-z0-9_]+",
+        "formation: ghost_unit",
+        "'ghost_unit'",
+    ),
+    ("plans/japanese.yaml", r"posture: prepared_defence", "posture: panic", "'panic'"),
+    ("places.csv", r",\d+\.\d+,(\d+\.\d+),", r",north,\1,", "'north'"),
+    ("railways.yaml", r"stations: \[", "stations: [ghost_station, ", "'ghost_station'"),
+    ("fortified_regions.yaml", r"level: \d", "level: 7", "level"),
+    ("events.csv", r"\n1945-08-\d\d,", "\n1945-02-30,", "1945-02-30"),
+]
+
+
+def test_ten_mistakes_in_the_builtin_scenario(tmp_path: Path) -> None:
+    """Ten mistakes in ten files of a copy of august-storm are all reported."""
+    source = resolve_scenario_dir("august-storm")
+    if not all((source / name).is_file() for name, *_ in BUILTIN_MISTAKES):
+        pytest.skip("the built-in scenario's files are not all written yet")
+    root = tmp_path / "august-storm"
+    shutil.copytree(source, root)
+    for name, pattern, new, _ in BUILTIN_MISTAKES:
+        path = root / name
+        text, n = re.subn(
+            pattern, new, path.read_text(encoding="utf-8"), count=1, flags=re.M
+        )
+        assert n == 1, (name, pattern)
+        path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(root), "--json"])
+    assert result.exit_code == 1
+    messages = [p["message"] for p in _one_json(result.stdout)["problems"]]
+    for name, _, _, what in BUILTIN_MISTAKES:
+        assert any(m.startswith(f"{name}:") and what in m for m in messages), name

@@ -116,8 +116,9 @@ def _validate(model: type[M], record: RawRecord, problems: list[Problem]) -> M |
     """Validate one raw record; on failure append one problem per error.
 
     When every error sits in a top-level field, the record is validated again without
-    those fields; if that succeeds the object is returned (the problems stay recorded),
-    so the consistency checks can still look at it.
+    those fields (missing free-text fields filled with ``"?"``); if that succeeds the
+    object is returned (the problems stay recorded), so the consistency checks can
+    still look at it.
     """
     origin = record.origin
     try:
@@ -136,10 +137,13 @@ def _validate(model: type[M], record: RawRecord, problems: list[Problem]) -> M |
         return None
     if "" in bad:
         return None
+    salvage = {k: v for k, v in record.data.items() if str(k) not in bad}
+    for name in bad:  # a missing free-text field does not matter to the checks
+        info = model.model_fields.get(name)
+        if info is not None and info.annotation is str and not info.metadata:
+            salvage[name] = "?"
     try:
-        return model.model_validate(
-            {k: v for k, v in record.data.items() if str(k) not in bad}
-        )
+        return model.model_validate(salvage)
     except (TypeError, ValueError, RecursionError):
         return None
 
