@@ -11,6 +11,7 @@ import pytest
 from stavka.errors import RunFormatError
 from stavka.record.runformat import SUMMARY_KEYS, UNIT_COLUMNS, read_run, write_run
 from stavka.record.synthetic import Leg, synthetic_run
+from stavka.record.writer import RunWriter
 from stavka.scenario import Scenario
 
 MINIMAL = {
@@ -94,3 +95,41 @@ def test_event_without_time_is_refused(tmp_path: Path) -> None:
     """An event without a time is refused with its line number."""
     with pytest.raises(RunFormatError, match="line 1"):
         write_run(tmp_path, MINIMAL, events=[{"kind": "capture"}])
+
+
+def _unit_batch(hour: int) -> pd.DataFrame:
+    """One unit row at a given hour of 9 Aug 1945."""
+    row = dict.fromkeys(UNIT_COLUMNS, 0.0)
+    row.update(
+        time=pd.Timestamp(f"1945-08-09T{hour:02d}:00:00+09:00"),
+        unit="6gta",
+        side="ussr",
+        cell="8525a0fffffffff",
+        posture="advance",
+        status="active",
+        lat=47.0,
+        lon=117.0 + hour,
+    )
+    return pd.DataFrame([row])
+
+
+def test_run_writer_streams_batches(tmp_path: Path) -> None:
+    """Batches appended step by step read back in order, with the summary last."""
+    with RunWriter(tmp_path) as w:
+        for hour in range(3):
+            w.add_units(_unit_batch(hour))
+        w.add_event({"time": "1945-08-09T01:00:00+09:00", "kind": "crossing"})
+        w.close(MINIMAL)
+    run = read_run(tmp_path)
+    assert run.units()["lon"].tolist() == [117.0, 118.0, 119.0]
+    assert run.control().empty
+    assert [e["kind"] for e in run.events()] == ["crossing"]
+
+
+def test_run_writer_without_close_is_incomplete(tmp_path: Path) -> None:
+    """A run left without close() has no summary.json and reads as incomplete."""
+    with pytest.raises(RuntimeError), RunWriter(tmp_path) as w:
+        w.add_units(_unit_batch(0))
+        raise RuntimeError("engine died")
+    with pytest.raises(RunFormatError, match=r"summary\.json"):
+        read_run(tmp_path)

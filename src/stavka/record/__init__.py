@@ -1,7 +1,7 @@
 """The historical record and the scoring of a run against it.
 
 - :mod:`~stavka.record.runformat`: the run directory the engine writes
-  (:func:`write_run`, :func:`read_run`);
+  (:func:`write_run`, :func:`read_run`; :class:`RunWriter` streams it step by step);
 - :mod:`~stavka.record.loader`: a record directory as capture windows, advance points,
   notes and loss ranges (:func:`load_record`);
 - :mod:`~stavka.record.scoring`: capture-date, advance and loss errors
@@ -22,6 +22,7 @@ from stavka.record.loader import (
 )
 from stavka.record.runformat import Run, read_run, write_run
 from stavka.record.scoring import Score, score_run
+from stavka.record.writer import RunWriter
 
 __all__ = [
     "AdvancePoint",
@@ -31,6 +32,7 @@ __all__ = [
     "Note",
     "Record",
     "Run",
+    "RunWriter",
     "Score",
     "evaluate",
     "load_record",
