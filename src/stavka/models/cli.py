@@ -1,4 +1,4 @@
-"""Command-line sub-commands of stavka.models: ``fit``, ``report``, ``predict-battles``."""
+"""Sub-commands of ``stavka models``: ``fit``, ``report``, ``predict-battles``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_ATT = ("median_abs_log10_att", "median_abs_log10_def", "within_x2_att", "within_x2_def")
+_ATT = (
+    "median_abs_log10_att",
+    "median_abs_log10_def",
+    "within_x2_att",
+    "within_x2_def",
+)
 
 
 def _f(v: Any, pct: bool = False) -> str:
@@ -30,7 +35,9 @@ def format_scoreboard(cv: dict[str, Any]) -> str:
     """Render the cross-validated scoreboard as a plain-text table."""
     groups = ("all", "lt20k", "20k-100k", "gt100k", "core_1939on")
     lines = [f"Cross-validation: {cv['method']}; size = {cv['size_classes']}", ""]
-    lines.append("ATTRITION  median |log10(pred/obs)| att/def and share within x2 att/def")
+    lines.append(
+        "ATTRITION  median |log10(pred/obs)| att/def and share within x2 att/def"
+    )
     for g in groups:
         lines.append(f"  [{g}]")
         for name, sc in cv["attrition"].items():
@@ -38,7 +45,8 @@ def format_scoreboard(cv: dict[str, Any]) -> str:
             if not s.get("n"):
                 continue
             lines.append(
-                f"    {name:22s} n={s['n']:4d}  |log10| {_f(s[_ATT[0]])} {_f(s[_ATT[1]])}"
+                f"    {name:22s} n={s['n']:4d}  |log10| "
+                f"{_f(s[_ATT[0]])} {_f(s[_ATT[1]])}"
                 f"   within x2 {_f(s[_ATT[2]], True)} {_f(s[_ATT[3]], True)}"
             )
     lines.append("")
@@ -66,10 +74,13 @@ def format_scoreboard(cv: dict[str, Any]) -> str:
 def fit(
     data: Annotated[
         Path | None,
-        typer.Option(help="Calibration CSV (default: shared/data/cdb90/battles_calibration.csv)."),
+        typer.Option(
+            help="Calibration CSV (default: shared/data/cdb90/battles_calibration.csv)."
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Where to write the parameters (default: shipped file).")
+        Path | None,
+        typer.Option(help="Where to write the parameters (default: shipped file)."),
     ] = None,
     cv: Annotated[bool, typer.Option(help="Run the leave-one-campaign-out CV.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
@@ -88,8 +99,10 @@ def fit(
     if json_out:
         emit_json(summary | {"cv": doc.get("cv")})
     else:
-        typer.echo(f"wrote {target} ({doc['data']['rows']} battles, sha256 "
-                   f"{doc['data']['sha256'][:12]}...)")
+        typer.echo(
+            f"wrote {target} ({doc['data']['rows']} battles, sha256 "
+            f"{doc['data']['sha256'][:12]}...)"
+        )
         if "cv" in doc:
             typer.echo(format_scoreboard(doc["cv"]))
 
@@ -107,11 +120,17 @@ def report(
 
     doc = load_doc(params or params_path())
     if "cv" not in doc:
-        raise ModelError("the parameter file has no CV scores (run `stavka models fit --cv`)")
+        raise ModelError(
+            "the parameter file has no CV scores (run `stavka models fit --cv`)"
+        )
     if json_out:
-        emit_json({"fit_date": doc.get("fit_date"), "data": doc.get("data"), "cv": doc["cv"]})
+        emit_json(
+            {"fit_date": doc.get("fit_date"), "data": doc.get("data"), "cv": doc["cv"]}
+        )
     else:
-        typer.echo(f"fit {doc.get('fit_date')}, data sha256 {doc['data']['sha256'][:12]}...")
+        typer.echo(
+            f"fit {doc.get('fit_date')}, data sha256 {doc['data']['sha256'][:12]}..."
+        )
         typer.echo(format_scoreboard(doc["cv"]))
 
 

@@ -88,7 +88,7 @@ def default_data_path() -> Path:
     for c in cands:
         if c.is_file():
             return c
-    return here.parents[4] / _REL if len(here.parents) > 4 else cands[0]  # noqa: PLR2004
+    return here.parents[4] / _REL if len(here.parents) > 4 else cands[0]
 
 
 def file_sha256(path: Path) -> str:
@@ -159,7 +159,9 @@ def _codes(df: pd.DataFrame, col: str) -> list[str]:
     return [str(v).strip() for v in df[col].fillna("").astype(str)]
 
 
-def read_battles(path: Path, *, require: tuple[str, ...] = INPUT_COLUMNS) -> BattleTable:
+def read_battles(
+    path: Path, *, require: tuple[str, ...] = INPUT_COLUMNS
+) -> BattleTable:
     """Read and check a battle table in the CDB90 calibration format.
 
     Args:
@@ -196,7 +198,10 @@ def read_battles(path: Path, *, require: tuple[str, ...] = INPUT_COLUMNS) -> Bat
     wx = [weather_from_cdb90(c) for c in _codes(df, "wx1")]
 
     def per_1000(x: FloatArray, s: FloatArray) -> FloatArray:
-        return np.where(ok & np.isfinite(x), np.nan_to_num(x) / np.where(ok, s, 1.0), 0.0) * 1000.0
+        return (
+            np.where(ok & np.isfinite(x), np.nan_to_num(x) / np.where(ok, s, 1.0), 0.0)
+            * 1000.0
+        )
 
     eng = Engagement.build(
         att_strength=np.where(ok, str_a, 1.0),

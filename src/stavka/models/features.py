@@ -153,7 +153,9 @@ class Engagement:
         for name, enum in checks:
             v = getattr(eng, name)
             if v.size and (v.min() < 0 or v.max() >= len(enum)):
-                raise ModelError(f"{name} must be a {enum.__name__} value 0-{len(enum) - 1}")
+                raise ModelError(
+                    f"{name} must be a {enum.__name__} value 0-{len(enum) - 1}"
+                )
         if eng.era.size and (eng.era.min() < 0 or eng.era.max() >= N_ERAS):
             raise ModelError(f"era must be 0-{N_ERAS - 1} (see era_of_year)")
         return eng
@@ -178,9 +180,9 @@ def _terrain_cols(terrain: IntArray) -> FloatArray:
     cover = np.where(plain, t % 3, 1)
     cols = [
         relief == 1,
-        relief == 2,  # noqa: PLR2004
+        relief == 2,
         cover == 1,
-        cover == 2,  # noqa: PLR2004
+        cover == 2,
         t == Terrain.URBAN,
         t == Terrain.MARSH,
         t == Terrain.DESERT,

@@ -21,12 +21,12 @@ from stavka.models.baselines import BASELINES, CasualtyPredictor
 from stavka.models.data import INPUT_COLUMNS, BattleTable, file_sha256, read_battles
 from stavka.models.enums import Posture, Situation
 from stavka.models.features import FEATURES, Engagement, FloatArray, design_matrix
-from stavka.models.losses import KILLED_SHARE, LossSplit
 from stavka.models.linear import fit_logistic, sigmoid
+from stavka.models.losses import KILLED_SHARE, LossSplit
 from stavka.models.outcome import AdvanceModel, OutcomeModel
 from stavka.models.scoring import (
-    attrition_scores,
     advance_scores,
+    attrition_scores,
     outcome_scores,
     size_class,
 )
@@ -36,7 +36,12 @@ __all__ = ["FIT_PROCEDURE_DATE", "HYPER", "dumps_params", "run_fit", "subset"]
 #: Date of the fitting procedure's current version (a fixed field, not the clock).
 FIT_PROCEDURE_DATE = "2026-11-26"
 #: Hyper-parameters, fixed before the final CV (see docs/models.md).
-HYPER: dict[str, float] = {"ridge": 1.0, "era_ridge": 1.0, "huber_k": 1.0, "outcome_ridge": 3.0}
+HYPER: dict[str, float] = {
+    "ridge": 1.0,
+    "era_ridge": 1.0,
+    "huber_k": 1.0,
+    "outcome_ridge": 3.0,
+}
 _FORMAT = 1
 #: Columns the calibration file must have.
 FIT_COLUMNS = (*INPUT_COLUMNS, "cas_a", "cas_d", "wina", "adv_km_per_day", "campgn")
@@ -48,14 +53,18 @@ def subset(eng: Engagement, mask: np.ndarray) -> Engagement:
 
 
 def _loco(
-    groups: np.ndarray, rows: np.ndarray, fit_predict: Callable[[np.ndarray, np.ndarray], Any]
+    groups: np.ndarray,
+    rows: np.ndarray,
+    fit_predict: Callable[[np.ndarray, np.ndarray], Any],
 ) -> None:
     """Call ``fit_predict(train_mask, test_mask)`` once per campaign among ``rows``."""
     for g in np.unique(groups[rows]):
         fit_predict(rows & (groups != g), rows & (groups == g))
 
 
-def _cv_attrition(t: BattleTable, camp: np.ndarray, rows: np.ndarray) -> dict[str, tuple[FloatArray, FloatArray]]:
+def _cv_attrition(
+    t: BattleTable, camp: np.ndarray, rows: np.ndarray
+) -> dict[str, tuple[FloatArray, FloatArray]]:
     n = len(t)
     preds: dict[str, tuple[FloatArray, FloatArray]] = {}
     factories: list[tuple[str, Callable[[], CasualtyPredictor]]] = [
@@ -64,8 +73,13 @@ def _cv_attrition(t: BattleTable, camp: np.ndarray, rows: np.ndarray) -> dict[st
     for name, make in factories:
         pa, pd_ = np.full(n, np.nan), np.full(n, np.nan)
 
-        def fp(tr: np.ndarray, te: np.ndarray, make: Callable[[], CasualtyPredictor] = make,
-               pa: FloatArray = pa, pd_: FloatArray = pd_) -> None:
+        def fp(
+            tr: np.ndarray,
+            te: np.ndarray,
+            make: Callable[[], CasualtyPredictor] = make,
+            pa: FloatArray = pa,
+            pd_: FloatArray = pd_,
+        ) -> None:
             m = make()
             m.fit(subset(t.engagement, tr), t.cas_a[tr], t.cas_d[tr])
             pa[te], pd_[te] = m.predict(subset(t.engagement, te))
@@ -76,8 +90,12 @@ def _cv_attrition(t: BattleTable, camp: np.ndarray, rows: np.ndarray) -> dict[st
 
     def fp_best(tr: np.ndarray, te: np.ndarray) -> None:
         m = AttritionModel.fit(
-            subset(t.engagement, tr), t.cas_a[tr], t.cas_d[tr],
-            ridge=HYPER["ridge"], era_ridge=HYPER["era_ridge"], huber_k=HYPER["huber_k"],
+            subset(t.engagement, tr),
+            t.cas_a[tr],
+            t.cas_d[tr],
+            ridge=HYPER["ridge"],
+            era_ridge=HYPER["era_ridge"],
+            huber_k=HYPER["huber_k"],
         )
         pa[te], pd_[te] = m.predict(subset(t.engagement, te))
 
@@ -86,20 +104,32 @@ def _cv_attrition(t: BattleTable, camp: np.ndarray, rows: np.ndarray) -> dict[st
     return preds
 
 
-def _cv_outcome(t: BattleTable, camp: np.ndarray, rows: np.ndarray, win: FloatArray) -> dict[str, FloatArray]:
+def _cv_outcome(
+    t: BattleTable, camp: np.ndarray, rows: np.ndarray, win: FloatArray
+) -> dict[str, FloatArray]:
     n = len(t)
     x = design_matrix(t.engagement)
-    lfr = x[:, FEATURES.index("log_att_strength")] - x[:, FEATURES.index("log_def_strength")]
-    out = {k: np.full(n, np.nan) for k in ("base_rate", "force_ratio_logistic", "stavka_logistic")}
+    lfr = (
+        x[:, FEATURES.index("log_att_strength")]
+        - x[:, FEATURES.index("log_def_strength")]
+    )
+    out = {
+        k: np.full(n, np.nan)
+        for k in ("base_rate", "force_ratio_logistic", "stavka_logistic")
+    }
 
     def fp(tr: np.ndarray, te: np.ndarray) -> None:
         out["base_rate"][te] = win[tr].mean()
         z = np.column_stack([np.ones(n), lfr])
-        b = fit_logistic(z[tr], win[tr], np.zeros(2), np.full(2, -np.inf), np.full(2, np.inf))
+        b = fit_logistic(
+            z[tr], win[tr], np.zeros(2), np.full(2, -np.inf), np.full(2, np.inf)
+        )
         out["force_ratio_logistic"][te] = sigmoid(z[te] @ b)
         m = OutcomeModel.fit(
-            subset(t.engagement, tr), win[tr],
-            ridge=HYPER["outcome_ridge"], era_ridge=HYPER["outcome_ridge"],
+            subset(t.engagement, tr),
+            win[tr],
+            ridge=HYPER["outcome_ridge"],
+            era_ridge=HYPER["outcome_ridge"],
         )
         out["stavka_logistic"][te] = m.predict(subset(t.engagement, te))
 
@@ -107,7 +137,9 @@ def _cv_outcome(t: BattleTable, camp: np.ndarray, rows: np.ndarray, win: FloatAr
     return out
 
 
-def _cv_advance(t: BattleTable, camp: np.ndarray, rows: np.ndarray) -> dict[str, FloatArray]:
+def _cv_advance(
+    t: BattleTable, camp: np.ndarray, rows: np.ndarray
+) -> dict[str, FloatArray]:
     n = len(t)
     adv = t.adv_km_per_day
     post = t.engagement.posture
@@ -117,11 +149,14 @@ def _cv_advance(t: BattleTable, camp: np.ndarray, rows: np.ndarray) -> dict[str,
         out["median"][te] = np.median(adv[tr])
         for p in Posture:
             sel = tr & (post == p)
-            v = np.median(adv[sel]) if sel.sum() >= 3 else np.median(adv[tr])  # noqa: PLR2004
+            v = np.median(adv[sel]) if sel.sum() >= 3 else np.median(adv[tr])
             out["posture_median"][te & (post == p)] = v
         m = AdvanceModel.fit(
-            subset(t.engagement, tr), adv[tr],
-            ridge=HYPER["ridge"], era_ridge=HYPER["era_ridge"], huber_k=HYPER["huber_k"],
+            subset(t.engagement, tr),
+            adv[tr],
+            ridge=HYPER["ridge"],
+            era_ridge=HYPER["era_ridge"],
+            huber_k=HYPER["huber_k"],
         )
         out["stavka_ridge"][te] = m.predict(subset(t.engagement, te))
 
@@ -129,16 +164,21 @@ def _cv_advance(t: BattleTable, camp: np.ndarray, rows: np.ndarray) -> dict[str,
     return out
 
 
-def _collapse_multipliers(t: BattleTable, pred_d: FloatArray, rows: np.ndarray) -> dict[str, Any]:
+def _collapse_multipliers(
+    t: BattleTable, pred_d: FloatArray, rows: np.ndarray
+) -> dict[str, Any]:
     """Median observed/predicted defender losses by the defender's result code."""
     res = np.array(t.defender_result)
     ratio = t.cas_d / pred_d
-    groups = {"withdrawing": ("WL",), "encircled": ("AA", "PS")}
+    groups = {"withdrawing": ("WL",), "encircled": ("AA",)}
     out: dict[str, Any] = {}
     for name, codes in groups.items():
         sel = rows & np.isin(res, codes) & np.isfinite(ratio)
-        out[name] = {"codes": list(codes), "n": int(sel.sum()),
-                     "median_ratio": float(np.median(ratio[sel])) if sel.any() else 1.0}
+        out[name] = {
+            "codes": list(codes),
+            "n": int(sel.sum()),
+            "median_ratio": float(np.median(ratio[sel])) if sel.any() else 1.0,
+        }
     return out
 
 
@@ -157,27 +197,45 @@ def run_fit(path: Path, *, cross_validate: bool = True) -> dict[str, Any]:
         ModelError: the file is missing or malformed.
     """
     t = read_battles(path, require=FIT_COLUMNS)
-    camp = np.array([c or f"isqno-{i}" for c, i in zip(t.campaign, t.isqno, strict=True)])
+    camp = np.array(
+        [c or f"isqno-{i}" for c, i in zip(t.campaign, t.isqno, strict=True)]
+    )
     att_rows = t.ok & (t.cas_a > 0) & (t.cas_d > 0)
     out_rows = t.ok & np.isfinite(t.wina)
     win = (t.wina == 1).astype(np.float64)
-    adv_rows = t.ok & (t.wina == 1) & np.isfinite(t.adv_km_per_day) & (t.adv_km_per_day >= 0)
+    adv_rows = (
+        t.ok & (t.wina == 1) & np.isfinite(t.adv_km_per_day) & (t.adv_km_per_day >= 0)
+    )
     e = t.engagement
     attr = AttritionModel.fit(
-        subset(e, att_rows), t.cas_a[att_rows], t.cas_d[att_rows],
-        ridge=HYPER["ridge"], era_ridge=HYPER["era_ridge"], huber_k=HYPER["huber_k"],
+        subset(e, att_rows),
+        t.cas_a[att_rows],
+        t.cas_d[att_rows],
+        ridge=HYPER["ridge"],
+        era_ridge=HYPER["era_ridge"],
+        huber_k=HYPER["huber_k"],
     )
     outc = OutcomeModel.fit(
-        subset(e, out_rows), win[out_rows],
-        ridge=HYPER["outcome_ridge"], era_ridge=HYPER["outcome_ridge"],
+        subset(e, out_rows),
+        win[out_rows],
+        ridge=HYPER["outcome_ridge"],
+        era_ridge=HYPER["outcome_ridge"],
     )
     advm = AdvanceModel.fit(
-        subset(e, adv_rows), t.adv_km_per_day[adv_rows],
-        ridge=HYPER["ridge"], era_ridge=HYPER["era_ridge"], huber_k=HYPER["huber_k"],
+        subset(e, adv_rows),
+        t.adv_km_per_day[adv_rows],
+        ridge=HYPER["ridge"],
+        era_ridge=HYPER["era_ridge"],
+        huber_k=HYPER["huber_k"],
     )
     total = e.att_strength + e.def_strength
     sizes = size_class(total)
-    core = np.array([str(v).strip().lower() == "true" for v in t.frame.get("core_calibration", [""] * len(t))])
+    core = np.array(
+        [
+            str(v).strip().lower() == "true"
+            for v in t.frame.get("core_calibration", [""] * len(t))
+        ]
+    )
     doc: dict[str, Any] = {
         "format": _FORMAT,
         "fit_date": FIT_PROCEDURE_DATE,
@@ -212,7 +270,8 @@ def run_fit(path: Path, *, cross_validate: bool = True) -> dict[str, Any]:
                 for k, (pa, pd_) in att_preds.items()
             },
             "outcome": {
-                k: outcome_scores(p, win, out_rows, sizes, core) for k, p in out_preds.items()
+                k: outcome_scores(p, win, out_rows, sizes, core)
+                for k, p in out_preds.items()
             },
             "advance": {
                 k: advance_scores(p, t.adv_km_per_day, adv_rows, sizes, core)

@@ -14,7 +14,7 @@ Where the numbers come from (details and citations in ``docs/models.md``):
   (21,580 of 386,328).
 - collapse multipliers: fitted on CDB90 as the median ratio of observed to
   cross-validated predicted defender casualties in battles whose defender withdrew
-  with heavy losses (``WL``) or was pursued or annihilated (``PS``, ``AA``); the
+  with heavy losses (``WL``: withdrawing) or was annihilated (``AA``: encircled); the
   excess over fire attrition is counted as captured/missing.
 """
 
@@ -82,7 +82,9 @@ class LossSplit:
         """Return the parameters (JSON-ready)."""
         return {
             "killed_share": self.killed_share,
-            "multiplier": {s.name.lower(): float(self.multiplier[s]) for s in Situation},
+            "multiplier": {
+                s.name.lower(): float(self.multiplier[s]) for s in Situation
+            },
         }
 
     @classmethod

@@ -93,7 +93,7 @@ class OutcomeModel:
     def p_attacker_wins(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
     ) -> FloatArray:
-        """Return P(attacker succeeds), shape ``[B]``; arguments as ``daily_loss_rates``."""
+        """Return P(attacker succeeds), ``[B]``; arguments as ``daily_loss_rates``."""
         factors.setdefault("era", WWII_ERA)
         return self.predict(Engagement.build(att_strength, def_strength, **factors))
 
@@ -139,7 +139,7 @@ class AdvanceModel:
     def km_per_day(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
     ) -> FloatArray:
-        """Return km/day of a successful attacker, ``[B]``; args as ``daily_loss_rates``."""
+        """Return km/day of a winning attacker, ``[B]``; args as in attrition."""
         factors.setdefault("era", WWII_ERA)
         return self.predict(Engagement.build(att_strength, def_strength, **factors))
 

@@ -32,7 +32,9 @@ def size_class(total_men: FloatArray) -> np.ndarray:
     return np.searchsorted(np.array([20_000.0, 100_000.0]), total_men, side="right")
 
 
-def _groups(rows: np.ndarray, sizes: np.ndarray, core: np.ndarray) -> dict[str, np.ndarray]:
+def _groups(
+    rows: np.ndarray, sizes: np.ndarray, core: np.ndarray
+) -> dict[str, np.ndarray]:
     g = {"all": rows}
     for i, name in enumerate(SIZE_CLASSES):
         g[name] = rows & (sizes == i)
@@ -54,7 +56,9 @@ def attrition_scores(
         ea = np.abs(np.log10(pred_a / obs_a))
         ed = np.abs(np.log10(pred_d / obs_d))
     out: dict[str, Any] = {}
-    for name, sel in _groups(rows & np.isfinite(ea) & np.isfinite(ed), sizes, core).items():
+    for name, sel in _groups(
+        rows & np.isfinite(ea) & np.isfinite(ed), sizes, core
+    ).items():
         n = int(sel.sum())
         if n == 0:
             out[name] = {"n": 0}
@@ -70,7 +74,11 @@ def attrition_scores(
 
 
 def outcome_scores(
-    p: FloatArray, win: FloatArray, rows: np.ndarray, sizes: np.ndarray, core: np.ndarray
+    p: FloatArray,
+    win: FloatArray,
+    rows: np.ndarray,
+    sizes: np.ndarray,
+    core: np.ndarray,
 ) -> dict[str, Any]:
     """Return accuracy and Brier score per group (``win`` 1 = attacker won)."""
     out: dict[str, Any] = {}
@@ -78,13 +86,17 @@ def outcome_scores(
         n = int(sel.sum())
         out[name] = {"n": n}
         if n:
-            out[name]["accuracy"] = float(np.mean((p[sel] > 0.5) == (win[sel] == 1)))  # noqa: PLR2004
+            out[name]["accuracy"] = float(np.mean((p[sel] > 0.5) == (win[sel] == 1)))
             out[name]["brier"] = float(np.mean((p[sel] - win[sel]) ** 2))
     return out
 
 
 def advance_scores(
-    pred: FloatArray, obs: FloatArray, rows: np.ndarray, sizes: np.ndarray, core: np.ndarray
+    pred: FloatArray,
+    obs: FloatArray,
+    rows: np.ndarray,
+    sizes: np.ndarray,
+    core: np.ndarray,
 ) -> dict[str, Any]:
     """Return the MAE of log(1 + km/day) per group."""
     err = np.abs(np.log1p(np.maximum(pred, 0.0)) - np.log1p(np.maximum(obs, 0.0)))
