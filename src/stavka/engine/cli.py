@@ -119,7 +119,8 @@ def run(
         typer.echo("  ".join(row))
     typer.echo(f"\nrun directory: {out}  (simulated in {t_sim:.1f} s)")
     typer.echo(f"accounting (must be 0): {summary['accounting']}")
-    typer.echo(f"losses: {summary['losses']}")
+    typer.echo(f"losses (men): {summary['losses']}")
+    typer.echo(f"present at the end (men): {summary['present']}")
     score = summary.get("score")
     if isinstance(score, dict):
         typer.echo(f"score vs the record: {score.get('headline')}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from stavka.engine.routing import graph_of
@@ -72,24 +73,31 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
     return SupplyNet(idx, ctx.place_cells[idx].astype(np.int64), lat, lon, own, repair)
 
 
-_TRUCK_CACHE: dict[tuple[int, tuple[int, ...], float], npt.NDArray[np.float64]] = {}
+_TRUCK_CACHE: dict[tuple[int, bytes, bytes], npt.NDArray[np.float64]] = {}
+_TRUCK_GRAPH: dict[tuple[int, bytes], csr_matrix] = {}
 
 
 def truck_hours(
     ctx: Context, sources: npt.NDArray[np.int64], slowdown: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float64]:
     """One-way truck hours from the nearest source cell to every cell [N] (cached)."""
-    key = (id(ctx), tuple(sorted(set(sources.tolist()))), float(slowdown.sum()))
+    cells = np.unique(sources.astype(np.int64))
+    weather = slowdown.tobytes()
+    key = (id(ctx), cells.tobytes(), weather)
     if key not in _TRUCK_CACHE:
         if len(_TRUCK_CACHE) > 256:
             _TRUCK_CACHE.clear()
-        if not key[1]:
+            _TRUCK_GRAPH.clear()
+        if cells.size == 0:
             _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
         else:
-            hours = ctx.hours[Mob.MOTOR] * slowdown[:, None]
-            graph = graph_of(ctx.theatre.neighbors, hours)
+            gkey = (id(ctx), weather)
+            if gkey not in _TRUCK_GRAPH:
+                _TRUCK_GRAPH[gkey] = graph_of(
+                    ctx.theatre.neighbors, ctx.hours[Mob.MOTOR] * slowdown[:, None]
+                )
             _TRUCK_CACHE[key] = dijkstra(
-                graph, directed=True, indices=list(key[1]), min_only=True
+                _TRUCK_GRAPH[gkey], directed=True, indices=cells, min_only=True
             )
     return _TRUCK_CACHE[key]
 

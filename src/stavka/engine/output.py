@@ -89,7 +89,7 @@ def build_summary(
             date = (start + dt.timedelta(days=day - 1)).date().isoformat()
             series[date] = round(float(depth[replica, idx].max()), 1)
         advance[fid] = series
-    losses, accounting = {}, {}
+    losses, accounting, present_men = {}, {}, {}
     for k, side in enumerate(side_ids):
         mask = u.side == k
         losses[side] = _losses(st, mask, replica)
@@ -97,7 +97,7 @@ def build_summary(
         present = float(st.present[replica][mask, PERSONNEL].sum())
         lost = float(st.lost[replica][mask][:, :, PERSONNEL].sum())
         accounting[side] = round(initial - present - lost, 3) + 0.0  # 0.0: no "-0.0"
-        losses[side]["present"] = round(present, 1)
+        present_men[side] = round(present, 1)
     lat, lon = ctx.theatre.lat[u.start_cell], ctx.theatre.lon[u.start_cell]
     by_region: dict[str, dict[str, dict[str, float]]] = {}
     for name, (a, b, c, d) in REGIONS.items():
@@ -119,6 +119,7 @@ def build_summary(
         "losses": losses,
         "losses_by_region": by_region,
         "accounting": accounting,
+        "present": present_men,
         "params": ctx.params.as_dict(),
     }
 

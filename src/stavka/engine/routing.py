@@ -66,7 +66,17 @@ class FieldBank:
     keys: dict[tuple[str, int], int] = field(default_factory=dict)
     _rows: list[F32] = field(default_factory=list)
     fields: F32 = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    _nearest: dict[tuple[str, tuple[int, ...]], F32] = field(default_factory=dict)
+    _nearest: dict[tuple[str, bytes], F32] = field(default_factory=dict)
+    _reverse: dict[str, csr_matrix] = field(default_factory=dict)
+
+    def reverse_graph(self, routing: str) -> csr_matrix:
+        """The reversed routing graph of a class (cached): Dijkstra on it from targets
+        gives the time from every cell to them."""
+        if routing not in self._reverse:
+            self._reverse[routing] = graph_of(
+                self.neighbors, self.hours[routing]
+            ).T.tocsr()
+        return self._reverse[routing]
 
     def register(self, routing: str, target: int) -> int:
         """Return the field index for (routing class, target), adding it if new."""
@@ -84,7 +94,7 @@ class FieldBank:
         for (routing, target), idx in self.keys.items():
             by_class.setdefault(routing, []).append((target, idx))
         for routing, items in by_class.items():
-            reverse = graph_of(self.neighbors, self.hours[routing]).T.tocsr()
+            reverse = self.reverse_graph(routing)
             targets = np.array([t for t, _ in items])
             dist = dijkstra(reverse, directed=True, indices=targets)
             for row, (_, idx) in enumerate(items):
@@ -119,18 +129,21 @@ class FieldBank:
 
     def nearest(self, routing: str, targets: npt.NDArray[np.int64]) -> F32:
         """Hours from every cell to the nearest of ``targets`` [N] (cached by target set)."""
-        key = (routing, tuple(sorted(set(targets.tolist()))))
+        cells = np.unique(targets.astype(np.int64))
+        key = (routing, cells.tobytes())
         if key not in self._nearest:
             if len(self._nearest) > 64:
                 self._nearest.clear()
-            if not key[1]:
+            if cells.size == 0:
                 self._nearest[key] = np.full(
                     self.neighbors.shape[0], np.inf, np.float32
                 )
             else:
-                reverse = graph_of(self.neighbors, self.hours[routing]).T.tocsr()
                 dist = dijkstra(
-                    reverse, directed=True, indices=list(key[1]), min_only=True
+                    self.reverse_graph(routing),
+                    directed=True,
+                    indices=cells,
+                    min_only=True,
                 )
                 self._nearest[key] = dist.astype(np.float32)
         return self._nearest[key]
