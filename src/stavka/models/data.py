@@ -9,12 +9,12 @@ plus the observed outcomes where the file has them.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from stavka.errors import ModelError
 from stavka.models.enums import (
@@ -101,7 +101,7 @@ class BattleTable:
     """A checked battle table. Arrays have shape ``[N]`` (one row per battle).
 
     Attributes:
-        frame: the raw table (strings), as read.
+        columns: the raw table: column name -> cell texts (stripped), as read.
         isqno: battle ids as text.
         ok: True where the required inputs (both strengths, duration) are known.
         engagement: model inputs; rows that are not ``ok`` hold placeholders.
@@ -112,7 +112,7 @@ class BattleTable:
         defender_result: ``reso1_d`` codes (empty where absent).
     """
 
-    frame: pd.DataFrame
+    columns: dict[str, list[str]]
     isqno: list[str]
     ok: np.ndarray
     engagement: Engagement
@@ -127,21 +127,25 @@ class BattleTable:
         return len(self.isqno)
 
 
-def _numeric(df: pd.DataFrame, col: str, source: str) -> FloatArray:
+def _numeric(cols: dict[str, list[str]], n: int, col: str, source: str) -> FloatArray:
     """Parse one column as numbers; empty cells become NaN, text raises ModelError."""
-    if col not in df.columns:
-        return np.full(len(df), np.nan)
-    raw = df[col].fillna("").astype(str).str.strip()
-    val = pd.to_numeric(raw.where(raw != "", None), errors="coerce").to_numpy(
-        dtype=np.float64
-    )
-    bad = np.flatnonzero(np.isnan(val) & (raw.to_numpy() != ""))
-    if bad.size:
-        i = int(bad[0])
-        raise ModelError(
-            f"{source}: row {i + 2}, column {col!r}: {raw.iloc[i]!r} is not a number"
-            " (use digits, or leave the cell empty if unknown)"
-        )
+    if col not in cols:
+        return np.full(n, np.nan)
+    val = np.full(n, np.nan)
+    for i, cell in enumerate(cols[col]):
+        if cell == "":
+            continue
+        try:
+            val[i] = float(cell)
+        except ValueError:
+            raise ModelError(
+                f"{source}: row {i + 2}, column {col!r}: {cell!r} is not a number"
+                " (use digits, or leave the cell empty if unknown)"
+            ) from None
+        if not np.isfinite(val[i]):
+            raise ModelError(
+                f"{source}: row {i + 2}, column {col!r}: {cell!r} is not finite"
+            )
     if col in _NON_NEGATIVE:
         neg = np.flatnonzero(val < 0)
         if neg.size:
@@ -153,10 +157,8 @@ def _numeric(df: pd.DataFrame, col: str, source: str) -> FloatArray:
     return val
 
 
-def _codes(df: pd.DataFrame, col: str) -> list[str]:
-    if col not in df.columns:
-        return [""] * len(df)
-    return [str(v).strip() for v in df[col].fillna("").astype(str)]
+def _codes(cols: dict[str, list[str]], n: int, col: str) -> list[str]:
+    return cols.get(col, [""] * n)
 
 
 def read_battles(
@@ -182,20 +184,29 @@ def read_battles(
             " shared/data/cdb90/battles_calibration.csv beside the checkout)"
         )
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader, [])]
+            body = [r for r in reader if any(c.strip() for c in r)]
+    except (UnicodeDecodeError, csv.Error) as e:
         raise ModelError(f"{path}: cannot read as CSV: {e}") from None
-    missing = [c for c in require if c not in df.columns]
+    n = len(body)
+    for i, r in enumerate(body):
+        if len(r) != len(header):
+            raise ModelError(
+                f"{path}: row {i + 2} has {len(r)} cells, the header {len(header)}"
+            )
+    cols = {h: [r[j].strip() for r in body] for j, h in enumerate(header)}
+    missing = [c for c in require if c not in cols]
     if missing:
         raise ModelError(f"{path}: missing column(s) {', '.join(missing)}")
     src = str(path)
-    num = {c: _numeric(df, c, src) for c in NUMERIC_COLUMNS}
-    n = len(df)
+    num = {c: _numeric(cols, n, c, src) for c in NUMERIC_COLUMNS}
     str_a, str_d, dur = num["str_a"], num["str_d"], num["dur_days"]
     ok = (str_a > 0) & (str_d > 0) & (dur > 0)
-    post = [posture_from_cdb90(c) for c in _codes(df, "post1")]
-    terr = [terrain_from_cdb90(c) for c in _codes(df, "terra1")]
-    wx = [weather_from_cdb90(c) for c in _codes(df, "wx1")]
+    post = [posture_from_cdb90(c) for c in _codes(cols, n, "post1")]
+    terr = [terrain_from_cdb90(c) for c in _codes(cols, n, "terra1")]
+    wx = [weather_from_cdb90(c) for c in _codes(cols, n, "wx1")]
 
     def per_1000(x: FloatArray, s: FloatArray) -> FloatArray:
         return (
@@ -221,14 +232,14 @@ def read_battles(
     if n == 0:
         eng = Engagement.build(np.ones(0), np.ones(0), np.ones(0))
     return BattleTable(
-        frame=df,
-        isqno=_codes(df, "isqno"),
+        columns=cols,
+        isqno=_codes(cols, n, "isqno"),
         ok=ok,
         engagement=eng,
         cas_a=num["cas_a"],
         cas_d=num["cas_d"],
         wina=num["wina"],
         adv_km_per_day=num["adv_km_per_day"],
-        campaign=_codes(df, "campgn"),
-        defender_result=_codes(df, "reso1_d"),
+        campaign=_codes(cols, n, "campgn"),
+        defender_result=_codes(cols, n, "reso1_d"),
     )

@@ -233,7 +233,7 @@ def run_fit(path: Path, *, cross_validate: bool = True) -> dict[str, Any]:
     core = np.array(
         [
             str(v).strip().lower() == "true"
-            for v in t.frame.get("core_calibration", [""] * len(t))
+            for v in t.columns.get("core_calibration", [""] * len(t))
         ]
     )
     doc: dict[str, Any] = {
