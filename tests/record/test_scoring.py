@@ -127,6 +127,13 @@ def test_advance_errors_km_and_percent(
     assert pts["trans_baikal_front"].error_km == pytest.approx(-50.0)
     assert pts["trans_baikal_front"].error_pct == pytest.approx(-100 * 50 / 450)
     assert score.advance_stats()["median_abs_error_km"] == pytest.approx(40.0)
+    (cp,) = score.checkpoints()  # fronts only: the depth checkpoint on day 6
+    assert (cp["formation"], cp["day"], cp["simulated_km"]) == (
+        "trans_baikal_front",
+        6,
+        400.0,
+    )
+    assert "trans_baikal_front at day 6: 400 km (record 450-500)" in score.headline()
 
 
 def test_advance_inside_range_is_zero(record_dir: Path, scenario: Scenario) -> None:

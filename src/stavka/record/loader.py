@@ -100,6 +100,7 @@ class AdvancePoint:
         how: ``cumulative_km`` (sourced figure), ``gc_scenario`` (great-circle km from
             the formation's scenario start to the place reached) or ``gc_record``
             (the record's own derived great-circle figure).
+        front: the formation is a front: the point is a depth checkpoint.
     """
 
     formation: str
@@ -112,6 +113,7 @@ class AdvancePoint:
     text: str
     fd_km: float | None = None
     place: str | None = None
+    front: bool = False
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,18 @@ def _load_advances(
                     f"{err}"
                 ) from None
             points += [
-                AdvancePoint(f, day, low, high, "cumulative_km", i, source, text, fd)
+                AdvancePoint(
+                    f,
+                    day,
+                    low,
+                    high,
+                    "cumulative_km",
+                    i,
+                    source,
+                    text,
+                    fd,
+                    front=_is_front(f, scenario),
+                )
                 for f in fids
             ]
             continue
@@ -330,6 +343,14 @@ def _derived_point(
     if place is None:
         return f"no place found in the text for {fid}: {text}"
     return f"{fid} has no start in the scenario; cannot derive km to {place}: {text}"
+
+
+def _is_front(fid: str, scenario: Scenario) -> bool:
+    """Say whether a formation is a front (a depth checkpoint of the campaign)."""
+    form = scenario.formations.get(fid)
+    if form is not None and hasattr(form, "echelon"):
+        return str(form.echelon) == "front"
+    return fid.endswith("_front")
 
 
 def _no_land_advance(fid: str, place: str, scenario: Scenario) -> str:

@@ -73,6 +73,7 @@ class AdvanceScore:
     how: str
     source: str
     text: str
+    front: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,26 @@ class Score:
     advances: list[AdvanceScore]
     losses: list[LossScore]
     warnings: list[str]
+    start: dt.date | None = None
+
+    def checkpoints(self) -> list[dict[str, Any]]:
+        """Return the front depth checkpoints: day, simulated km and record range."""
+        out = []
+        for a in self.advances:
+            if not a.front:
+                continue
+            day = None if self.start is None else (a.date - self.start).days + 1
+            out.append(
+                {
+                    "formation": a.formation,
+                    "date": a.date.isoformat(),
+                    "day": day,
+                    "simulated_km": a.simulated_km,
+                    "record_km": [a.km_low, a.km_high],
+                    "error_km": a.error_km,
+                }
+            )
+        return out
 
     def capture_stats(self) -> dict[str, Any]:
         """Return medians, shares within 1 and 3 days, and the worst ten places."""
@@ -162,6 +183,15 @@ class Score:
                 f"median advance error {a['median_abs_error_km']:.0f} km "
                 f"({a['median_abs_error_pct']:.0f}%) over {a['n']} record points"
             )
+        for cp in self.checkpoints():
+            if cp["simulated_km"] is None:
+                continue
+            lo, hi = cp["record_km"]
+            rec = f"{lo:.0f}" if lo == hi else f"{lo:.0f}-{hi:.0f}"
+            parts.append(
+                f"{cp['formation']} at day {cp['day']}: {cp['simulated_km']:.0f} km "
+                f"(record {rec})"
+            )
         return "; ".join(parts) if parts else "nothing to score"
 
     def to_dict(self) -> dict[str, Any]:
@@ -175,6 +205,7 @@ class Score:
                 **self.advance_stats(),
                 "points": [asdict(a) for a in self.advances],
             },
+            "checkpoints": self.checkpoints(),
             "losses": [asdict(x) for x in self.losses],
             "warnings": list(self.warnings),
             "headline": self.headline(),
@@ -306,7 +337,8 @@ def score_run(run: Run | Mapping[str, Any], record: Record) -> Score:
                 p.how,
                 p.source,
                 p.text,
+                p.front,
             )
         )
     losses = [_loss(r, run.summary) for r in record.losses]
-    return Score(captures, advances, losses, list(record.warnings))
+    return Score(captures, advances, losses, list(record.warnings), run.start.date())
