@@ -284,7 +284,9 @@ def run_fit(path: Path, *, cross_validate: bool = True) -> dict[str, Any]:
 
 def _round(obj: Any) -> Any:
     if isinstance(obj, float):
-        return float(f"{obj:.6g}") if np.isfinite(obj) else None
+        if not np.isfinite(obj):
+            return None
+        return 0.0 if abs(obj) < 1e-12 else float(f"{obj:.6g}")
     if isinstance(obj, dict):
         return {str(k): _round(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -295,5 +297,9 @@ def _round(obj: Any) -> Any:
 
 
 def dumps_params(doc: dict[str, Any]) -> str:
-    """Render the parameter document reproducibly (6 significant digits, sorted)."""
+    """Render the parameter document reproducibly.
+
+    Floats are rounded to 6 significant digits and solver noise below 1e-12 to 0;
+    keys are sorted; nothing depends on the clock.
+    """
     return json.dumps(_round(doc), sort_keys=True, indent=1, ensure_ascii=True) + "\n"
