@@ -175,7 +175,7 @@ def _date(path: Path, row: int, text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise RecordError(
-            f"{path.name}: row {row} (line {row + 1}), column 'date': "
+            f"{path}: row {row} (line {row + 1}), column 'date': "
             f"{text!r} is not an ISO date (write YYYY-MM-DD)"
         ) from None
 
@@ -228,7 +228,7 @@ def _load_windows(
         place = r["place_id"]
         if place and place not in scenario.places:
             raise RecordError(
-                f"{path.name}: row {i} (line {i + 1}), column 'place_id': place "
+                f"{path}: row {i} (line {i + 1}), column 'place_id': place "
                 f"{place!r} is not in the scenario's places.csv (correct the id or "
                 "add the place)"
             )
@@ -277,8 +277,7 @@ def _load_advances(
                 low, high, fd = parse_km(r["cumulative_km"])
             except ValueError as err:
                 raise RecordError(
-                    f"{path.name}: row {i} (line {i + 1}), column 'cumulative_km': "
-                    f"{err}"
+                    f"{path}: row {i} (line {i + 1}), column 'cumulative_km': {err}"
                 ) from None
             points += [
                 AdvancePoint(
@@ -382,12 +381,12 @@ def _load_losses(root: Path, scenario: Scenario) -> list[LossRange]:
                 bounds.append(float(r[col].replace(",", "")) if r[col] else None)
             except ValueError:
                 raise RecordError(
-                    f"{path.name}: row {i} (line {i + 1}), column {col!r}: "
+                    f"{path}: row {i} (line {i + 1}), column {col!r}: "
                     f"{r[col]!r} is not a number"
                 ) from None
         if bounds[0] is None and bounds[1] is None:
             raise RecordError(
-                f"{path.name}: row {i} (line {i + 1}), column 'low': both bounds empty"
+                f"{path}: row {i} (line {i + 1}), column 'low': both bounds empty"
             )
         cats = tuple(c.strip() for c in r["categories"].split("+") if c.strip())
         out.append(
