@@ -50,9 +50,11 @@ def attrition_bounds(side: str) -> tuple[FloatArray, FloatArray]:
     if side == "att":
         lo[idx("log_def_strength")] = 0.0  # more enemies never fewer losses
         lo[idx("def_arty_per_1000")] = 0.0  # enemy guns never fewer losses
+        lo[idx("def_tanks_per_1000")] = 0.0
     else:
         lo[idx("log_att_strength")] = 0.0
         lo[idx("att_arty_per_1000")] = 0.0
+        lo[idx("att_tanks_per_1000")] = 0.0
     return lo, hi
 
 
