@@ -253,3 +253,11 @@ def test_ten_mistakes_in_the_builtin_scenario(tmp_path: Path) -> None:
     messages = [p["message"] for p in _one_json(result.stdout)["problems"]]
     for name, _, _, what in BUILTIN_MISTAKES:
         assert any(m.startswith(f"{name}:") and what in m for m in messages), name
+
+
+def test_check_json_unknown_scenario(tmp_path: Path) -> None:
+    """An unknown scenario reference is one JSON problem and exit 1."""
+    result = runner.invoke(app, ["check", str(tmp_path / "nope"), "--json"])
+    assert result.exit_code == 1
+    (problem,) = _one_json(result.stdout)["problems"]
+    assert "not a built-in scenario id nor a directory" in problem["what"]

@@ -288,3 +288,18 @@ def test_variant_bad_path_and_missing_id(mini: Path, edit: Edit) -> None:
     problems = _problems(mini, "blue-forward")
     assert any("'name.first' does not lead to a field" in p for p in problems)
     assert any("'remove' needs 'id'" in p for p in problems)
+
+
+def test_unreadable_file_and_bad_id(mini: Path, edit: Edit) -> None:
+    """A file that is not UTF-8 and an id with capitals are both reported."""
+    (mini / "plans" / "blue.yaml").write_bytes(b"plans:\n  - formation: \xff\xfe\n")
+    edit(mini / "places.csv", "harbin,Harbin", "Harbin,Harbin")
+    problems = _problems(mini)
+    assert any(p.startswith("plans/blue.yaml: cannot read the file") for p in problems)
+    assert any("places.csv:7: id" in p and "lower-case" in p for p in problems)
+
+
+def test_stray_yml_file_is_reported(mini: Path) -> None:
+    """A forces file with the .yml extension is reported instead of being ignored."""
+    (mini / "forces" / "extra.yml").write_text("formations: []\n")
+    assert any(p.startswith("forces/extra.yml: is not read") for p in _problems(mini))
