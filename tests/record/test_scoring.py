@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,39 @@ def test_losses_against_ranges(
         ("japan", 50000.0, -33000.0, "below"),
         ("japan", 650000.0, -15000.0, "below"),
     ]
+
+
+def test_capture_error_sign_matches_status(
+    record_dir: Path, scenario: Scenario
+) -> None:
+    """Early errors are negative, late positive, inside zero, for any capture time."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    record = load_record(record_dir, scenario)
+    base = dt.datetime(1945, 8, 16, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.integers(min_value=-7 * 1440, max_value=10 * 1440))
+    def check(offset_min: int) -> None:
+        offset_days = offset_min / 1440
+        when = base + dt.timedelta(minutes=offset_min)
+        summary = {
+            "start": "1945-08-09T00:00:00+09:00",
+            "end": "1945-09-02T23:59:00+09:00",
+            "captures": {"harbin": when.isoformat()},
+        }
+        (c,) = [x for x in score_run(summary, record).captures if x.place == "harbin"]
+        # harbin's window is 16-17 Aug: from offset 0 to offset 2 days
+        assert c.error_days is not None
+        if c.status == "early":
+            assert c.error_days < 0 and offset_days < 0
+        elif c.status == "late":
+            assert c.error_days > 0 and offset_days > 2
+        else:
+            assert c.status == "inside" and c.error_days == 0
+            assert 0 <= offset_days <= 2
+        expected = min(offset_days, 0) + max(offset_days - 2, 0)
+        assert c.error_days == pytest.approx(expected, abs=1e-5)
+
+    check()
