@@ -118,3 +118,9 @@ def test_product_small_and_fast() -> None:
     t0 = time.perf_counter()
     load_theatre(5)
     assert time.perf_counter() - t0 <= 1.0
+
+
+def test_missing_resolution_is_clear() -> None:
+    """Asking for a resolution that was not built names the build command."""
+    with pytest.raises(MapError, match="stavka map build --resolution 3"):
+        load_theatre(3)

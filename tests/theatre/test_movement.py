@@ -90,3 +90,44 @@ def test_no_path_over_sea(storm_map: Theatre) -> None:
     t = storm_map
     with pytest.raises(MapError, match="no foot path"):
         t.least_time_path(t.place_cell["harbin"], t.place_cell["shumshu"], "foot")
+
+
+def test_weather_codes_from_periods(storm_map: Theatre) -> None:
+    """A weather period marks the cells in its box on its days, later rows winning."""
+    import datetime as dt
+
+    from stavka.scenario.schema import WeatherPeriod
+    from stavka.theatre import weather_codes
+
+    rows = [
+        WeatherPeriod(
+            start=dt.date(1945, 8, 9),
+            end=dt.date(1945, 8, 12),
+            region="plain",
+            lat_min=43,
+            lat_max=47,
+            lon_min=122,
+            lon_max=128,
+            condition="rain",
+            source="test",
+        ),
+        WeatherPeriod(
+            start=dt.date(1945, 8, 10),
+            end=dt.date(1945, 8, 11),
+            region="core",
+            lat_min=44,
+            lat_max=46,
+            lon_min=124,
+            lon_max=127,
+            condition="mud",
+            source="test",
+        ),
+    ]
+    t = storm_map
+    day9 = weather_codes(t, rows, dt.date(1945, 8, 9))
+    day10 = weather_codes(t, rows, dt.date(1945, 8, 10))
+    harbin, qiqihar = t.place_cell["harbin"], t.place_cell["qiqihar"]
+    assert day9[harbin] == 1
+    assert day10[harbin] == 3
+    assert day10[qiqihar] == 0
+    assert not weather_codes(t, rows, dt.date(1945, 8, 20)).any()
