@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stavka.engine.core import RunResult, simulate
-from stavka.engine.output import build_summary, control_frame, unit_frame
+from stavka.engine.output import build_summary, control_frame, event_log, unit_frame
 from stavka.engine.params import EngineParams
 from stavka.engine.routing import TheatreLike
 from stavka.engine.setup import Context, build_context
@@ -68,7 +68,7 @@ def write_run_dir(
     from stavka.record.runformat import write_run
 
     summary = build_summary(result, seed, variant)
-    events = [{"time": summary["start"], "kind": "start", "detail": "scenario start"}]
+    events = event_log(result)
     units, control = unit_frame(result), control_frame(result)
     write_run(out, summary, units, control, events)
     if result.ctx.scenario.record_dir is None:

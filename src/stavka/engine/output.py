@@ -14,7 +14,14 @@ from stavka.engine.core import RunResult
 from stavka.engine.state import LOSS_KINDS, PERSONNEL, Pos, State, Status
 from stavka.scenario.container import STRENGTH_ITEMS
 
-__all__ = ["REGIONS", "build_summary", "control_frame", "data_hashes", "unit_frame"]
+__all__ = [
+    "REGIONS",
+    "build_summary",
+    "control_frame",
+    "data_hashes",
+    "event_log",
+    "unit_frame",
+]
 
 REGIONS: dict[str, tuple[float, float, float, float]] = {
     "south_sakhalin": (45.8, 50.1, 141.0, 145.0),
@@ -23,6 +30,9 @@ REGIONS: dict[str, tuple[float, float, float, float]] = {
 }
 """Loss scopes of the record as lat/lon boxes (lat_min, lat_max, lon_min, lon_max) of the
 units' start positions (geographic_knowledge)."""
+
+LOW = 0.05
+"""Fuel or ammunition below this share of a refill / combat load counts as run out."""
 
 ADVANCE_ECHELONS = {"front", "army", "group", "corps", "high_command"}
 
@@ -185,3 +195,80 @@ def control_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
             )
         prev = ctl
     return pd.DataFrame(rows, columns=["time", "place", "side"])
+
+
+def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
+    """Events derived from the kept trace of one replica: place control changes, units
+    entering play (landings), surrendering or destroyed, running out of fuel or
+    ammunition, and falling back. Times are ISO with the scenario's offset."""
+    ctx = result.ctx
+    s, u = ctx.scenario, ctx.units
+    names = [
+        s.meta.attacker,
+        next(x.id for x in s.meta.sides if x.id != s.meta.attacker),
+    ]
+    out: list[dict[str, Any]] = [
+        {"time": s.meta.start.isoformat(), "kind": "start", "detail": "scenario start"}
+    ]
+    prev: State | None = None
+    for st in result.trace:
+        when = _iso(s.meta.start, st.hour)
+        if prev is None:
+            prev = st
+            continue
+        ctl, pctl = st.control[replica], prev.control[replica]
+        for i in np.flatnonzero(ctl != pctl):
+            out.append(
+                {
+                    "time": when,
+                    "kind": "control",
+                    "place": ctx.place_ids[i],
+                    "side": names[int(ctl[i])],
+                    "detail": f"{ctx.place_ids[i]} now held by {names[int(ctl[i])]}",
+                }
+            )
+        sta, psta = st.status[replica], prev.status[replica]
+        for i in np.flatnonzero(sta != psta):
+            kind = {
+                Status.ACTIVE: "enters",
+                Status.SURRENDERED: "surrender",
+                Status.DESTROYED: "destroyed",
+            }.get(Status(int(sta[i])), "status")
+            out.append(
+                {
+                    "time": when,
+                    "kind": kind,
+                    "unit": u.ids[i],
+                    "side": names[int(u.side[i])],
+                    "detail": f"{u.ids[i]}: {Status(int(psta[i])).name.lower()} -> {Status(int(sta[i])).name.lower()}",
+                }
+            )
+        for label, now, before in (
+            ("out_of_fuel", st.fuel, prev.fuel),
+            ("out_of_ammunition", st.ammo, prev.ammo),
+        ):
+            for i in np.flatnonzero((now[replica] <= LOW) & (before[replica] > LOW)):
+                out.append(
+                    {
+                        "time": when,
+                        "kind": label,
+                        "unit": u.ids[i],
+                        "side": names[int(u.side[i])],
+                        "detail": f"{u.ids[i]} has run out ({label.replace('_', ' ')})",
+                    }
+                )
+        fell = (st.posture[replica] == Pos.WITHDRAW) & (
+            prev.posture[replica] != Pos.WITHDRAW
+        )
+        for i in np.flatnonzero(fell):
+            out.append(
+                {
+                    "time": when,
+                    "kind": "withdraw",
+                    "unit": u.ids[i],
+                    "side": names[int(u.side[i])],
+                    "detail": f"{u.ids[i]} falls back",
+                }
+            )
+        prev = st
+    return out
