@@ -11,6 +11,7 @@ import pytest
 import stavka.theatre
 from stavka.scenario import load_scenario
 from stavka.scenario.consistency import CHECKS, check_all
+from stavka.scenario.consistency_refs import km_between
 
 Edit = Callable[[Path, str, str], None]
 
@@ -218,3 +219,16 @@ def test_check_fortified_regions(mini: Path, edit: Edit) -> None:
     assert _has(problems, "fortified_regions[1].place", "'nowhere'")
     assert _has(problems, "fortified_regions[0].radius_km.value", "not positive")
     assert _has(problems, "garrison[0]", "'blue_garrison' garrisons 2")
+
+
+def test_check_fortified_regions_garrison_far_away(mini: Path, edit: Edit) -> None:
+    """A garrison that starts far outside its zone is caught."""
+    edit(mini / "forces" / "blue.yaml", "{place: hailar_fr}", "{place: harbin}")
+    problems = _warnings(mini)
+    assert _has(problems, "fortified_regions[0].garrison[0]", "km from the centre")
+
+
+def test_km_between() -> None:
+    """One degree of latitude is about 111 km; a point is 0 km from itself."""
+    assert km_between(45.0, 126.0, 45.0, 126.0) == 0.0
+    assert 110.5 < km_between(45.0, 126.0, 46.0, 126.0) < 111.7

@@ -7,6 +7,7 @@ returns the problems it finds; see :mod:`stavka.scenario.consistency` for the fu
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 
 from pydantic import BaseModel
@@ -24,8 +25,13 @@ __all__ = [
     "check_plan_conditions",
     "check_plans",
     "check_railways",
+    "km_between",
 ]
 
+EARTH_RADIUS_KM = 6371.0
+"""Mean Earth radius used for distances, km."""
+GARRISON_MARGIN_KM = 10.0
+"""How far outside its zone's radius a garrison's start point may lie, km."""
 _NOT_A_PLACE = "is not in places.csv"
 _FIX_ID = "correct the id or add it to places.csv"
 
@@ -169,26 +175,51 @@ def check_railways(s: Scenario, locate: Locator) -> list[Problem]:
     return out
 
 
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance in km between two (lat, lon) points, degrees."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0)))
+
+
 def check_fortified_regions(s: Scenario, locate: Locator) -> list[Problem]:
-    """Regions sit on existing places; garrisons exist, each in one region only."""
+    """Regions sit on known places; garrisons exist, man one region, start inside it."""
     out: list[Problem] = []
     holders: Counter[str] = Counter()
     for fr in s.fortified_regions.values():
         holders.update(set(fr.garrison))
     for fr in s.fortified_regions.values():
-        if fr.place not in s.places:
+        centre = s.places.get(fr.place)
+        if centre is None:
             what = f"place {fr.place!r} {_NOT_A_PLACE}"
             out.append(problem_at(fr, locate, ("place",), what, _FIX_ID))
-        if fr.radius_km.value is not None and fr.radius_km.value <= 0:
-            what = f"radius {fr.radius_km.value} km is not positive"
+        radius = fr.radius_km.value
+        if radius is not None and radius <= 0:
+            what = f"radius {radius} km is not positive"
             fix = "give the zone's radius in km"
             out.append(problem_at(fr, locate, ("radius_km", "value"), what, fix))
         for i, g in enumerate(fr.garrison):
+            field = ("garrison", i)
             if g not in s.formations:
                 what = f"formation {g!r} does not exist"
-                out.append(problem_at(fr, locate, ("garrison", i), what, "correct it"))
-            elif holders[g] > 1:
+                out.append(problem_at(fr, locate, field, what, "correct it"))
+                continue
+            if holders[g] > 1:
                 what = f"formation {g!r} garrisons {holders[g]} fortified regions"
                 fix = "list it in one region (split the unit if it held several)"
-                out.append(problem_at(fr, locate, ("garrison", i), what, fix))
+                out.append(problem_at(fr, locate, field, what, fix))
+            loc = s.formations[g].location
+            if centre is None or radius is None:
+                continue
+            if loc.lat is None and loc.place not in s.places:
+                continue  # reported by check_formation_references
+            lat, lon = s.location_of(g)
+            km = km_between(centre.lat, centre.lon, lat, lon)
+            if km > radius + GARRISON_MARGIN_KM:
+                what = (
+                    f"garrison {g!r} starts {km:.0f} km from the centre ({radius} km)"
+                )
+                fix = "move the garrison into the zone or correct the radius"
+                out.append(problem_at(fr, locate, field, what, fix))
     return out
