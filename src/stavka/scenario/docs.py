@@ -123,6 +123,21 @@ patches:
 `add` appends a whole new object; `remove` deletes the object with that id (plans: the
 formation id). `stavka scenario check DIR` checks the base scenario and every variant;
 `--variant ID` checks one; problems caused by a patch name the patch's file and line.
+
+## From Python
+
+```python
+from stavka.scenario import check_scenario, load_scenario
+from stavka.scenario.writer import write_scenario
+
+s = load_scenario("august-storm", variant="kwantung-forward-west")  # ScenarioError
+scenario, problems = check_scenario("path/to/dir")  # every problem, no exception
+write_scenario(s, Path("my-copy"))  # the files back, variant made permanent
+```
+
+`load_scenario(..., strict=False)` keeps consistency problems in `s.warnings` instead
+of raising. `stavka.testing.scenario.check_scenario_roundtrip(ref, workdir)` checks
+that a scenario survives writing and reloading unchanged.
 """
 
 _ENUMS: list[type[enum.Enum]] = [
