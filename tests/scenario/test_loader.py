@@ -303,3 +303,14 @@ def test_stray_yml_file_is_reported(mini: Path) -> None:
     """A forces file with the .yml extension is reported instead of being ignored."""
     (mini / "forces" / "extra.yml").write_text("formations: []\n")
     assert any(p.startswith("forces/extra.yml: is not read") for p in _problems(mini))
+
+
+def test_public_api_is_importable() -> None:
+    """Every name in the __all__ of stavka.scenario and its schema exists."""
+    import stavka.scenario as pkg
+    import stavka.scenario.schema as schema
+
+    assert len(set(pkg.__all__)) == len(pkg.__all__)
+    for module in (pkg, schema):
+        for name in module.__all__:
+            assert getattr(module, name) is not None
