@@ -86,6 +86,72 @@ def _centre_lines(t: Theatre, mask: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+_INSET_BOX = (141.0, 42.5, 160.0, 54.0)
+
+
+def _inset(
+    ax: object,
+    t: Theatre,
+    scenario: Scenario | None,
+    base: dict[str, np.ndarray],
+    border_segs: list[np.ndarray],
+    full: tuple[float, float, float, float],
+) -> None:
+    """Draw Sakhalin, the Kurils and Kamchatka in an inset over the Sea of Japan."""
+    from matplotlib.collections import LineCollection
+
+    w, s, e, n = _INSET_BOX
+    iax = ax.inset_axes([0.615, 0.03, 0.215, 0.30])  # type: ignore[attr-defined]
+    iax.imshow(_relief_rgb(base["dem_m"]), extent=full, origin="upper", zorder=0)
+    water = np.zeros((*base["landmask"].shape, 4))
+    water[~base["landmask"]] = (0.78, 0.87, 0.94, 1.0)
+    iax.imshow(water, extent=full, origin="upper", zorder=1, interpolation="nearest")
+    off, xy, lv = base["coast_offsets"], base["coast_xy"], base["coast_level"]
+    coast = [xy[off[i] : off[i + 1]] for i in range(len(lv)) if lv[i] in (1, 3)]
+    iax.add_collection(
+        LineCollection(coast, colors="#3d6a96", linewidths=0.4, zorder=2)
+    )
+    iax.add_collection(
+        LineCollection(
+            border_segs,
+            colors="#7a1f5c",
+            linewidths=0.8,
+            linestyles=(0, (3, 1.5)),
+            zorder=4,
+        )
+    )
+    rail = _centre_lines(t, t.rail_gauge_mm > 0)
+    if rail:
+        iax.add_collection(
+            LineCollection(rail, colors="#1a1a1a", linewidths=1.0, zorder=5)
+        )
+    if scenario is not None:
+        for p in scenario.places.values():
+            kind = getattr(p.kind, "value", p.kind)
+            if kind not in {"island", "port", "city"} or not (
+                w < p.lon < e and s < p.lat < n
+            ):
+                continue
+            iax.plot(
+                p.lon, p.lat, "o", ms=2, mfc="white", mec="black", mew=0.6, zorder=6
+            )
+            iax.annotate(
+                p.name_modern,
+                (p.lon, p.lat),
+                xytext=(2, 1),
+                textcoords="offset points",
+                fontsize=5,
+                zorder=7,
+            )
+    iax.set_xlim(w, e)
+    iax.set_ylim(s, n)
+    iax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))
+    iax.set_xticks([])
+    iax.set_yticks([])
+    iax.set_title("Sakhalin, Kurils, Kamchatka", fontsize=7, pad=2)
+    iax.set_zorder(20)
+
+
 def render(
     t: Theatre,
     out: Path,
@@ -155,9 +221,10 @@ def render(
     j = t.neighbors.clip(0)
     border[ok] = (t.country_1945[:, None] != t.country_1945[j])[ok]
     border &= ~t.water[:, None] & ~t.water[j]
+    border_segs = _segments_between(t, border)
     ax.add_collection(
         LineCollection(
-            _segments_between(t, border),
+            border_segs,
             colors="#7a1f5c",
             linewidths=1.1,
             linestyles=(0, (4, 2)),
@@ -277,6 +344,8 @@ def render(
         ),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.85)
+    if east < 150.0:
+        _inset(ax, t, scenario, base, border_segs, full)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
