@@ -151,6 +151,13 @@ def resolve_combat(
         in_contact |= mask
     gain = np.where(hit_d, (adv * p_win)[idx_d] * dt_days, 0.0).astype(np.float32)
     st_assault = st.assault + gain
-    dislodged = hit_d & (st_assault >= p.defended_depth_km)
+    # A delaying or withdrawing defender gives way at once to a force superior by its
+    # give-way ratio (plans.md 2.1: delay, then fall back); others when their position
+    # has been penetrated (``defended_depth_km``).
+    ratio = np.where(hit_d, (att_men / def_men)[idx_d], 0.0)
+    yields = np.isin(st.posture, (Pos.DELAY, Pos.WITHDRAW)) & (
+        ratio >= u.delay_ratio[None, :]
+    )
+    dislodged = hit_d & ((st_assault >= p.defended_depth_km) | yields)
     assault = np.where(hit_d, st_assault, st.assault).astype(np.float32)
     return CombatOutcome(losses, dislodged, in_contact, assault)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-__all__ = ["PROVENANCE", "EngineParams"]
+__all__ = ["PROVENANCE", "EngineParams", "parameters_table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +57,18 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "h",
         "engine time step (DESIGN.md); results tested to converge at 0.5 h",
     ),
-    "night_speed_factor": (
-        "-",
-        "assumption: night marches without lights; to be sourced",
+    "march_hours_foot": (
+        "h/day",
+        "Soviet field regulations (PU-44): a march day of about "
+        "8 h moving for rifle troops, 30-40 km (recalled; confidence low)",
     ),
+    "march_hours_horse": ("h/day", "as march_hours_foot (cavalry march day; recalled)"),
+    "march_hours_motor": (
+        "h/day",
+        "assumption: 10-12 h moving for motorised columns "
+        "(recalled norm; confidence low)",
+    ),
+    "march_hours_tracked": ("h/day", "as march_hours_motor"),
     "tracked_range_km": (
         "km per refill",
         "T-34-85 road range ~300 km, cross-country less "
@@ -91,14 +99,13 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "-",
         "assumption: a unit without ammunition fights at 30 %",
     ),
-    "truck_radius_km": (
-        "km",
-        "assumption: round trip of a truck column in one day "
-        "(2 x 250 km at ~25 km/h, 20 h)",
+    "truck_hours_per_day": (
+        "h/day",
+        "assumption: truck columns drive around the clock with two drivers, 20 h a day",
     ),
     "resupply_refills_per_day": (
-        "refills/day",
-        "assumption: one refill per day within the truck radius",
+        "refills/trip",
+        "assumption: a unit's organic transport carries one refill per round trip",
     ),
     "rail_repair_km_per_day": (
         "km/day",
@@ -163,3 +170,19 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "assumption: size of an airborne detachment whose event row gives no number",
     ),
 }
+
+
+def parameters_table() -> str:
+    """Return the Markdown table of every engine parameter: value, unit, provenance."""
+    p = EngineParams()
+    rows = ["| parameter | value | unit | provenance |", "|---|---|---|---|"]
+    for name, value in p.as_dict().items():
+        unit, source = PROVENANCE[name]
+        rows.append(f"| `{name}` | {value} | {unit} | {source} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(parameters_table() + "\n")

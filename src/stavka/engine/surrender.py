@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, State, Status
+from stavka.engine.state import PERSONNEL, Pos, State, Status
 
 __all__ = ["PUPPET_NATIONS", "surrender_and_desertion", "take_prisoners"]
 
@@ -44,8 +44,17 @@ def surrender_and_desertion(
     order_hour = st.order_hour
     issued = [h for h in ctx.surrender_hours if h <= hour]
     if issued:
-        delay = (u.depth * p.order_delay_hours_per_level).astype(np.float32)
-        arrives = np.float32(issued[0]) + delay[None, :]
+        # A headquarters that is destroyed, surrendered or falling back relays late.
+        par = np.maximum(u.parent, 0)
+        displaced = (u.parent[None, :] >= 0) & (
+            (st.status[:, par] != Status.ACTIVE) | (st.posture[:, par] == Pos.WITHDRAW)
+        )
+        delay = (
+            u.depth[None, :]
+            * p.order_delay_hours_per_level
+            * np.where(displaced, p.order_delay_cutoff_factor, 1.0)
+        )
+        arrives = (np.float32(issued[0]) + delay).astype(np.float32)
         order_hour = np.where(
             defender & np.isinf(order_hour) & (arrives <= hour), arrives, order_hour
         )
