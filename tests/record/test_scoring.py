@@ -94,13 +94,21 @@ def test_capture_medians_and_shares(
 def test_short_run_leaves_later_places_unscored(
     tmp_path: Path, record_dir: Path, scenario: Scenario
 ) -> None:
-    """In a 5-day run an untaken place due later is not scored; one due earlier is."""
-    synthetic_run(tmp_path / "run", scenario, captures={"hailar": None}, days=5)
-    rows = by_place(
-        score_run(
-            read_run(tmp_path / "run"), load_record(record_dir, scenario)
-        ).to_dict()
+    """In a 5-day run places and advance points due after its end are not scored."""
+    synthetic_run(
+        tmp_path / "run",
+        scenario,
+        captures={"hailar": None},
+        days=5,
+        advance_km={
+            "6gta": {"1945-08-09": 150.0},
+            "trans_baikal_front": {"1945-08-13": 400.0},
+        },
     )
+    score = score_run(read_run(tmp_path / "run"), load_record(record_dir, scenario))
+    rows = by_place(score.to_dict())
+    status = {a.formation: a.status for a in score.advances}
+    assert status == {"6gta": "scored", "trans_baikal_front": "beyond_run"}
     assert rows["hailar"]["error_days"] == pytest.approx(3.0)  # 14 Aug - 11 Aug
     assert rows["kunashir"]["status"] == "beyond_run"
     assert rows["kunashir"]["error_days"] is None

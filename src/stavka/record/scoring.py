@@ -11,7 +11,8 @@ Rules (``docs/record.md``):
   starts after the run end is not scored.
 - **Advance**: at each record point the simulated cumulative km at the end of that date
   (or the last earlier date the run reports) minus the record figure; 0 inside a range,
-  else the distance to the nearer bound. The % is relative to that bound.
+  else the distance to the nearer bound. The % is relative to that bound. Points after
+  the run's end are not scored (``beyond_run``).
 - **Losses**: the sum of the named categories against ``[low, high]`` (open bounds
   allowed): 0 inside, else the signed distance to the nearer bound.
 """
@@ -61,7 +62,13 @@ class CaptureScore:
 
 @dataclass(frozen=True)
 class AdvanceScore:
-    """Advance error of one formation at one record point."""
+    """Advance error of one formation at one record point.
+
+    Attributes:
+        status: ``scored``; ``not_simulated`` (the run reports no km for the
+            formation on or before the date); ``beyond_run`` (the run ends before the
+            end of the record date).
+    """
 
     formation: str
     date: dt.date
@@ -74,6 +81,7 @@ class AdvanceScore:
     source: str
     text: str
     front: bool = False
+    status: str = "scored"
 
 
 @dataclass(frozen=True)
@@ -153,7 +161,7 @@ class Score:
             "median_abs_error_km": statistics.median(km) if km else None,
             "median_abs_error_pct": statistics.median(pct) if pct else None,
             "not_simulated": sorted(
-                {a.formation for a in self.advances if a.simulated_km is None}
+                {a.formation for a in self.advances if a.status == "not_simulated"}
             ),
             "worst": [
                 {
@@ -320,7 +328,14 @@ def score_run(run: Run | Mapping[str, Any], record: Record) -> Score:
     advances = []
     for p in record.advances:
         series = advance_km.get(p.formation)
-        sim = _sim_km(series, p.date) if series else None
+        day_end = dt.datetime.combine(p.date, dt.time(), tzinfo=tz) + DAY
+        covered = day_end <= end + dt.timedelta(minutes=1)
+        sim = _sim_km(series, p.date) if series and covered else None
+        status = (
+            "scored"
+            if sim is not None
+            else ("beyond_run" if not covered else "not_simulated")
+        )
         err = pct = None
         if sim is not None:
             err, bound = _miss(sim, p.km_low, p.km_high)
@@ -338,6 +353,7 @@ def score_run(run: Run | Mapping[str, Any], record: Record) -> Score:
                 p.source,
                 p.text,
                 p.front,
+                status,
             )
         )
     losses = [_loss(r, run.summary) for r in record.losses]

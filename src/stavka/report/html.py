@@ -100,6 +100,9 @@ def _advance_table(ev: Evaluation) -> str:
             if a.km_low == a.km_high
             else f"{a.km_low:g}&ndash;{a.km_high:g}"
         )
+        sim = (
+            "after run end" if a.status == "beyond_run" else _num(a.simulated_km, ".0f")
+        )
         how = {
             "cumulative_km": "sourced",
             "gc_scenario": "derived (gc from start)",
@@ -109,7 +112,7 @@ def _advance_table(ev: Evaluation) -> str:
             f'<tr title="{_e(a.source)}"><td class=num>{i}</td>'
             f"<td>{_e(a.formation)}</td>"
             f"<td>{a.date.strftime('%d %b')}</td><td class=num>{rec}</td>"
-            f"<td>{_e(how)}</td><td class=num>{_num(a.simulated_km, '.0f')}</td>"
+            f"<td>{_e(how)}</td><td class=num>{sim}</td>"
             f"<td class=num>{_num(a.error_km, '+.0f')}</td>"
             f"<td class=num>{_num(a.error_pct, '+.0f')}</td>"
             f"<td class=src>{_e(a.text)}<br>{_e(a.source)}</td></tr>"
