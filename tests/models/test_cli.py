@@ -58,3 +58,32 @@ def test_report_text_lists_every_model() -> None:
         "stavka_logistic",
     ):
         assert name in res.stdout
+
+
+def test_fit_without_data_names_the_option(tmp_path: Path) -> None:
+    """`models fit` with an absent --data file fails with a message naming --data."""
+    from stavka.errors import ModelError
+
+    res = runner.invoke(app, ["fit", "--data", str(tmp_path / "x.csv")])
+    assert res.exit_code != 0
+    assert isinstance(res.exception, ModelError)
+    assert "--data" in str(res.exception)
+
+
+def test_rows_missing_inputs_warn(tmp_path: Path, calib_path: Path) -> None:
+    """A row without a strength gets empty predictions and a warning, not a crash."""
+    lines = calib_path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = next(csv.reader([lines[1]]))
+    cells[header.index("str_d")] = ""
+    bad = tmp_path / "b.csv"
+    with bad.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerow(cells)
+        w.writerow(next(csv.reader([lines[2]])))
+    res = runner.invoke(app, ["predict-battles", str(bad)])
+    assert res.exit_code == 0
+    out = list(csv.DictReader(res.stdout.splitlines()))
+    assert out[0]["cas_a_pred"] == "" and out[1]["cas_a_pred"] != ""
+    assert "row 2" in res.stderr

@@ -62,8 +62,8 @@ def test_negative_strength(tmp_path: Path, write_csv: Writer) -> None:
 
 
 def test_missing_file_is_model_error(tmp_path: Path) -> None:
-    """An absent file is a ModelError that tells how to give the path."""
-    with pytest.raises(ModelError, match="--data"):
+    """An absent file is a ModelError naming the file."""
+    with pytest.raises(ModelError, match=r"nope\.csv not found"):
         read_battles(tmp_path / "nope.csv")
 
 

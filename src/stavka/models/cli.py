@@ -86,11 +86,17 @@ def fit(
     json_out: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Fit all models (deterministic) and write the parameter file."""
+    from stavka.errors import ModelError
     from stavka.models.api import params_path
     from stavka.models.data import default_data_path
     from stavka.models.fit import dumps_params, run_fit
 
     path = data or default_data_path()
+    if not path.is_file():
+        raise ModelError(
+            f"calibration file {path} not found (give --data PATH; by default it is"
+            " shared/data/cdb90/battles_calibration.csv beside the checkout)"
+        )
     doc = run_fit(path, cross_validate=cv)
     target = out or params_path()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -179,12 +179,9 @@ def read_battles(
             rows count from 2, the first data line).
     """
     if not path.is_file():
-        raise ModelError(
-            f"battle file {path} not found (give --data PATH; the calibration file is"
-            " shared/data/cdb90/battles_calibration.csv beside the checkout)"
-        )
+        raise ModelError(f"battle file {path} not found (check the path)")
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
             header = [h.strip() for h in next(reader, [])]
             body = [r for r in reader if any(c.strip() for c in r)]
