@@ -41,7 +41,7 @@ def main() -> None:
     """Run the CLI; user errors become a message on stderr and exit code 1."""
     _register()
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
     except StavkaError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(1)
@@ -57,3 +57,4 @@ def main() -> None:
             show()
             sys.exit(code)
         raise
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -1,0 +1,86 @@
+"""Print the engine issue's campaign checks for seed 1 and over N seeds.
+
+Usage: python benchmarks/campaign_checks.py [--seeds 20]
+
+Figures: depth per front on day 6, the 6th Guards Tank Army's Khingan crossing and its
+longest fuel stall, capture-date error statistics against the built-in record, losses by
+kind, accounting. Nothing here is a test; it prints what the model does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+
+from stavka.engine import prepare, run_campaign, write_run_dir
+from stavka.engine.checks import (
+    front_depths,
+    khingan_crossing,
+    losses_by_kind,
+    stall_hours,
+)
+
+
+def one(ctx, seed: int) -> dict:  # type: ignore[no-untyped-def]
+    """Run one seed and collect its figures."""
+    res = run_campaign(ctx, seed, trace_every=1)
+    with tempfile.TemporaryDirectory() as d:
+        summary, _ = write_run_dir(res, d, seed)
+    caps = summary["score"]["captures"]
+    return {
+        "depth_day6": front_depths(res, 6),
+        "khingan": khingan_crossing(res),
+        "stall": stall_hours(res),
+        "median_abs_capture_error_days": caps["median_abs_error_days"],
+        "within_3_days": caps["within_3_days"],
+        "never_taken": len(caps["never_taken"]),
+        "losses": losses_by_kind(res),
+        "accounting": summary["accounting"],
+    }
+
+
+def main() -> None:
+    """Run seed 1, then N seeds, and print the figures."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", type=int, default=20)
+    args = ap.parse_args()
+    ctx = prepare("august-storm")
+    t0 = time.perf_counter()
+    first = one(ctx, 1)
+    print(f"seed 1 ({time.perf_counter() - t0:.1f} s):")
+    for k, v in first.items():
+        print(f"  {k}: {v}")
+    rows = [first] + [one(ctx, s) for s in range(2, args.seeds + 1)]
+    med = [r["median_abs_capture_error_days"] for r in rows]
+    w3 = [r["within_3_days"] for r in rows]
+    stall = [r["stall"]["hours"] for r in rows]
+    print(f"over {len(rows)} seeds:")
+    print(
+        f"  median |capture error| days: mean {statistics.mean(med):.2f}, min {min(med):.2f}, max {max(med):.2f}"
+    )
+    print(
+        f"  share within 3 days: mean {statistics.mean(w3):.2f}, min {min(w3):.2f}, max {max(w3):.2f}"
+    )
+    print(
+        f"  6GTA longest fuel stall (h): mean {statistics.mean(stall):.1f}, min {min(stall)}, max {max(stall)}"
+    )
+    for front in first["depth_day6"]:
+        vals = [r["depth_day6"][front] for r in rows]
+        print(
+            f"  {front} depth day 6 (km): mean {statistics.mean(vals):.0f}, min {min(vals):.0f}, max {max(vals):.0f}"
+        )
+    for side in first["losses"]:
+        for kind in first["losses"][side]:
+            vals = [r["losses"][side][kind] for r in rows]
+            print(
+                f"  {side} {kind}: mean {statistics.mean(vals):,.0f}, min {min(vals):,.0f}, max {max(vals):,.0f}"
+            )
+    print(
+        f"  accounting: max |error| {max(abs(v) for r in rows for v in r['accounting'].values())}"
+    )
+
+
+if __name__ == "__main__":
+    main()

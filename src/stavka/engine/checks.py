@@ -1,0 +1,113 @@
+"""Campaign checks computed from a run: the figures the engine issue asks for.
+
+They read the simulation only (depths, fuel, positions); the record enters only through
+the scorer. Used by ``benchmarks/campaign_checks.py`` and the engine docs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from stavka.engine.core import RunResult
+from stavka.engine.state import PERSONNEL
+
+__all__ = ["front_depths", "khingan_crossing", "losses_by_kind", "stall_hours"]
+
+KHINGAN_PASSES = ("khorokhon_pass", "tsagan_dabo_pass")
+"""Greater Khingan passes on the 6th Guards Tank Army's routes (places.csv)."""
+
+
+def front_depths(result: RunResult, day: int, replica: int = 0) -> dict[str, float]:
+    """Greatest depth (km from its start) any unit of each front reached by the end of ``day``."""
+    ctx = result.ctx
+    depth = result.daily_depth.get(day)
+    out: dict[str, float] = {}
+    if depth is None:
+        return out
+    for fid, idx in ctx.formation_units.items():
+        f = ctx.scenario.formations[fid]
+        if idx and f.echelon.value == "front" and f.side == ctx.scenario.meta.attacker:
+            out[fid] = round(float(depth[replica, idx].max()), 1)
+    return out
+
+
+def khingan_crossing(
+    result: RunResult, formation: str = "6gta", replica: int = 0
+) -> str | None:
+    """First time a unit of ``formation`` stands 25 km or more east of a Khingan pass.
+
+    Needs a trace kept every step (``trace_every=1``). Returns ISO time or None.
+    """
+    ctx = result.ctx
+    s = ctx.scenario
+    passes = [s.places[p] for p in KHINGAN_PASSES if p in s.places]
+    idx = ctx.formation_units.get(formation, [])
+    if not passes or not idx:
+        return None
+    east_of = max(p.lon for p in passes) + 25.0 / (
+        111.0 * np.cos(np.radians(passes[0].lat))
+    )
+    for st in result.trace:
+        lon = ctx.theatre.lon[st.cell[replica, idx]]
+        if (lon >= east_of).any():
+            return (s.meta.start + dt.timedelta(hours=st.hour)).isoformat()
+    return None
+
+
+def stall_hours(
+    result: RunResult,
+    formation: str = "6gta",
+    first_day: int = 4,
+    last_day: int = 9,
+    replica: int = 0,
+) -> dict[str, Any]:
+    """Longest stretch (hours) in campaign days [first_day, last_day] during which the
+    formation's lead unit gained no depth while low on fuel (< 5 % of a refill)."""
+    ctx = result.ctx
+    idx = ctx.formation_units.get(formation, [])
+    best, run, start_best, start_run = 0.0, 0.0, None, None
+    prev_depth = None
+    for st in result.trace:
+        day = int(st.hour // 24) + 1
+        depth = float(st.max_depth_km[replica, idx].max()) if idx else 0.0
+        low = bool((st.fuel[replica, idx] < 0.05).any()) if idx else False
+        if (
+            first_day <= day <= last_day
+            and prev_depth is not None
+            and depth <= prev_depth + 1e-3
+            and low
+        ):
+            if run == 0.0:
+                start_run = st.hour
+            run += ctx.params.step_hours
+            if run > best:
+                best, start_best = run, start_run
+        else:
+            run = 0.0
+        prev_depth = depth
+    when = None
+    if start_best is not None:
+        when = (
+            ctx.scenario.meta.start + dt.timedelta(hours=float(start_best))
+        ).isoformat()
+    return {"hours": best, "from": when}
+
+
+def losses_by_kind(result: RunResult, replica: int = 0) -> dict[str, dict[str, float]]:
+    """Personnel losses per side and kind at the end."""
+    from stavka.engine.state import LOSS_KINDS
+
+    ctx, st = result.ctx, result.final
+    names = [ctx.scenario.meta.attacker] + [
+        x.id for x in ctx.scenario.meta.sides if x.id != ctx.scenario.meta.attacker
+    ]
+    out = {}
+    for k, side in enumerate(names[:2]):
+        lost = st.lost[replica][ctx.units.side == k][:, :, PERSONNEL].sum(axis=0)
+        out[side] = {
+            kind: round(float(v)) for kind, v in zip(LOSS_KINDS, lost, strict=True)
+        }
+    return out
