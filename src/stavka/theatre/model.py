@@ -174,9 +174,11 @@ def load_theatre(resolution: int = 5) -> Theatre:
             f"run `stavka map build --resolution {resolution}` first"
         )
     a = read_npz(path)
+    for arr in a.values():
+        arr.flags.writeable = False  # the cached map is shared: copy before changing
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     n = a["h3"].shape[0]
-    return Theatre(
+    t = Theatre(
         resolution=resolution,
         h3=a["h3"],
         lat=a["lat"],
@@ -205,6 +207,10 @@ def load_theatre(resolution: int = 5) -> Theatre:
         river_names=list(meta["river_names"]),
         meta=meta,
     )
+    for value in vars(t).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return t
 
 
 @functools.lru_cache(maxsize=1)
