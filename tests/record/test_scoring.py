@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from stavka.record.loader import load_record
 from stavka.record.runformat import read_run
 from stavka.record.scoring import score_run
-from stavka.record.synthetic import synthetic_run
+from stavka.record.synthetic import Leg, synthetic_run
 from stavka.scenario import Scenario
 
 EVENTS = """date,time,side,unit,event_kind,place_id,detail,source,formation_id
@@ -215,3 +216,24 @@ def test_capture_error_sign_matches_status(
         assert c.error_days == pytest.approx(expected, abs=1e-5)
 
     check()
+
+
+def test_summary_end_past_trace_is_cut_with_warning(
+    tmp_path: Path, record_dir: Path, scenario: Scenario
+) -> None:
+    """A summary end weeks after the trace stops is cut to the trace end, warned."""
+    run_dir = synthetic_run(
+        tmp_path / "run",
+        scenario,
+        captures={"hailar": None},
+        days=5,
+        legs=[Leg("36a", "ussr", "otpor", "hailar", 0.0, 2.0)],
+    )
+    data = json.loads((run_dir / "summary.json").read_text())
+    data["end"] = "1945-09-02T23:59:00+09:00"
+    (run_dir / "summary.json").write_text(json.dumps(data))
+    score = score_run(read_run(run_dir), load_record(record_dir, scenario))
+    assert "trace ends" in score.warnings[0]
+    rows = by_place(score.to_dict())
+    assert rows["hailar"]["error_days"] == pytest.approx(3.0)
+    assert rows["kunashir"]["status"] == "beyond_run"

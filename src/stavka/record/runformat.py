@@ -29,6 +29,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute
 import pyarrow.parquet as pq
 
 from stavka.cliutil import to_jsonable
@@ -297,6 +298,17 @@ class Run:
             p: None if t is None else parse_time(t, file=SUMMARY_FILE, where=p)
             for p, t in self.summary["captures"].items()
         }
+
+    def trace_end(self) -> dt.datetime | None:
+        """Return the last time in the unit trace (None if empty or absent)."""
+        path = self.root / UNITS_FILE
+        if not path.is_file():
+            return None
+        times = pq.read_table(path, columns=["time"]).column("time")
+        if len(times) == 0:
+            return None
+        last = pa.compute.max(times).as_py()
+        return None if last is None else last.astimezone(self.start.tzinfo)
 
     def units(self) -> pd.DataFrame:
         """Return the unit trace (one row per unit and step)."""

@@ -319,6 +319,16 @@ def score_run(run: Run | Mapping[str, Any], record: Record) -> Score:
         run = Run(root=Path(), summary=dict(run))
     tz = run.start.tzinfo or dt.UTC
     end = run.end
+    warnings = list(record.warnings)
+    trace_end = run.trace_end()
+    if trace_end is not None and trace_end < end - DAY:
+        warnings.insert(
+            0,
+            f"summary.json end {end.isoformat()} is more than a day after the unit "
+            f"trace ends ({trace_end.isoformat()}); scored up to the trace end "
+            "(write the time the run stopped as 'end', docs/run-format.md)",
+        )
+        end = trace_end
     caps = run.captures()
     captures = [
         _capture(place, w.first, w.last, caps.get(place), tz, end, w.sources)
@@ -357,4 +367,4 @@ def score_run(run: Run | Mapping[str, Any], record: Record) -> Score:
             )
         )
     losses = [_loss(r, run.summary) for r in record.losses]
-    return Score(captures, advances, losses, list(record.warnings), run.start.date())
+    return Score(captures, advances, losses, warnings, run.start.date())
