@@ -136,7 +136,7 @@ def cell(
         "lat": round(float(t.lat[c]), 4),
         "lon": round(float(t.lon[c]), 4),
         "elevation_m": float(t.elevation_m[c]),
-        "ruggedness_m": rough,
+        "ruggedness_m": round(rough, 1),
         "cover": t.cover_names[int(t.cover[c])],
         "terrain": "flat" if rough < 50 else "hills" if rough < 150 else "mountains",
         "water": bool(t.water[c]),
