@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from stavka.engine import init_state, simulate, step
+from stavka.engine.core import ReplicaRng
 from stavka.engine.logistics import build_supply_net
 from stavka.engine.state import PERSONNEL, Status
 
@@ -12,7 +13,7 @@ def test_accounting_identity_holds_every_step(ctx, identity_error) -> None:
     """Every man, tank and gun is present or in exactly one loss kind at every step."""
     st = init_state(ctx, 2)
     net = build_supply_net(ctx, st.control[0])
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(3).spawn(2)]
+    rngs = ReplicaRng.spawn(3, 2)
     for _ in range(24 * 12):
         st = step(ctx, net, st, rngs)
         assert identity_error(ctx, st.present, st.lost) < 1e-6

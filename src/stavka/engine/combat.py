@@ -140,8 +140,8 @@ def resolve_combat(
     hit_a = att_mask & (keys[idx_a] == att_keys)
     idx_d = np.searchsorted(keys, def_keys).clip(0, keys.size - 1)
     hit_d = def_mask & (keys[idx_d] == def_keys)
-    frac_a = np.where(hit_a, rate_a[idx_a] * dt_days, 0.0)
-    frac_d = np.where(hit_d, rate_d[idx_d] * dt_days, 0.0)
+    frac_a = np.where(hit_a, np.minimum(rate_a[idx_a] * st.noise, 1.0) * dt_days, 0.0)
+    frac_d = np.where(hit_d, np.minimum(rate_d[idx_d] * st.noise, 1.0) * dt_days, 0.0)
     k, w, c = engaged_split()
     for frac, mask in ((frac_a, hit_a), (frac_d, hit_d)):
         lost = st.present * frac[..., None]
@@ -149,7 +149,10 @@ def resolve_combat(
         losses[:, :, WOUNDED] += np.where(mask[..., None], lost * w, 0)
         losses[:, :, MISSING] += np.where(mask[..., None], lost * c, 0)
         in_contact |= mask
-    gain = np.where(hit_d, (adv * p_win)[idx_d] * dt_days, 0.0).astype(np.float32)
+    # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
+    # a successful attacker advances at the fitted rate.
+    wins = st.luck < p_win[idx_d]
+    gain = np.where(hit_d & wins, adv[idx_d] * dt_days, 0.0).astype(np.float32)
     st_assault = st.assault + gain
     # A delaying or withdrawing defender gives way at once to a force superior by its
     # give-way ratio (plans.md 2.1: delay, then fall back); others when their position

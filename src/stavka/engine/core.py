@@ -22,7 +22,7 @@ from stavka.engine.surrender import surrender_and_desertion, take_prisoners
 from stavka.engine.timeline import haversine_km
 from stavka.engine.weather import weather_now
 
-__all__ = ["RunResult", "init_state", "simulate", "step"]
+__all__ = ["ReplicaRng", "RunResult", "init_state", "simulate", "step"]
 
 KILLED, WOUNDED, CAPTURED = 0, 1, 2
 ATTACKER_COUNTRIES = ("USSR", "Mongolian PR")
@@ -68,6 +68,8 @@ def init_state(ctx: Context, replicas: int) -> State:
         attack_cell=np.full((r, n), -1, np.int32),
         in_contact=np.zeros((r, n), bool),
         max_depth_km=np.zeros((r, n), np.float32),
+        noise=np.ones((r, n), np.float32),
+        luck=np.full((r, n), 0.5, np.float32),
     )
 
 
@@ -120,6 +122,43 @@ def _fall_back(
     ), losses
 
 
+@dataclass(frozen=True, slots=True)
+class ReplicaRng:
+    """The random streams of one replica: daily draws and per-step draws are separate, so
+    a smaller step does not shift the daily luck of the units."""
+
+    daily: np.random.Generator
+    step: np.random.Generator
+
+    @classmethod
+    def spawn(
+        cls, seed: int | np.random.SeedSequence | None, replicas: int
+    ) -> list[ReplicaRng]:
+        """One pair of generators per replica from ``SeedSequence(seed).spawn(replicas)``."""
+        root = (
+            seed
+            if isinstance(seed, np.random.SeedSequence)
+            else np.random.SeedSequence(seed)
+        )
+        out = []
+        for child in root.spawn(replicas):
+            daily, per_step = child.spawn(2)
+            out.append(
+                cls(np.random.default_rng(daily), np.random.default_rng(per_step))
+            )
+        return out
+
+
+def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
+    """Draw today's loss-rate multiplier (log-normal, mean 1, with the fitted model's
+    cross-validated spread per side) and success draw of every unit."""
+    sigma = np.where(ctx.units.side == 0, ctx.sigma_att, ctx.sigma_def)[None, :]
+    z = np.stack([g.daily.standard_normal(ctx.units.n) for g in rngs])
+    luck = np.stack([g.daily.random(ctx.units.n) for g in rngs])
+    noise = np.exp(sigma * z - 0.5 * sigma**2)
+    return st.replace(noise=noise.astype(np.float32), luck=luck.astype(np.float32))
+
+
 def _apply_losses(st: State, losses: npt.NDArray[np.float64]) -> State:
     total = losses.sum(axis=2)
     scale = np.where(total > st.present, st.present / np.maximum(total, 1e-9), 1.0)
@@ -145,13 +184,14 @@ def _control(ctx: Context, st: State, hour: float) -> State:
     return st.replace(control=control, capture_hour=capture)
 
 
-def step(
-    ctx: Context, net: SupplyNet, st: State, rngs: list[np.random.Generator]
-) -> State:
+def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> State:
     """Advance every replica by one step (pure apart from drawing from ``rngs``)."""
     p = ctx.params
     hour = st.hour
     u = ctx.units
+    # Daily draws: each unit's combat luck for the day (one set per replica).
+    if hour % 24.0 < p.step_hours - 1e-9:
+        st = _daily_draws(ctx, st, rngs)
     # Events: units whose start (attack hour or landing) has come enter play.
     waking = (st.status == Status.WAITING) & (u.start_hour[None, :] <= hour)
     st = st.replace(status=np.where(waking, Status.ACTIVE, st.status).astype(np.int8))
@@ -176,7 +216,7 @@ def step(
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged, factor)
     # Morale and surrender.
-    uniform = np.stack([g.random(u.n) for g in rngs])
+    uniform = np.stack([g.step.random(u.n) for g in rngs])
     st, sur = surrender_and_desertion(ctx, st, hour, uniform, out.in_contact)
     st = _apply_losses(st, sur)
     st = _apply_losses(st, take_prisoners(ctx, st))
@@ -218,18 +258,14 @@ def simulate(
 
     Args:
         ctx: static context.
-        seed: root seed; replica i uses ``SeedSequence(seed).spawn(replicas)[i]``.
+        seed: root seed; replica i uses ``SeedSequence(seed).spawn(replicas)[i]`` (its two
+            children drive the daily and the per-step draws).
         replicas: R.
         days: length to run (default: the whole scenario).
         trace_every: keep the state every N steps (0 = none).
         on_day: called with (day, state) at the end of each day (progress display).
     """
-    root = (
-        seed
-        if isinstance(seed, np.random.SeedSequence)
-        else np.random.SeedSequence(seed)
-    )
-    rngs = [np.random.default_rng(s) for s in root.spawn(replicas)]
+    rngs = ReplicaRng.spawn(seed, replicas)
     span_h = (ctx.scenario.meta.end - ctx.scenario.meta.start).total_seconds() / 3600.0
     hours = span_h if days is None else min(span_h, days * 24.0)
     n_steps = math.ceil(hours / ctx.params.step_hours)

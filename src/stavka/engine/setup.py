@@ -85,6 +85,17 @@ class Context:
     )
 
     @property
+    def sigma_att(self) -> float:
+        """Spread (natural log) of the attacker's daily loss rate: the fitted attrition
+        model's cross-validated median |log10 error| / 0.6745 * ln 10."""
+        return _model_sigma("att")
+
+    @property
+    def sigma_def(self) -> float:
+        """As :attr:`sigma_att`, for the defender."""
+        return _model_sigma("def")
+
+    @property
     def march_share(self) -> npt.NDArray[np.float32]:
         """Share of each day a unit marches, by :class:`Mob` code [5]."""
         p = self.params
@@ -105,6 +116,20 @@ def _plan_for(s: Scenario, f: Formation) -> Plan | None:
             return s.plans[node]
         node = s.formations[node].parent
     return None
+
+
+def _model_sigma(side: str) -> float:
+    from stavka.models.api import load_models
+
+    cv = (
+        load_models()
+        .meta.get("cv", {})
+        .get("attrition", {})
+        .get("stavka_ridge", {})
+        .get("all", {})
+    )
+    med = float(cv.get(f"median_abs_log10_{side}", 0.0))
+    return med * float(np.log(10.0)) / 0.6745
 
 
 def _where(s: Scenario, f: Formation) -> tuple[float, float]:

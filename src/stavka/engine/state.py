@@ -135,6 +135,8 @@ class State:
         attack_cell: cell an attacking unit is assaulting (-1 = none).
         in_contact: the unit fought this step.
         max_depth_km: greatest distance from its start each unit has reached [R, U].
+        noise: today's log-normal multiplier of the unit's combat loss rate (mean 1).
+        luck: today's uniform draw deciding whether attacks on the unit succeed.
     """
 
     hour: float
@@ -154,6 +156,8 @@ class State:
     attack_cell: I32
     in_contact: B
     max_depth_km: F32
+    noise: F32
+    luck: F32
 
     @property
     def replicas(self) -> int:
