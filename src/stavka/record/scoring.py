@@ -109,6 +109,7 @@ class Score:
     losses: list[LossScore]
     warnings: list[str]
     start: dt.date | None = None
+    end: dt.datetime | None = None
 
     def checkpoints(self) -> list[dict[str, Any]]:
         """Return the front depth checkpoints: day, simulated km and record range."""
@@ -367,4 +368,4 @@ def score_run(run: Run | Mapping[str, Any], record: Record) -> Score:
             )
         )
     losses = [_loss(r, run.summary) for r in record.losses]
-    return Score(captures, advances, losses, warnings, run.start.date())
+    return Score(captures, advances, losses, warnings, run.start.date(), end)

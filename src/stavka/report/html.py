@@ -191,7 +191,10 @@ def build_report(ev: Evaluation, days: list[int] | None = None) -> str:
         A complete HTML document with every image embedded.
     """
     s = ev.run.summary
-    n_days = max(1, math.ceil((ev.run.end - ev.run.start) / dt.timedelta(days=1)))
+    n_days = max(
+        1,
+        math.ceil(((ev.score.end or ev.run.end) - ev.run.start) / dt.timedelta(days=1)),
+    )
     days = days or default_days(n_days)
     adv_fig, _ = advance_figure(ev)
     loss_fig = losses_figure(ev)

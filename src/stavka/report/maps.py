@@ -32,6 +32,7 @@ SIDE_COLOURS = {"ussr": "#c62828", "japan": "#1565c0"}
 """Colour of each side's units and places (others grey)."""
 
 _MAX_LABELS = 40
+_GONE = ("destroyed", "surrendered", "disbanded")
 
 
 def default_days(n_days: int) -> list[int]:
@@ -154,7 +155,9 @@ def snapshot_figure(ev: Evaluation, days: list[int]) -> Figure:
     background = theatre_background()
     for k, day in enumerate(days):
         ax = fig.add_subplot(nrows, ncols, k + 1)
-        when = pd.Timestamp(min(start_day + dt.timedelta(days=day), ev.run.end))
+        when = pd.Timestamp(
+            min(start_day + dt.timedelta(days=day), (ev.score.end or ev.run.end))
+        )
         if background is not None:
             ax.imshow(
                 background[0],
@@ -178,11 +181,24 @@ def snapshot_figure(ev: Evaluation, days: list[int]) -> Figure:
                 zorder=2,
             )
         now = _at(units, "unit", when)
+        gone = now["status"].isin(_GONE) if "status" in now else None
+        if gone is not None and gone.any():
+            ax.scatter(
+                now.loc[gone, "lon"],
+                now.loc[gone, "lat"],
+                s=12,
+                marker="x",
+                color="#424242",
+                linewidths=0.8,
+                zorder=3,
+            )
+            now = now[~gone]
+        size = 60 if len(now) <= _MAX_LABELS else 22
         for side, grp in now.groupby("side"):
             ax.scatter(
                 grp["lon"],
                 grp["lat"],
-                s=60,
+                s=size,
                 marker="o",
                 color=SIDE_COLOURS.get(str(side), "#616161"),
                 edgecolors="black",
@@ -214,5 +230,8 @@ def snapshot_figure(ev: Evaluation, days: list[int]) -> Figure:
         Line2D([], [], marker="s", ls="", mfc="none", mec=c, label=f"place held by {s}")
         for s, c in SIDE_COLOURS.items()
     ]
-    fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=9)
+    handles.append(
+        Line2D([], [], marker="x", ls="", color="#424242", label="unit out of action")
+    )
+    fig.legend(handles=handles, loc="lower center", ncols=5, fontsize=9)
     return fig

@@ -98,7 +98,7 @@ def advance_figure(ev: Evaluation) -> tuple[Figure, list[str]]:
     fig = Figure(figsize=(4.2 * ncols, height))
     grid_layout(fig, height)
     start = _x(ev.run.start.replace(tzinfo=None))
-    end = _x(ev.run.end.replace(tzinfo=None))
+    end = _x((ev.score.end or ev.run.end).replace(tzinfo=None))
     for k, fid in enumerate(ids):
         ax = fig.add_subplot(nrows, ncols, k + 1)
         series = sim.get(fid, {})
@@ -135,7 +135,7 @@ def advance_figure(ev: Evaluation) -> tuple[Figure, list[str]]:
                 color="#bf360c",
             )
         ax.set_title(fid, fontsize=10)
-        ax.set_xlim(start, end)
+        ax.set_xlim(start, max([end, *(_end_of(p.date) for p in ev.score.advances)]))
         top = max(
             [*series.values(), *(p.km_high for _, p in points.get(fid, []))],
             default=1.0,
@@ -175,7 +175,7 @@ def capture_figure(ev: Evaluation) -> Figure:
     caps = ev.score.captures
     fig = Figure(figsize=(10, 1.2 + 0.24 * max(1, len(caps))), layout="constrained")
     ax = fig.add_subplot()
-    end = _x(ev.run.end.replace(tzinfo=None))
+    end = _x((ev.score.end or ev.run.end).replace(tzinfo=None))
     tz = ev.run.start.tzinfo
     for y, c in enumerate(caps):
         ax.barh(
@@ -205,7 +205,19 @@ def capture_figure(ev: Evaluation) -> Figure:
         )
     ax.set_yticks(range(len(caps)), [c.place for c in caps], fontsize=8)
     ax.set_ylim(len(caps) - 0.5, -0.5)
-    ax.set_xlim(_x(ev.run.start.replace(tzinfo=None)), end + 0.5)
+    right = max([end, *(_x(c.last) + 1 for c in caps)])
+    ax.set_xlim(_x(ev.run.start.replace(tzinfo=None)), right + 0.5)
+    if right > end:  # the run stopped before the record ends
+        ax.axvspan(end, right + 0.5, color="#eeeeee", zorder=0)
+        ax.annotate(
+            "after run end",
+            (end, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -12),
+            textcoords="offset points",
+            fontsize=8,
+            color="#757575",
+        )
     ax.xaxis.set_major_formatter(_DAY_FMT)
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=2))
     ax.tick_params(axis="x", labelsize=8)
