@@ -52,6 +52,11 @@ def subset(eng: Engagement, mask: np.ndarray) -> Engagement:
     return Engagement(*(getattr(eng, f.name)[mask] for f in dataclasses.fields(eng)))
 
 
+def _no_quality(eng: Engagement) -> Engagement:
+    """Return the engagements with the quality input set to 0 (the ablation)."""
+    return dataclasses.replace(eng, quality=np.zeros(len(eng)))
+
+
 def _loco(
     groups: np.ndarray,
     rows: np.ndarray,
@@ -86,21 +91,31 @@ def _cv_attrition(
 
         _loco(camp, rows, fp)
         preds[name] = (pa, pd_)
-    pa, pd_ = np.full(n, np.nan), np.full(n, np.nan)
+    for name, eng in (
+        ("stavka_ridge_no_quality", _no_quality(t.engagement)),
+        ("stavka_ridge", t.engagement),
+    ):
+        pa, pd_ = np.full(n, np.nan), np.full(n, np.nan)
 
-    def fp_best(tr: np.ndarray, te: np.ndarray) -> None:
-        m = AttritionModel.fit(
-            subset(t.engagement, tr),
-            t.cas_a[tr],
-            t.cas_d[tr],
-            ridge=HYPER["ridge"],
-            era_ridge=HYPER["era_ridge"],
-            huber_k=HYPER["huber_k"],
-        )
-        pa[te], pd_[te] = m.predict(subset(t.engagement, te))
+        def fp_best(
+            tr: np.ndarray,
+            te: np.ndarray,
+            eng: Engagement = eng,
+            pa: FloatArray = pa,
+            pd_: FloatArray = pd_,
+        ) -> None:
+            m = AttritionModel.fit(
+                subset(eng, tr),
+                t.cas_a[tr],
+                t.cas_d[tr],
+                ridge=HYPER["ridge"],
+                era_ridge=HYPER["era_ridge"],
+                huber_k=HYPER["huber_k"],
+            )
+            pa[te], pd_[te] = m.predict(subset(eng, te))
 
-    _loco(camp, rows, fp_best)
-    preds["stavka_ridge"] = (pa, pd_)
+        _loco(camp, rows, fp_best)
+        preds[name] = (pa, pd_)
     return preds
 
 
@@ -113,10 +128,14 @@ def _cv_outcome(
         x[:, FEATURES.index("log_att_strength")]
         - x[:, FEATURES.index("log_def_strength")]
     )
-    out = {
-        k: np.full(n, np.nan)
-        for k in ("base_rate", "force_ratio_logistic", "stavka_logistic")
-    }
+    names = (
+        "base_rate",
+        "force_ratio_logistic",
+        "stavka_logistic_no_quality",
+        "stavka_logistic",
+    )
+    out = {k: np.full(n, np.nan) for k in names}
+    nq = _no_quality(t.engagement)
 
     def fp(tr: np.ndarray, te: np.ndarray) -> None:
         out["base_rate"][te] = win[tr].mean()
@@ -125,13 +144,17 @@ def _cv_outcome(
             z[tr], win[tr], np.zeros(2), np.full(2, -np.inf), np.full(2, np.inf)
         )
         out["force_ratio_logistic"][te] = sigmoid(z[te] @ b)
-        m = OutcomeModel.fit(
-            subset(t.engagement, tr),
-            win[tr],
-            ridge=HYPER["outcome_ridge"],
-            era_ridge=HYPER["outcome_ridge"],
-        )
-        out["stavka_logistic"][te] = m.predict(subset(t.engagement, te))
+        for name, eng in (
+            ("stavka_logistic_no_quality", nq),
+            ("stavka_logistic", t.engagement),
+        ):
+            m = OutcomeModel.fit(
+                subset(eng, tr),
+                win[tr],
+                ridge=HYPER["outcome_ridge"],
+                era_ridge=HYPER["outcome_ridge"],
+            )
+            out[name][te] = m.predict(subset(eng, te))
 
     _loco(camp, rows, fp)
     return out
@@ -143,7 +166,9 @@ def _cv_advance(
     n = len(t)
     adv = t.adv_km_per_day
     post = t.engagement.posture
-    out = {k: np.full(n, np.nan) for k in ("median", "posture_median", "stavka_ridge")}
+    names = ("median", "posture_median", "stavka_ridge_no_quality", "stavka_ridge")
+    out = {k: np.full(n, np.nan) for k in names}
+    nq = _no_quality(t.engagement)
 
     def fp(tr: np.ndarray, te: np.ndarray) -> None:
         out["median"][te] = np.median(adv[tr])
@@ -151,14 +176,18 @@ def _cv_advance(
             sel = tr & (post == p)
             v = np.median(adv[sel]) if sel.sum() >= 3 else np.median(adv[tr])
             out["posture_median"][te & (post == p)] = v
-        m = AdvanceModel.fit(
-            subset(t.engagement, tr),
-            adv[tr],
-            ridge=HYPER["ridge"],
-            era_ridge=HYPER["era_ridge"],
-            huber_k=HYPER["huber_k"],
-        )
-        out["stavka_ridge"][te] = m.predict(subset(t.engagement, te))
+        for name, eng in (
+            ("stavka_ridge_no_quality", nq),
+            ("stavka_ridge", t.engagement),
+        ):
+            m = AdvanceModel.fit(
+                subset(eng, tr),
+                adv[tr],
+                ridge=HYPER["ridge"],
+                era_ridge=HYPER["era_ridge"],
+                huber_k=HYPER["huber_k"],
+            )
+            out[name][te] = m.predict(subset(eng, te))
 
     _loco(camp, rows, fp)
     return out
