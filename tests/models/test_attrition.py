@@ -15,7 +15,6 @@ factors = st.fixed_dictionaries(
         "weather": st.sampled_from(list(Weather)),
         "surprise": st.integers(-3, 3),
         "air": st.integers(-1, 1),
-        "quality": st.integers(-4, 4),
         "att_tanks_per_1000": st.floats(0.0, 20.0),
         "att_arty_per_1000": st.floats(0.0, 20.0),
         "def_tanks_per_1000": st.floats(0.0, 20.0),
@@ -73,10 +72,10 @@ def test_stronger_posture_favours_defender(models: CombatModels) -> None:
     assert ra[-1] >= ra[0] and rd[-1] <= rd[0]
 
 
-@pytest.mark.parametrize("field", ["surprise", "air", "quality"])
+@pytest.mark.parametrize("field", ["surprise", "air"])
 def test_advantages_help_the_attacker(models: CombatModels, field: str) -> None:
     """Surprise and air superiority never raise the attacker's rate."""
-    levels = [-1, 0, 1] if field == "air" else [-3, -1, 0, 1, 3]
+    levels = [-3, -1, 0, 1, 3] if field == "surprise" else [-1, 0, 1]
     ra, rd = models.attrition.daily_loss_rates(20_000, 10_000, **{field: levels})
     assert np.all(np.diff(ra) <= 0)
     assert np.all(np.diff(rd) >= 0)
@@ -97,5 +96,3 @@ def test_bad_engine_input_is_model_error(models: CombatModels) -> None:
         models.attrition.daily_loss_rates(1000, 0)
     with pytest.raises(ModelError, match="posture"):
         models.attrition.daily_loss_rates(1000, 1000, posture=9)
-    with pytest.raises(ModelError, match="quality"):
-        models.attrition.daily_loss_rates(1000, 1000, quality=5)

@@ -12,17 +12,13 @@ def test_probability_in_range_and_batched(models: CombatModels) -> None:
 
 
 def test_force_ratio_surprise_air_raise_chances(models: CombatModels) -> None:
-    """More attackers, surprise, air and quality never lower the attacker's chance."""
+    """More attackers, surprise and air never lower the attacker's chance."""
     p = models.outcome.p_attacker_wins([5e3, 1e4, 4e4], 1e4)
     assert np.all(np.diff(p) >= 0)
     p = models.outcome.p_attacker_wins(2e4, 1e4, surprise=[-3, 0, 3])
     assert np.all(np.diff(p) >= 0)
     p = models.outcome.p_attacker_wins(2e4, 1e4, air=[-1, 0, 1])
     assert np.all(np.diff(p) >= 0)
-    p = models.outcome.p_attacker_wins(2e4, 1e4, quality=[-2, 0, 2])
-    assert np.all(np.diff(p) >= 0)
-    v = models.advance.km_per_day(2e4, 1e4, quality=[-2, 0, 2])
-    assert np.all(np.diff(v) >= 0)
 
 
 def test_fortified_defence_slows_and_holds(models: CombatModels) -> None:

@@ -45,7 +45,7 @@ def attrition_bounds(side: str) -> tuple[FloatArray, FloatArray]:
     sign = 1.0 if side == "att" else -1.0
     for f in _POSTURE_STEPS:  # stronger defence: attacker up, defender down
         (lo if sign > 0 else hi)[idx(f)] = 0.0
-    for f in ("surprise", "air", "quality"):  # attacker advantage: attacker down
+    for f in ("surprise", "air"):  # attacker advantage: attacker down, defender up
         (hi if sign > 0 else lo)[idx(f)] = 0.0
     if side == "att":
         lo[idx("log_def_strength")] = 0.0  # more enemies never fewer losses

@@ -45,7 +45,7 @@ def format_scoreboard(cv: dict[str, Any]) -> str:
             if not s.get("n"):
                 continue
             lines.append(
-                f"    {name:24s} n={s['n']:4d}  |log10| "
+                f"    {name:22s} n={s['n']:4d}  |log10| "
                 f"{_f(s[_ATT[0]])} {_f(s[_ATT[1]])}"
                 f"   within x2 {_f(s[_ATT[2]], True)} {_f(s[_ATT[3]], True)}"
             )

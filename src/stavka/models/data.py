@@ -69,7 +69,6 @@ NUMERIC_COLUMNS: tuple[str, ...] = (
     "cas_d",
     "wina",
     "adv_km_per_day",
-    "cea",
 )
 _NON_NEGATIVE = ("str_a", "str_d", "dur_days", "tank_a", "arty_a", "tank_d", "arty_d")
 _REL = Path("shared") / "data" / "cdb90" / "battles_calibration.csv"
@@ -221,9 +220,6 @@ def read_battles(
         weather=[int(w if w is not None else Weather.DRY) for w in wx] or 0,
         surprise=np.clip(np.nan_to_num(num["surpa"]), -3, 3),
         air=np.clip(np.nan_to_num(num["aeroa"]), -1, 1),
-        quality=np.where(
-            np.abs(np.nan_to_num(num["cea"])) <= 4, np.nan_to_num(num["cea"]), 0.0
-        ),
         att_tanks_per_1000=per_1000(num["tank_a"], str_a),
         att_arty_per_1000=per_1000(num["arty_a"], str_a),
         def_tanks_per_1000=per_1000(num["tank_d"], str_d),

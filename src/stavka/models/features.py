@@ -56,7 +56,6 @@ FEATURES: tuple[str, ...] = (
     "weather_wet",
     "surprise",
     "air",
-    "quality",
     "att_tanks_per_1000",
     "att_arty_per_1000",
     "def_tanks_per_1000",
@@ -85,8 +84,6 @@ class Engagement:
         weather: :class:`Weather` (int).
         surprise: -3 (complete surprise by the defender) ... +3 (by the attacker).
         air: air superiority, -1 defender, 0 neither, +1 attacker.
-        quality: attacker's relative combat effectiveness, -4 (defender far better)
-            ... +4 (attacker far better), 0 = equal (CDB90 ``cea``).
         att_tanks_per_1000: attacker tanks per 1000 men.
         att_arty_per_1000: attacker artillery tubes per 1000 men.
         def_tanks_per_1000: defender tanks per 1000 men.
@@ -102,7 +99,6 @@ class Engagement:
     weather: IntArray
     surprise: FloatArray
     air: FloatArray
-    quality: FloatArray
     att_tanks_per_1000: FloatArray
     att_arty_per_1000: FloatArray
     def_tanks_per_1000: FloatArray
@@ -120,7 +116,6 @@ class Engagement:
         weather: npt.ArrayLike = Weather.DRY,
         surprise: npt.ArrayLike = 0.0,
         air: npt.ArrayLike = 0.0,
-        quality: npt.ArrayLike = 0.0,
         att_tanks_per_1000: npt.ArrayLike = 0.0,
         att_arty_per_1000: npt.ArrayLike = 0.0,
         def_tanks_per_1000: npt.ArrayLike = 0.0,
@@ -144,7 +139,6 @@ class Engagement:
             np.atleast_1d(np.asarray(weather, dtype=np.int64)),
             np.atleast_1d(np.asarray(surprise, dtype=f)),
             np.atleast_1d(np.asarray(air, dtype=f)),
-            np.atleast_1d(np.asarray(quality, dtype=f)),
             np.atleast_1d(np.asarray(att_tanks_per_1000, dtype=f)),
             np.atleast_1d(np.asarray(att_arty_per_1000, dtype=f)),
             np.atleast_1d(np.asarray(def_tanks_per_1000, dtype=f)),
@@ -162,8 +156,6 @@ class Engagement:
                 raise ModelError(
                     f"{name} must be a {enum.__name__} value 0-{len(enum) - 1}"
                 )
-        if eng.quality.size and np.abs(eng.quality).max() > 4:
-            raise ModelError("quality must be within -4 ... +4 (0 = equal)")
         if eng.era.size and (eng.era.min() < 0 or eng.era.max() >= N_ERAS):
             raise ModelError(f"era must be 0-{N_ERAS - 1} (see era_of_year)")
         return eng
@@ -213,7 +205,6 @@ def design_matrix(eng: Engagement) -> FloatArray:
         (eng.weather == Weather.WET).astype(np.float64)[:, None],
         eng.surprise[:, None],
         eng.air[:, None],
-        eng.quality[:, None],
         np.log1p(np.maximum(eng.att_tanks_per_1000, 0.0))[:, None],
         np.log1p(np.maximum(eng.att_arty_per_1000, 0.0))[:, None],
         np.log1p(np.maximum(eng.def_tanks_per_1000, 0.0))[:, None],

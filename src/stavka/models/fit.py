@@ -52,11 +52,6 @@ def subset(eng: Engagement, mask: np.ndarray) -> Engagement:
     return Engagement(*(getattr(eng, f.name)[mask] for f in dataclasses.fields(eng)))
 
 
-def _no_quality(eng: Engagement) -> Engagement:
-    """Return the engagements with the quality input set to 0 (the ablation)."""
-    return dataclasses.replace(eng, quality=np.zeros(len(eng)))
-
-
 def _loco(
     groups: np.ndarray,
     rows: np.ndarray,
@@ -91,31 +86,21 @@ def _cv_attrition(
 
         _loco(camp, rows, fp)
         preds[name] = (pa, pd_)
-    for name, eng in (
-        ("stavka_ridge_no_quality", _no_quality(t.engagement)),
-        ("stavka_ridge", t.engagement),
-    ):
-        pa, pd_ = np.full(n, np.nan), np.full(n, np.nan)
+    pa, pd_ = np.full(n, np.nan), np.full(n, np.nan)
 
-        def fp_best(
-            tr: np.ndarray,
-            te: np.ndarray,
-            eng: Engagement = eng,
-            pa: FloatArray = pa,
-            pd_: FloatArray = pd_,
-        ) -> None:
-            m = AttritionModel.fit(
-                subset(eng, tr),
-                t.cas_a[tr],
-                t.cas_d[tr],
-                ridge=HYPER["ridge"],
-                era_ridge=HYPER["era_ridge"],
-                huber_k=HYPER["huber_k"],
-            )
-            pa[te], pd_[te] = m.predict(subset(eng, te))
+    def fp_best(tr: np.ndarray, te: np.ndarray) -> None:
+        m = AttritionModel.fit(
+            subset(t.engagement, tr),
+            t.cas_a[tr],
+            t.cas_d[tr],
+            ridge=HYPER["ridge"],
+            era_ridge=HYPER["era_ridge"],
+            huber_k=HYPER["huber_k"],
+        )
+        pa[te], pd_[te] = m.predict(subset(t.engagement, te))
 
-        _loco(camp, rows, fp_best)
-        preds[name] = (pa, pd_)
+    _loco(camp, rows, fp_best)
+    preds["stavka_ridge"] = (pa, pd_)
     return preds
 
 
@@ -128,14 +113,10 @@ def _cv_outcome(
         x[:, FEATURES.index("log_att_strength")]
         - x[:, FEATURES.index("log_def_strength")]
     )
-    names = (
-        "base_rate",
-        "force_ratio_logistic",
-        "stavka_logistic_no_quality",
-        "stavka_logistic",
-    )
-    out = {k: np.full(n, np.nan) for k in names}
-    nq = _no_quality(t.engagement)
+    out = {
+        k: np.full(n, np.nan)
+        for k in ("base_rate", "force_ratio_logistic", "stavka_logistic")
+    }
 
     def fp(tr: np.ndarray, te: np.ndarray) -> None:
         out["base_rate"][te] = win[tr].mean()
@@ -144,17 +125,13 @@ def _cv_outcome(
             z[tr], win[tr], np.zeros(2), np.full(2, -np.inf), np.full(2, np.inf)
         )
         out["force_ratio_logistic"][te] = sigmoid(z[te] @ b)
-        for name, eng in (
-            ("stavka_logistic_no_quality", nq),
-            ("stavka_logistic", t.engagement),
-        ):
-            m = OutcomeModel.fit(
-                subset(eng, tr),
-                win[tr],
-                ridge=HYPER["outcome_ridge"],
-                era_ridge=HYPER["outcome_ridge"],
-            )
-            out[name][te] = m.predict(subset(eng, te))
+        m = OutcomeModel.fit(
+            subset(t.engagement, tr),
+            win[tr],
+            ridge=HYPER["outcome_ridge"],
+            era_ridge=HYPER["outcome_ridge"],
+        )
+        out["stavka_logistic"][te] = m.predict(subset(t.engagement, te))
 
     _loco(camp, rows, fp)
     return out
@@ -166,9 +143,7 @@ def _cv_advance(
     n = len(t)
     adv = t.adv_km_per_day
     post = t.engagement.posture
-    names = ("median", "posture_median", "stavka_ridge_no_quality", "stavka_ridge")
-    out = {k: np.full(n, np.nan) for k in names}
-    nq = _no_quality(t.engagement)
+    out = {k: np.full(n, np.nan) for k in ("median", "posture_median", "stavka_ridge")}
 
     def fp(tr: np.ndarray, te: np.ndarray) -> None:
         out["median"][te] = np.median(adv[tr])
@@ -176,18 +151,14 @@ def _cv_advance(
             sel = tr & (post == p)
             v = np.median(adv[sel]) if sel.sum() >= 3 else np.median(adv[tr])
             out["posture_median"][te & (post == p)] = v
-        for name, eng in (
-            ("stavka_ridge_no_quality", nq),
-            ("stavka_ridge", t.engagement),
-        ):
-            m = AdvanceModel.fit(
-                subset(eng, tr),
-                adv[tr],
-                ridge=HYPER["ridge"],
-                era_ridge=HYPER["era_ridge"],
-                huber_k=HYPER["huber_k"],
-            )
-            out[name][te] = m.predict(subset(eng, te))
+        m = AdvanceModel.fit(
+            subset(t.engagement, tr),
+            adv[tr],
+            ridge=HYPER["ridge"],
+            era_ridge=HYPER["era_ridge"],
+            huber_k=HYPER["huber_k"],
+        )
+        out["stavka_ridge"][te] = m.predict(subset(t.engagement, te))
 
     _loco(camp, rows, fp)
     return out

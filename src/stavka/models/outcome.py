@@ -50,7 +50,7 @@ def attacker_favour_bounds(*, duration: bool) -> tuple[FloatArray, FloatArray]:
         "posture_ge_fortified",
     ):
         hi[idx(f)] = 0.0
-    for f in ("surprise", "air", "quality", "att_tanks_per_1000", "att_arty_per_1000"):
+    for f in ("surprise", "air", "att_tanks_per_1000", "att_arty_per_1000"):
         lo[idx(f)] = 0.0
     for f in ("def_tanks_per_1000", "def_arty_per_1000"):
         hi[idx(f)] = 0.0
