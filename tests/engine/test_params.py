@@ -14,6 +14,8 @@ def test_every_parameter_has_a_provenance() -> None:
 def test_parameters_doc_is_current() -> None:
     """docs/parameters.md carries the generated engine table unchanged."""
     text = DOC.read_text(encoding="utf-8")
-    start = text.index("<!-- engine-parameters:start -->\n") + len("<!-- engine-parameters:start -->\n")
+    start = text.index("<!-- engine-parameters:start -->\n") + len(
+        "<!-- engine-parameters:start -->\n"
+    )
     end = text.index("<!-- engine-parameters:end -->")
     assert text[start:end].strip() == parameters_table().strip()

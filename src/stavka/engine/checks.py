@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from stavka.engine.core import RunResult
+from stavka.engine.output import formation_depth
 from stavka.engine.state import PERSONNEL
 
 __all__ = ["front_depths", "khingan_crossing", "losses_by_kind", "stall_hours"]
@@ -21,7 +22,8 @@ KHINGAN_PASSES = ("khorokhon_pass", "tsagan_dabo_pass")
 
 
 def front_depths(result: RunResult, day: int, replica: int = 0) -> dict[str, float]:
-    """Greatest depth (km from its start) any unit of each front reached by the end of ``day``."""
+    """Depth (km, main forces: :func:`~stavka.engine.output.formation_depth`) of each front
+    at the end of ``day``."""
     ctx = result.ctx
     depth = result.daily_depth.get(day)
     out: dict[str, float] = {}
@@ -30,7 +32,7 @@ def front_depths(result: RunResult, day: int, replica: int = 0) -> dict[str, flo
     for fid, idx in ctx.formation_units.items():
         f = ctx.scenario.formations[fid]
         if idx and f.echelon.value == "front" and f.side == ctx.scenario.meta.attacker:
-            out[fid] = round(float(depth[replica, idx].max()), 1)
+            out[fid] = round(formation_depth(ctx, depth, fid, replica), 1)
     return out
 
 

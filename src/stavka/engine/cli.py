@@ -21,6 +21,7 @@ def _day_row(
     ctx: Any, day: int, st: Any, taken_before: set[str]
 ) -> tuple[list[str], set[str]]:
     """Columns of the day table: date, depth per front (km), places taken, losses."""
+    from stavka.engine.output import formation_depth
     from stavka.engine.state import PERSONNEL
 
     s = ctx.scenario
@@ -32,7 +33,7 @@ def _day_row(
             and s.formations[fid].echelon.value in FRONT_ECHELONS
             and s.formations[fid].side == s.meta.attacker
         ):
-            cols.append(f"{float(st.max_depth_km[0, idx].max()):5.0f}")
+            cols.append(f"{formation_depth(ctx, st.max_depth_km, fid):5.0f}")
     taken = {
         p
         for p, h in zip(ctx.place_ids, st.capture_hour[0], strict=True)

@@ -151,16 +151,13 @@ def resolve_combat(
         in_contact |= mask
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
-    wins = st.luck < p_win[idx_d]
-    gain = np.where(hit_d & wins, adv[idx_d] * dt_days, 0.0).astype(np.float32)
+    # Without noise the expected advance ``P(win) x km/day`` is used instead.
+    wins = (st.luck < p_win[idx_d]) if p.combat_noise else p_win[idx_d]
+    gain = np.where(hit_d, wins * adv[idx_d] * dt_days, 0.0).astype(np.float32)
     st_assault = st.assault + gain
-    # A delaying or withdrawing defender gives way at once to a force superior by its
-    # give-way ratio (plans.md 2.1: delay, then fall back); others when their position
-    # has been penetrated (``defended_depth_km``).
-    ratio = np.where(hit_d, (att_men / def_men)[idx_d], 0.0)
-    yields = np.isin(st.posture, (Pos.DELAY, Pos.WITHDRAW)) & (
-        ratio >= u.delay_ratio[None, :]
-    )
-    dislodged = hit_d & ((st_assault >= p.defended_depth_km) | yields)
+    # A defender is dislodged when the attacker's successful advance has gone through its
+    # position; how fast that happens against a delaying, prepared or fortified defence is
+    # the fitted advance model's answer (CDB90 postures DL, PD, FD).
+    dislodged = hit_d & (st_assault >= p.defended_depth_km)
     assault = np.where(hit_d, st_assault, st.assault).astype(np.float32)
     return CombatOutcome(losses, dislodged, in_contact, assault)

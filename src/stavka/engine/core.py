@@ -70,6 +70,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         max_depth_km=np.zeros((r, n), np.float32),
         noise=np.ones((r, n), np.float32),
         luck=np.full((r, n), 0.5, np.float32),
+        resolve=np.full((r, n), 0.5, np.float32),
     )
 
 
@@ -124,11 +125,11 @@ def _fall_back(
 
 @dataclass(frozen=True, slots=True)
 class ReplicaRng:
-    """The random streams of one replica: daily draws and per-step draws are separate, so
-    a smaller step does not shift the daily luck of the units."""
+    """The random streams of one replica: daily draws and once-per-run draws are separate,
+    and neither depends on the step, so a smaller step sees the same luck."""
 
     daily: np.random.Generator
-    step: np.random.Generator
+    once: np.random.Generator
 
     @classmethod
     def spawn(
@@ -142,10 +143,8 @@ class ReplicaRng:
         )
         out = []
         for child in root.spawn(replicas):
-            daily, per_step = child.spawn(2)
-            out.append(
-                cls(np.random.default_rng(daily), np.random.default_rng(per_step))
-            )
+            daily, once = child.spawn(2)
+            out.append(cls(np.random.default_rng(daily), np.random.default_rng(once)))
         return out
 
 
@@ -155,7 +154,11 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
     sigma = np.where(ctx.units.side == 0, ctx.sigma_att, ctx.sigma_def)[None, :]
     z = np.stack([g.daily.standard_normal(ctx.units.n) for g in rngs])
     luck = np.stack([g.daily.random(ctx.units.n) for g in rngs])
-    noise = np.exp(sigma * z - 0.5 * sigma**2)
+    noise = (
+        np.exp(sigma * z - 0.5 * sigma**2)
+        if ctx.params.combat_noise
+        else np.ones_like(z)
+    )
     return st.replace(noise=noise.astype(np.float32), luck=luck.astype(np.float32))
 
 
@@ -189,7 +192,11 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
     p = ctx.params
     hour = st.hour
     u = ctx.units
-    # Daily draws: each unit's combat luck for the day (one set per replica).
+    # Once-per-run and daily draws: each unit's resolve, and its combat luck for the day.
+    if hour < p.step_hours - 1e-9:
+        st = st.replace(
+            resolve=np.stack([g.once.random(u.n) for g in rngs]).astype(np.float32)
+        )
     if hour % 24.0 < p.step_hours - 1e-9:
         st = _daily_draws(ctx, st, rngs)
     # Events: units whose start (attack hour or landing) has come enter play.
@@ -216,8 +223,7 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged, factor)
     # Morale and surrender.
-    uniform = np.stack([g.step.random(u.n) for g in rngs])
-    st, sur = surrender_and_desertion(ctx, st, hour, uniform, out.in_contact)
+    st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
     st = _apply_losses(st, sur)
     st = _apply_losses(st, take_prisoners(ctx, st))
     # Control and depth.

@@ -34,7 +34,25 @@ units' start positions (geographic_knowledge)."""
 LOW = 0.05
 """Fuel or ammunition below this share of a refill / combat load counts as run out."""
 
+MAIN_FORCE_MEN = 5000.0
+"""A unit of at least this many men at the start (a division or a corps' worth) counts as
+main forces: the record gives main-force depth apart from forward detachments
+(history README: '50 (FD 70)' = main forces 50 km, forward detachment 70 km)."""
+
 ADVANCE_ECHELONS = {"front", "army", "group", "corps", "high_command"}
+
+
+def formation_depth(
+    ctx: Any, depth: np.ndarray, formation: str, replica: int = 0
+) -> float:
+    """Depth (km) of a formation: the farthest any of its main-force units got
+    (``MAIN_FORCE_MEN``), or any unit if it has none that large."""
+    idx = np.asarray(ctx.formation_units.get(formation, []), np.int64)
+    if idx.size == 0:
+        return 0.0
+    main = idx[ctx.units.initial[idx, PERSONNEL] >= MAIN_FORCE_MEN]
+    use = main if main.size else idx
+    return float(depth[replica, use].max())
 
 
 def _iso(ctx_start: dt.datetime, hour: float) -> str:
@@ -97,7 +115,7 @@ def build_summary(
         series = {}
         for day, depth in sorted(result.daily_depth.items()):
             date = (start + dt.timedelta(days=day - 1)).date().isoformat()
-            series[date] = round(float(depth[replica, idx].max()), 1)
+            series[date] = round(formation_depth(ctx, depth, fid, replica), 1)
         advance[fid] = series
     losses, accounting, present_men = {}, {}, {}
     for k, side in enumerate(side_ids):
@@ -123,7 +141,7 @@ def build_summary(
         "code_version": __version__,
         "data_hashes": data_hashes(result),
         "start": start.isoformat(),
-        "end": s.meta.end.isoformat(),
+        "end": min(s.meta.end, start + dt.timedelta(hours=float(st.hour))).isoformat(),
         "captures": captures,
         "advance_km": advance,
         "losses": losses,

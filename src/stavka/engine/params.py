@@ -17,6 +17,7 @@ class EngineParams:
     """Parameters of the campaign engine (see :data:`PROVENANCE` for each one's source)."""
 
     step_hours: float = 1.0
+    combat_noise: bool = True
     march_hours_foot: float = 8.0
     march_hours_horse: float = 8.0
     march_hours_motor: float = 12.0
@@ -35,7 +36,6 @@ class EngineParams:
     air_resupply_refills_per_day: float = 0.15
     defended_depth_km: float = 8.0
     contact_threshold_men: float = 200.0
-    delay_give_way_ratio: float = 3.0
     order_delay_hours_per_level: float = 6.0
     order_delay_cutoff_factor: float = 4.0
     comply_hours: float = 24.0
@@ -53,6 +53,11 @@ class EngineParams:
 
 
 PROVENANCE: dict[str, tuple[str, str]] = {
+    "combat_noise": (
+        "bool",
+        "switch: daily luck of units (fitted model spread); False = "
+        "expected values, for convergence tests and what-if comparisons",
+    ),
     "step_hours": (
         "h",
         "engine time step (DESIGN.md); results tested to converge at 0.5 h",
@@ -124,10 +129,6 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     "contact_threshold_men": (
         "men",
         "assumption: below this a cell's garrison does not block movement",
-    ),
-    "delay_give_way_ratio": (
-        "enemy/own",
-        "plans.md 2.1: border units delay then fall back; ratio an assumption",
     ),
     "order_delay_hours_per_level": ("h", "assumption: signal delay per command level"),
     "order_delay_cutoff_factor": (

@@ -228,16 +228,6 @@ def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
     return pos
 
 
-def _give_way(s: Scenario, f: Formation, params: EngineParams) -> float:
-    """Force ratio at which a delaying unit falls back: its plan's 'withdraw_when_superior'
-    ratio where the plan gives one, else ``delay_give_way_ratio``."""
-    plan = _plan_for(s, f)
-    for cond in plan.conditions if plan else []:
-        if cond.kind.value == "withdraw_when_superior" and cond.ratio is not None:
-            return cond.ratio
-    return params.delay_give_way_ratio
-
-
 def _go_hour(
     s: Scenario, f: Formation, plan: Plan | None, crossings: dict[str, float]
 ) -> float:
@@ -404,7 +394,6 @@ def build_context(
         go_hour=go_hour,
         objectives=objectives,
         plan_posture=plan_posture,
-        delay_ratio=np.array([_give_way(s, f, params) for f in chosen], np.float32),
         fortified=fortified,
     )
     place_ids = sorted(p for p in s.places if p in theatre.place_cell)

@@ -86,7 +86,6 @@ class UnitTable:
         go_hour: hour it starts executing its plan (it holds before).
         objectives: objective cells in order [U, M] (-1 = none).
         plan_posture: :class:`Pos` code from the plan.
-        delay_ratio: enemy/own force ratio that makes a delaying unit give way.
         fortified: the unit starts inside a fortified region (bool).
     """
 
@@ -103,7 +102,6 @@ class UnitTable:
     go_hour: F32
     objectives: I32
     plan_posture: I8
-    delay_ratio: F32
     fortified: B
 
     @property
@@ -137,6 +135,8 @@ class State:
         max_depth_km: greatest distance from its start each unit has reached [R, U].
         noise: today's log-normal multiplier of the unit's combat loss rate (mean 1).
         luck: today's uniform draw deciding whether attacks on the unit succeed.
+        resolve: a uniform draw per run deciding how long the unit takes to comply with a
+            ceasefire order.
     """
 
     hour: float
@@ -158,6 +158,7 @@ class State:
     max_depth_km: F32
     noise: F32
     luck: F32
+    resolve: F32
 
     @property
     def replicas(self) -> int:

@@ -28,13 +28,15 @@ def surrender_and_desertion(
     ctx: Context,
     st: State,
     hour: float,
-    uniform: npt.NDArray[np.float64],
+    resolve: npt.NDArray[np.float32],
     in_contact: npt.NDArray[np.bool_],
 ) -> tuple[State, npt.NDArray[np.float64]]:
     """Apply order receipt, compliance and desertion; return the state and losses [R, U, L, K].
 
     Args:
-        uniform: [R, U] uniform random numbers for this step (one draw per unit).
+        resolve: [R, U] each unit's resolve: a uniform draw made once per run; the unit
+            complies ``-mean * ln(1 - resolve)`` hours after the order reaches it (an
+            exponential time, the same whatever the step).
     """
     u, p = ctx.units, ctx.params
     dt = p.step_hours
@@ -60,7 +62,8 @@ def surrender_and_desertion(
         )
     got = defender & active & (order_hour <= hour)
     mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[None, :]
-    complies = got & (uniform < 1.0 - np.exp(-dt / mean))
+    wait = -mean * np.log1p(-np.minimum(resolve, 1.0 - 1e-7))
+    complies = got & (hour + dt >= order_hour + wait)
     puppet = (
         np.array([n in PUPPET_NATIONS for n in u.nation])[None, :] & active & ~complies
     )
