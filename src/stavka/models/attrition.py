@@ -142,6 +142,11 @@ class AttritionModel:
         Returns:
             ``(rate_att, rate_def)``: fractions of each side's strength lost per day,
             averaged over an engagement of ``duration_days``; shape ``[B]``, in [0, 1].
+
+        ``duration_days`` is the length of the engagement, not the engine's time step:
+        rates fall with it (``r ~ T^c``, ``c`` about -0.75), so a 1-hour value applied
+        hour after hour would greatly overstate losses. For an engagement that goes on,
+        use :meth:`marginal_loss_rates` with the elapsed days.
         """
         factors.setdefault("era", WWII_ERA)
         eng = Engagement.build(att_strength, def_strength, **factors)
