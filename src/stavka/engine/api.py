@@ -63,8 +63,12 @@ def run_campaign(
 
 def write_run_dir(
     result: RunResult, out: str | Path, seed: int, variant: str | None = None
-) -> dict[str, Any]:
-    """Write the run format for replica 0, score it against the built-in record, return the summary."""
+) -> tuple[dict[str, Any], Evaluation | None]:
+    """Write the run format for replica 0 and score it against the built-in record.
+
+    Returns:
+        The summary and the evaluation (None when the scenario ships no record).
+    """
     from stavka.record.runformat import write_run
 
     summary = build_summary(result, seed, variant)
@@ -75,7 +79,6 @@ def write_run_dir(
         return summary, None
     from stavka.record.evaluate import evaluate
 
-    ev = evaluate(out, scenario=result.ctx.scenario)
-    summary["score"] = ev.score.to_dict()
+    summary["score"] = evaluate(out, scenario=result.ctx.scenario).score.to_dict()
     write_run(out, summary, units, control, events)
     return summary, evaluate(out, scenario=result.ctx.scenario)
