@@ -82,3 +82,12 @@ def test_cli_bad_input_exits_1(tmp_path: Path, write_csv: Writer) -> None:
     assert res.returncode == 1
     assert "row 2, column 'dur_days'" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_rows_are_file_lines(tmp_path: Path, write_csv: Writer) -> None:
+    """Error rows are file lines even when blank lines precede the bad row."""
+    bad = list(GOOD)
+    bad[9] = "-1"
+    p = write_csv(tmp_path / "b.csv", list(INPUT_COLUMNS), [GOOD, [""], bad])
+    with pytest.raises(ModelError, match=r"row 4, column 'tank_a'"):
+        read_battles(p)

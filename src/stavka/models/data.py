@@ -102,6 +102,7 @@ class BattleTable:
 
     Attributes:
         columns: the raw table: column name -> cell texts (stripped), as read.
+        lines: the file line of each row (the header is line 1; blank lines skipped).
         isqno: battle ids as text.
         ok: True where the required inputs (both strengths, duration) are known.
         engagement: model inputs; rows that are not ``ok`` hold placeholders.
@@ -113,6 +114,7 @@ class BattleTable:
     """
 
     columns: dict[str, list[str]]
+    lines: list[int]
     isqno: list[str]
     ok: np.ndarray
     engagement: Engagement
@@ -127,8 +129,11 @@ class BattleTable:
         return len(self.isqno)
 
 
-def _numeric(cols: dict[str, list[str]], n: int, col: str, source: str) -> FloatArray:
+def _numeric(
+    cols: dict[str, list[str]], lines: list[int], col: str, source: str
+) -> FloatArray:
     """Parse one column as numbers; empty cells become NaN, text raises ModelError."""
+    n = len(lines)
     if col not in cols:
         return np.full(n, np.nan)
     val = np.full(n, np.nan)
@@ -139,19 +144,19 @@ def _numeric(cols: dict[str, list[str]], n: int, col: str, source: str) -> Float
             val[i] = float(cell)
         except ValueError:
             raise ModelError(
-                f"{source}: row {i + 2}, column {col!r}: {cell!r} is not a number"
+                f"{source}: row {lines[i]}, column {col!r}: {cell!r} is not a number"
                 " (use digits, or leave the cell empty if unknown)"
             ) from None
         if not np.isfinite(val[i]):
             raise ModelError(
-                f"{source}: row {i + 2}, column {col!r}: {cell!r} is not finite"
+                f"{source}: row {lines[i]}, column {col!r}: {cell!r} is not finite"
             )
     if col in _NON_NEGATIVE:
         neg = np.flatnonzero(val < 0)
         if neg.size:
             i = int(neg[0])
             raise ModelError(
-                f"{source}: row {i + 2}, column {col!r}: negative value {val[i]:g}"
+                f"{source}: row {lines[i]}, column {col!r}: negative value {val[i]:g}"
                 " (strengths, durations and equipment counts must be >= 0)"
             )
     return val
@@ -184,21 +189,25 @@ def read_battles(
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
             header = [h.strip() for h in next(reader, [])]
-            body = [r for r in reader if any(c.strip() for c in r)]
+            body, lines = [], []
+            for r in reader:
+                if any(c.strip() for c in r):
+                    body.append(r)
+                    lines.append(reader.line_num)
     except (UnicodeDecodeError, csv.Error) as e:
         raise ModelError(f"{path}: cannot read as CSV: {e}") from None
     n = len(body)
     for i, r in enumerate(body):
         if len(r) != len(header):
             raise ModelError(
-                f"{path}: row {i + 2} has {len(r)} cells, the header {len(header)}"
+                f"{path}: row {lines[i]} has {len(r)} cells, the header {len(header)}"
             )
     cols = {h: [r[j].strip() for r in body] for j, h in enumerate(header)}
     missing = [c for c in require if c not in cols]
     if missing:
         raise ModelError(f"{path}: missing column(s) {', '.join(missing)}")
     src = str(path)
-    num = {c: _numeric(cols, n, c, src) for c in NUMERIC_COLUMNS}
+    num = {c: _numeric(cols, lines, c, src) for c in NUMERIC_COLUMNS}
     str_a, str_d, dur = num["str_a"], num["str_d"], num["dur_days"]
     ok = (str_a > 0) & (str_d > 0) & (dur > 0)
     post = [posture_from_cdb90(c) for c in _codes(cols, n, "post1")]
@@ -230,6 +239,7 @@ def read_battles(
         eng = Engagement.build(np.ones(0), np.ones(0), np.ones(0))
     return BattleTable(
         columns=cols,
+        lines=lines,
         isqno=_codes(cols, n, "isqno"),
         ok=ok,
         engagement=eng,

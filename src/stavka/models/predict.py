@@ -51,8 +51,8 @@ def predict_battles(path: Path, models: CombatModels) -> tuple[str, list[str]]:
         for c, p in zip(cols, preds, strict=True):
             c[idx] = p
     warnings = [
-        f"{path}: row {i + 2} (isqno {t.isqno[i] or '?'}): str_a, str_d and dur_days"
-        " must be known and > 0; predictions left empty"
+        f"{path}: row {t.lines[i]} (isqno {t.isqno[i] or '?'}): str_a, str_d and"
+        " dur_days must be known and > 0; predictions left empty"
         for i in np.flatnonzero(~t.ok)
     ]
     buf = io.StringIO()
