@@ -36,6 +36,8 @@ Locator = Callable[[BaseModel], Origin | None]
 
 NAVAL_PLACES = frozenset({PlaceKind.PORT, PlaceKind.ISLAND})
 """Place kinds a naval formation may start at."""
+RIVER_PLACES = NAVAL_PLACES | {PlaceKind.RIVER_CROSSING, PlaceKind.CITY, PlaceKind.TOWN}
+"""Place kinds a river flotilla may start at (its bases are river towns)."""
 
 
 def problem_at(
@@ -208,20 +210,22 @@ def check_mobility_matches_type(s: Scenario, locate: Locator) -> list[Problem]:
 
 
 def check_naval_start(s: Scenario, locate: Locator) -> list[Problem]:
-    """Naval formations start at a port or island, or at sea coordinates."""
+    """Naval formations start at a port or island, or at sea coordinates; river
+    flotillas may also start at a river town or crossing."""
     is_land = _is_land_fn()
     out: list[Problem] = []
     for f in s.formations.values():
         if f.mobility is not Mobility.NAVAL:
             continue
+        kinds = RIVER_PLACES if f.type is FormationType.RIVER_FLOTILLA else NAVAL_PLACES
         place = s.places.get(f.location.place or "")
         if f.location.lat is not None and f.location.lon is not None:
             land = is_land(f.location.lat, f.location.lon) if is_land else None
-            if land is True and (place is None or place.kind not in NAVAL_PLACES):
+            if land is True and (place is None or place.kind not in kinds):
                 what = "a naval formation starts on land"
                 fix = "give a port place or coordinates at sea"
                 out.append(problem_at(f, locate, ("location",), what, fix))
-        elif place is not None and place.kind not in NAVAL_PLACES:
+        elif place is not None and place.kind not in kinds:
             what = f"a naval formation starts at {place.id!r}, a {place.kind.value}"
             fix = "start it at a port or island place, or give sea coordinates"
             out.append(problem_at(f, locate, ("location", "place"), what, fix))
