@@ -51,7 +51,8 @@ def test_attack_takes_places_in_order(ctx) -> None:
 
 def test_half_hour_step_converges(make_ctx) -> None:
     """Halving the step changes capture times by less than a day and losses by < 25 %
-    (expected values: the daily luck switched off)."""
+    (expected values: the daily luck switched off).
+    """
     r1 = simulate(make_ctx(combat_noise=False), 1).final
     r2 = simulate(make_ctx(step_hours=0.5, combat_noise=False), 1).final
     c1, c2 = r1.capture_hour[0], r2.capture_hour[0]

@@ -23,7 +23,8 @@ KHINGAN_PASSES = ("khorokhon_pass", "tsagan_dabo_pass")
 
 def front_depths(result: RunResult, day: int, replica: int = 0) -> dict[str, float]:
     """Depth (km, main forces: :func:`~stavka.engine.output.formation_depth`) of each front
-    at the end of ``day``."""
+    at the end of ``day``.
+    """
     ctx = result.ctx
     depth = result.daily_depth.get(day)
     out: dict[str, float] = {}
@@ -67,7 +68,8 @@ def stall_hours(
     replica: int = 0,
 ) -> dict[str, Any]:
     """Longest stretch (hours) in campaign days [first_day, last_day] during which the
-    formation's lead unit gained no depth while low on fuel (< 5 % of a refill)."""
+    formation's lead unit gained no depth while low on fuel (< 5 % of a refill).
+    """
     ctx = result.ctx
     idx = ctx.formation_units.get(formation, [])
     best, run, start_best, start_run = 0.0, 0.0, None, None

@@ -46,7 +46,8 @@ def collapse_split() -> tuple[float, float, float]:
 @dataclass(frozen=True, slots=True)
 class CombatOutcome:
     """What combat did this step: losses [R, U, L, K], dislodged defenders, contact and the
-    new assault progress against each defender (km) [R, U]."""
+    new assault progress against each defender (km) [R, U].
+    """
 
     losses: npt.NDArray[np.float64]
     dislodged: npt.NDArray[np.bool_]

@@ -17,7 +17,7 @@ from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, current_field, move
 from stavka.engine.setup import Context
-from stavka.engine.state import K, LOSS_KINDS, PERSONNEL, Mob, Pos, State, Status
+from stavka.engine.state import LOSS_KINDS, PERSONNEL, K, Mob, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
 from stavka.engine.timeline import haversine_km
 from stavka.engine.weather import weather_now
@@ -126,7 +126,8 @@ def _fall_back(
 @dataclass(frozen=True, slots=True)
 class ReplicaRng:
     """The random streams of one replica: daily draws and once-per-run draws are separate,
-    and neither depends on the step, so a smaller step sees the same luck."""
+    and neither depends on the step, so a smaller step sees the same luck.
+    """
 
     daily: np.random.Generator
     once: np.random.Generator
@@ -150,7 +151,8 @@ class ReplicaRng:
 
 def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
     """Draw today's loss-rate multiplier (log-normal, mean 1, with the fitted model's
-    cross-validated spread per side) and success draw of every unit."""
+    cross-validated spread per side) and success draw of every unit.
+    """
     sigma = np.where(ctx.units.side == 0, ctx.sigma_att, ctx.sigma_def)[None, :]
     z = np.stack([g.daily.standard_normal(ctx.units.n) for g in rngs])
     luck = np.stack([g.daily.random(ctx.units.n) for g in rngs])

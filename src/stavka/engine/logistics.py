@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 

@@ -46,7 +46,8 @@ def formation_depth(
     ctx: Any, depth: np.ndarray, formation: str, replica: int = 0
 ) -> float:
     """Depth (km) of a formation: the farthest any of its main-force units got
-    (``MAIN_FORCE_MEN``), or any unit if it has none that large."""
+    (``MAIN_FORCE_MEN``), or any unit if it has none that large.
+    """
     idx = np.asarray(ctx.formation_units.get(formation, []), np.int64)
     if idx.size == 0:
         return 0.0
@@ -218,7 +219,8 @@ def control_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
 def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
     """Events derived from the kept trace of one replica: place control changes, units
     entering play (landings), surrendering or destroyed, running out of fuel or
-    ammunition, and falling back. Times are ISO with the scenario's offset."""
+    ammunition, and falling back. Times are ISO with the scenario's offset.
+    """
     ctx = result.ctx
     s, u = ctx.scenario, ctx.units
     names = [

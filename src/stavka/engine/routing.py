@@ -71,7 +71,8 @@ class FieldBank:
 
     def reverse_graph(self, routing: str) -> csr_matrix:
         """The reversed routing graph of a class (cached): Dijkstra on it from targets
-        gives the time from every cell to them."""
+        gives the time from every cell to them.
+        """
         if routing not in self._reverse:
             self._reverse[routing] = graph_of(
                 self.neighbors, self.hours[routing]

@@ -87,7 +87,8 @@ class Context:
     @property
     def sigma_att(self) -> float:
         """Spread (natural log) of the attacker's daily loss rate: the fitted attrition
-        model's cross-validated median |log10 error| / 0.6745 * ln 10."""
+        model's cross-validated median |log10 error| / 0.6745 * ln 10.
+        """
         return _model_sigma("att")
 
     @property
@@ -171,7 +172,8 @@ def _airborne_detachments(
 ) -> list[tuple[Formation, ScheduledLanding]]:
     """Make a detachment for each airborne landing whose named formations hold no airborne
     unit (the sources name the landing, not the unit that flew in). Its size is the number
-    of men the event gives, else ``landing_men_default``."""
+    of men the event gives, else ``landing_men_default``.
+    """
     out = []
     airborne = {f.id for f in chosen if f.type.value == "airborne"}
     for k, ld in enumerate(sched):
@@ -232,7 +234,8 @@ def _go_hour(
     s: Scenario, f: Formation, plan: Plan | None, crossings: dict[str, float]
 ) -> float:
     """Hour a unit starts executing its plan: the plan's start or its front's attack hour
-    (events.csv crossing rows), and not before the end of any 'hold_until' day."""
+    (events.csv crossing rows), and not before the end of any 'hold_until' day.
+    """
     hour = 0.0
     if plan is not None and plan.start is not None:
         hour = (plan.start - s.meta.start).total_seconds() / 3600.0
@@ -254,7 +257,8 @@ def _area_of_operations(
     s: Scenario, place_ids: list[str], side: str, radius_km: float
 ) -> npt.NDArray[np.int64]:
     """Indices of places not held by ``side`` at the start that lie within ``radius_km`` of a
-    place named in that side's plans (axes and objectives): its area of operations."""
+    place named in that side's plans (axes and objectives): its area of operations.
+    """
     named: set[str] = set()
     for plan in s.plans.values():
         if plan.formation in s.formations and s.formations[plan.formation].side == side:
@@ -433,7 +437,8 @@ def _assign_landings(
 ) -> None:
     """Pick each landing's force among the units of the formations it names: airborne units
     for an air landing; naval infantry, and units that cannot march there (sea between) and
-    stand within ``LANDING_REACH_KM``, for a sea landing. They wait, then land."""
+    stand within ``LANDING_REACH_KM``, for a sea landing. They wait, then land.
+    """
     index = {f.id: i for i, f in enumerate(chosen)}
     foot = FieldBank(
         neighbors=theatre.neighbors, hours={"foot": theatre.edge_hours("foot")}

@@ -15,8 +15,8 @@ import numpy.typing as npt
 from stavka.scenario.container import STRENGTH_ITEMS
 
 __all__ = [
-    "K",
     "LOSS_KINDS",
+    "K",
     "Mob",
     "Pos",
     "State",

@@ -35,7 +35,8 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class SyntheticTheatre:
     """Theatre-like arrays: ``lat``, ``lon`` [N]; ``neighbors`` int32 [N, 6] (-1 none);
     ``edge_km`` [N, 6]; ``water``, ``fortified_level`` [N]; ``rail_gauge_mm``,
-    ``river_class``, ``bridge`` [N, 6]; ``place_cell`` {place id: cell}."""
+    ``river_class``, ``bridge`` [N, 6]; ``place_cell`` {place id: cell}.
+    """
 
     resolution: int
     h3: list[str]
