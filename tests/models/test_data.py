@@ -91,3 +91,12 @@ def test_rows_are_file_lines(tmp_path: Path, write_csv: Writer) -> None:
     p = write_csv(tmp_path / "b.csv", list(INPUT_COLUMNS), [GOOD, [""], bad])
     with pytest.raises(ModelError, match=r"row 4, column 'tank_a'"):
         read_battles(p)
+
+
+def test_unknown_codes_are_neutral(tmp_path: Path, write_csv: Writer) -> None:
+    """CDB90's -9 'unknown' code for surprise or air counts as 0, not as -3 or -1."""
+    row = list(GOOD)
+    row[7], row[8] = "-9", "-9"
+    t = read_battles(write_csv(tmp_path / "b.csv", list(INPUT_COLUMNS), [row]))
+    assert t.engagement.surprise[0] == 0.0
+    assert t.engagement.air[0] == 0.0

@@ -162,6 +162,12 @@ def _numeric(
     return val
 
 
+def _code(x: FloatArray, limit: int) -> FloatArray:
+    """Return a signed CDB90 code; empty or out-of-range values (e.g. -9) become 0."""
+    v = np.nan_to_num(x)
+    return np.where(np.abs(v) <= limit, v, 0.0)
+
+
 def _codes(cols: dict[str, list[str]], n: int, col: str) -> list[str]:
     return cols.get(col, [""] * n)
 
@@ -227,8 +233,8 @@ def read_battles(
         posture=[int(p if p is not None else Posture.HASTY) for p in post] or 0,
         terrain=[int(t if t is not None else Terrain.ROLLING_MIXED) for t in terr] or 0,
         weather=[int(w if w is not None else Weather.DRY) for w in wx] or 0,
-        surprise=np.clip(np.nan_to_num(num["surpa"]), -3, 3),
-        air=np.clip(np.nan_to_num(num["aeroa"]), -1, 1),
+        surprise=_code(num["surpa"], 3),
+        air=_code(num["aeroa"], 1),
         att_tanks_per_1000=per_1000(num["tank_a"], str_a),
         att_arty_per_1000=per_1000(num["arty_a"], str_a),
         def_tanks_per_1000=per_1000(num["tank_d"], str_d),
