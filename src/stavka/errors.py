@@ -71,11 +71,11 @@ class MapError(StavkaError, ValueError):
 
 
 class ModelError(StavkaError, ValueError):
-    """Raised when a combat/advance model gets bad input or its parameters are missing."""
+    """Raised when a combat/advance model gets bad input or lacks its parameters."""
 
 
 class RecordError(StavkaError, ValueError):
-    """Raised when a historical record file is malformed (names file, row and column)."""
+    """Raised when a historical record file is malformed (names file, row, column)."""
 
 
 class RunFormatError(StavkaError, ValueError):

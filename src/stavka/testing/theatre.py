@@ -1,7 +1,7 @@
 """A small synthetic theatre with the real map's array interface, for engine tests.
 
-Flat, dry land (optionally with water cells) on an H3 grid; speeds are simple constants so
-tests can compute expected times by hand.
+Flat, dry land (optionally with water cells) on an H3 grid; speeds are simple
+constants so tests can compute expected times by hand.
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @dataclass
 class SyntheticTheatre:
-    """Theatre-like arrays: ``lat``, ``lon`` [N]; ``neighbors`` int32 [N, 6] (-1 none);
-    ``edge_km`` [N, 6]; ``water``, ``fortified_level`` [N]; ``rail_gauge_mm``,
-    ``river_class``, ``bridge`` [N, 6]; ``place_cell`` {place id: cell}.
+    """Theatre-like arrays of a synthetic map.
+
+    ``lat``, ``lon`` [N]; ``neighbors`` int32 [N, 6] (-1 none); ``edge_km`` [N, 6];
+    ``water``, ``fortified_level`` [N]; ``rail_gauge_mm``, ``river_class``, ``bridge``
+    [N, 6]; ``place_cell`` {place id: cell}.
     """
 
     resolution: int
