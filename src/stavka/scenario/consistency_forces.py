@@ -210,8 +210,10 @@ def check_mobility_matches_type(s: Scenario, locate: Locator) -> list[Problem]:
 
 
 def check_naval_start(s: Scenario, locate: Locator) -> list[Problem]:
-    """Naval formations start at a port or island, or at sea coordinates; river
-    flotillas may also start at a river town or crossing."""
+    """Naval formations start at a port or island, or at sea coordinates.
+
+    River flotillas may also start at a river town or crossing.
+    """
     is_land = _is_land_fn()
     out: list[Problem] = []
     for f in s.formations.values():
