@@ -30,7 +30,10 @@ def prepare(
     params: EngineParams | None = None,
     theatre: TheatreLike | None = None,
 ) -> Context:
-    """Load the scenario (and the shipped map overlaid with it) and build the engine context."""
+    """Load the scenario and build the engine context.
+
+    The map is the shipped one overlaid with the scenario, unless ``theatre`` is given.
+    """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, variant)
     if theatre is None:
         from stavka.theatre.model import load_theatre
@@ -50,7 +53,7 @@ def run_campaign(
     trace_every: int = 0,
     on_day: Callable[[int, State], None] | None = None,
 ) -> RunResult:
-    """Simulate a scenario for ``replicas`` replicas from ``seed``; return the result."""
+    """Simulate a scenario, ``replicas`` replicas from ``seed``; return the result."""
     ctx = (
         scenario
         if isinstance(scenario, Context)

@@ -22,8 +22,9 @@ KHINGAN_PASSES = ("khorokhon_pass", "tsagan_dabo_pass")
 
 
 def front_depths(result: RunResult, day: int, replica: int = 0) -> dict[str, float]:
-    """Depth (km, main forces: :func:`~stavka.engine.output.formation_depth`) of each front
-    at the end of ``day``.
+    """Depth (km) of each front at the end of ``day``.
+
+    Depth of the main forces: :func:`~stavka.engine.output.formation_depth`.
     """
     ctx = result.ctx
     depth = result.daily_depth.get(day)
@@ -67,8 +68,10 @@ def stall_hours(
     last_day: int = 9,
     replica: int = 0,
 ) -> dict[str, Any]:
-    """Longest stretch (hours) in campaign days [first_day, last_day] during which the
-    formation's lead unit gained no depth while low on fuel (< 5 % of a refill).
+    """Longest fuel stall (hours) in campaign days [first_day, last_day].
+
+    A stall is a stretch during which the formation's lead unit gained no depth while
+    low on fuel (< 5 % of a refill).
     """
     ctx = result.ctx
     idx = ctx.formation_units.get(formation, [])
@@ -108,7 +111,7 @@ def losses_by_kind(result: RunResult, replica: int = 0) -> dict[str, dict[str, f
     names = [ctx.scenario.meta.attacker] + [
         x.id for x in ctx.scenario.meta.sides if x.id != ctx.scenario.meta.attacker
     ]
-    out = {}
+    out: dict[str, dict[str, float]] = {}
     for k, side in enumerate(names[:2]):
         lost = st.lost[replica][ctx.units.side == k][:, :, PERSONNEL].sum(axis=0)
         out[side] = {

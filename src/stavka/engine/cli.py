@@ -1,4 +1,4 @@
-"""``stavka run``: the campaign with a progress bar, a day-by-day table and its score."""
+"""``stavka run``: the campaign with a progress bar, a day-by-day table and a score."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def run(
     ] = True,
     json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
-    """Run a campaign, write its run directory and score it against the built-in record."""
+    """Run a campaign, write its run directory, score it against the built-in record."""
     from rich.console import Console
     from rich.progress import Progress
 

@@ -1,14 +1,14 @@
 """Least-time routing on the map: time-to-target fields and next hops, batched.
 
-A *field* is the least travel time (hours) from every cell to one target cell for one
-movement class, computed once with Dijkstra on the reversed graph. Units then step to the
-neighbour that minimises ``edge_hours + field``; this is the least-time path.
+A *field* is the least travel time (hours) from every cell to one target cell for
+one movement class, computed once with Dijkstra on the reversed graph. Units then step
+to the neighbour that minimises ``edge_hours + field``; this is the least-time path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +21,7 @@ F32 = npt.NDArray[np.float32]
 
 
 class TheatreLike(Protocol):
-    """What the engine needs of a theatre map (``stavka.theatre.Theatre`` provides it)."""
+    """What the engine needs of a theatre map (``stavka.theatre.Theatre`` has it)."""
 
     lat: npt.NDArray[np.float64]
     lon: npt.NDArray[np.float64]
@@ -36,7 +36,7 @@ class TheatreLike(Protocol):
     def cell_of(self, lat: float, lon: float) -> int:
         """Cell index at a point."""
 
-    def edge_hours(self, mobility: str, weather: object = None) -> F32:
+    def edge_hours(self, mobility: str, weather: npt.NDArray[Any] | None = None) -> F32:
         """Hours to cross each edge [N, 6]."""
 
 
@@ -70,8 +70,9 @@ class FieldBank:
     _reverse: dict[str, csr_matrix] = field(default_factory=dict)
 
     def reverse_graph(self, routing: str) -> csr_matrix:
-        """The reversed routing graph of a class (cached): Dijkstra on it from targets
-        gives the time from every cell to them.
+        """The reversed routing graph of a class (cached).
+
+        Dijkstra on it from targets gives the time from every cell to them.
         """
         if routing not in self._reverse:
             self._reverse[routing] = graph_of(
@@ -88,7 +89,10 @@ class FieldBank:
         return self.keys[key]
 
     def build(self) -> None:
-        """Compute every registered field (one Dijkstra per routing class, many sources)."""
+        """Compute every registered field.
+
+        One Dijkstra per routing class, from many sources.
+        """
         n = self.neighbors.shape[0]
         out = np.full((len(self.keys), n), np.inf, np.float32)
         by_class: dict[str, list[tuple[int, int]]] = {}
@@ -129,7 +133,10 @@ class FieldBank:
         return np.where(move, nxt, cell).astype(np.int32), np.where(move, k[..., 0], -1)
 
     def nearest(self, routing: str, targets: npt.NDArray[np.int64]) -> F32:
-        """Hours from every cell to the nearest of ``targets`` [N] (cached by target set)."""
+        """Hours from every cell to the nearest of ``targets`` [N].
+
+        Cached by target set.
+        """
         cells = np.unique(targets.astype(np.int64))
         key = (routing, cells.tobytes())
         if key not in self._nearest:
