@@ -1,8 +1,9 @@
 """Contact and combat: engagements per defended cell, fitted loss rates, dislodgement.
 
-An engagement is every attacking unit assaulting a cell against every active defending unit
-in it. Loss rates, the attacker's chance of success and its advance come from the fitted
-models (``stavka.models``); the engine only aggregates, applies and distributes them.
+An engagement is every attacking unit assaulting a cell against every active
+defending unit in it. Loss rates, the attacker's chance of success and its advance come
+from the fitted models (``stavka.models``); the engine only aggregates, applies and
+distributes them.
 """
 
 from __future__ import annotations
@@ -38,15 +39,17 @@ def engaged_split() -> tuple[float, float, float]:
 
 
 def collapse_split() -> tuple[float, float, float]:
-    """Shares of killed, wounded and captured of a unit that collapses (encircled, routed)."""
+    """Killed, wounded and captured shares of a collapsing unit (encircled, routed)."""
     k, w, c = _models().loss_split.split(1.0, 2)
     return float(k), float(w), float(c)
 
 
 @dataclass(frozen=True, slots=True)
 class CombatOutcome:
-    """What combat did this step: losses [R, U, L, K], dislodged defenders, contact and the
-    new assault progress against each defender (km) [R, U].
+    """What combat did this step.
+
+    Losses [R, U, L, K], dislodged defenders, contact and the new assault progress
+    against each defender (km) [R, U].
     """
 
     losses: npt.NDArray[np.float64]
@@ -56,7 +59,7 @@ class CombatOutcome:
 
 
 def _terrain_codes(ctx: Context) -> npt.NDArray[np.int64]:
-    """Model terrain class per cell, from the map (rolling/mixed where it has no layer)."""
+    """Model terrain class per cell, from the map (rolling/mixed where no layer)."""
     theatre = ctx.theatre
     codes = getattr(theatre, "model_terrain", None)
     if codes is not None:
@@ -119,17 +122,17 @@ def resolve_combat(
     start = float(hour)
     surprise = np.where(start < p.surprise_hours, 2.0, 0.0)
     air = 1.0 if start >= p.air_superiority_after_hours else 0.0
-    factors = dict(
-        posture=posture,
-        terrain=_terrain_codes(ctx)[cell],
-        weather=wet[cell].astype(np.int64),
-        surprise=surprise,
-        air=air,
-        att_tanks_per_1000=1000 * a[:, 1] / a[:, 0].clip(1),
-        att_arty_per_1000=1000 * a[:, 2] / a[:, 0].clip(1),
-        def_tanks_per_1000=1000 * d[:, 1] / d[:, 0].clip(1),
-        def_arty_per_1000=1000 * d[:, 2] / d[:, 0].clip(1),
-    )
+    factors: dict[str, Any] = {
+        "posture": posture,
+        "terrain": _terrain_codes(ctx)[cell],
+        "weather": wet[cell].astype(np.int64),
+        "surprise": surprise,
+        "air": air,
+        "att_tanks_per_1000": 1000 * a[:, 1] / a[:, 0].clip(1),
+        "att_arty_per_1000": 1000 * a[:, 2] / a[:, 0].clip(1),
+        "def_tanks_per_1000": 1000 * d[:, 1] / d[:, 0].clip(1),
+        "def_arty_per_1000": 1000 * d[:, 2] / d[:, 0].clip(1),
+    }
     m = _models()
     att_men, def_men = a[:, 0].clip(1), d[:, 0].clip(1)
     rate_a, rate_d = m.attrition.daily_loss_rates(att_men, def_men, **factors)
@@ -156,9 +159,9 @@ def resolve_combat(
     wins = (st.luck < p_win[idx_d]) if p.combat_noise else p_win[idx_d]
     gain = np.where(hit_d, wins * adv[idx_d] * dt_days, 0.0).astype(np.float32)
     st_assault = st.assault + gain
-    # A defender is dislodged when the attacker's successful advance has gone through its
-    # position; how fast that happens against a delaying, prepared or fortified defence is
-    # the fitted advance model's answer (CDB90 postures DL, PD, FD).
+    # A defender is dislodged when the attacker's successful advance has gone through
+    # its position; how fast that happens against a delaying, prepared or fortified
+    # defence is the fitted advance model's answer (CDB90 postures DL, PD, FD).
     dislodged = hit_d & (st_assault >= p.defended_depth_km)
     assault = np.where(hit_d, st_assault, st.assault).astype(np.float32)
     return CombatOutcome(losses, dislodged, in_contact, assault)

@@ -1,7 +1,8 @@
-"""The step: command -> movement -> contact & combat -> supply -> morale & surrender -> events.
+"""The campaign step and the run of a whole campaign.
 
-``init_state`` builds the batched state; ``step`` is one pure transition of all replicas;
-``simulate`` runs the whole span and collects what the run format needs.
+The step: command -> movement -> contact & combat -> supply -> morale & surrender ->
+events. ``init_state`` builds the batched state; ``step`` is one pure transition of all
+replicas; ``simulate`` runs the whole span and collects what the run format needs.
 """
 
 from __future__ import annotations
@@ -77,13 +78,16 @@ def init_state(ctx: Context, replicas: int) -> State:
 def _fall_back(
     ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
 ) -> tuple[State, npt.NDArray[np.float64]]:
-    """Move dislodged defenders one cell back, or collapse those that hold or are cut off."""
+    """Move dislodged defenders one cell back.
+
+    Those that hold or are cut off collapse instead.
+    """
     losses = np.zeros_like(st.lost)
     if not dislodged.any():
         return st, losses
     nb = ctx.theatre.neighbors[st.cell]  # R x U x 6
     safe = np.where(nb < 0, 0, nb)
-    attacked = np.zeros(st.cell.shape + (6,), bool)
+    attacked = np.zeros((*st.cell.shape, 6), bool)
     a_cells = np.where(st.attack_cell >= 0, st.attack_cell, -2)
     for r in range(st.cell.shape[0]):
         hot = set(a_cells[r][a_cells[r] >= 0].tolist()) | set(
@@ -125,8 +129,10 @@ def _fall_back(
 
 @dataclass(frozen=True, slots=True)
 class ReplicaRng:
-    """The random streams of one replica: daily draws and once-per-run draws are separate,
-    and neither depends on the step, so a smaller step sees the same luck.
+    """The random streams of one replica.
+
+    Daily draws and once-per-run draws are separate, and neither depends on the step,
+    so a smaller step sees the same luck.
     """
 
     daily: np.random.Generator
@@ -136,7 +142,7 @@ class ReplicaRng:
     def spawn(
         cls, seed: int | np.random.SeedSequence | None, replicas: int
     ) -> list[ReplicaRng]:
-        """One pair of generators per replica from ``SeedSequence(seed).spawn(replicas)``."""
+        """One generator pair per replica: ``SeedSequence(seed).spawn(replicas)``."""
         root = (
             seed
             if isinstance(seed, np.random.SeedSequence)
@@ -150,8 +156,10 @@ class ReplicaRng:
 
 
 def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
-    """Draw today's loss-rate multiplier (log-normal, mean 1, with the fitted model's
-    cross-validated spread per side) and success draw of every unit.
+    """Draw today's loss-rate multiplier and success draw of every unit.
+
+    The multiplier is log-normal, mean 1, with the fitted model's cross-validated
+    spread per side.
     """
     sigma = np.where(ctx.units.side == 0, ctx.sigma_att, ctx.sigma_def)[None, :]
     z = np.stack([g.daily.standard_normal(ctx.units.n) for g in rngs])
@@ -194,7 +202,8 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
     p = ctx.params
     hour = st.hour
     u = ctx.units
-    # Once-per-run and daily draws: each unit's resolve, and its combat luck for the day.
+    # Once-per-run and daily draws: each unit's resolve, and its combat luck
+    # for the day.
     if hour < p.step_hours - 1e-9:
         st = st.replace(
             resolve=np.stack([g.once.random(u.n) for g in rngs]).astype(np.float32)
@@ -266,8 +275,8 @@ def simulate(
 
     Args:
         ctx: static context.
-        seed: root seed; replica i uses ``SeedSequence(seed).spawn(replicas)[i]`` (its two
-            children drive the daily and the per-step draws).
+        seed: root seed; replica i uses ``SeedSequence(seed).spawn(replicas)[i]``
+            (its two children drive the daily and the per-step draws).
         replicas: R.
         days: length to run (default: the whole scenario).
         trace_every: keep the state every N steps (0 = none).
