@@ -2,12 +2,12 @@
 
 The attacker's supply sources are railway stations it controls: its own stations at the
 start, and captured stations once the railway troops have had time to repair the line to
-them (distance from the nearest original railhead / repair rate). A unit's organic trucks
-bring one refill per round trip from the nearest serving railhead; the trip takes the
-least truck time over the map (motor edge times, weather included), so the daily rate is
-``min(1, driving hours per day / (2 x one-way hours))`` refills, plus air resupply for
-motorised units. The defender fights from its own depots and is resupplied unless it has
-been dislodged this step.
+them (distance from the nearest original railhead / repair rate). A unit's organic
+trucks bring one refill per round trip from the nearest serving railhead; the trip takes
+the least truck time over the map (motor edge times, weather included), so the daily
+rate is ``min(1, driving hours per day / (2 x one-way hours))`` refills, plus air
+resupply for motorised units. The defender fights from its own depots and is resupplied
+unless it has been dislodged this step.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from stavka.engine.timeline import haversine_km
 __all__ = ["SupplyNet", "build_supply_net", "resupply", "truck_hours"]
 
 ROAD_FACTOR = 1.25
-"""Rail distance / great-circle distance for repair times (assumption; docs/parameters.md)."""
+"""Rail / great-circle distance for repair times (assumption; docs/parameters.md)."""
 
 
 @dataclass(frozen=True, slots=True)

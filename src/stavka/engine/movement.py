@@ -2,8 +2,8 @@
 
 A unit marches toward its current objective along the least-time path of its movement
 class. Progress accumulates in hours; it enters the next cell when the edge time (times
-weather and night factors) is spent. An attacker whose next cell holds enemy defenders stops
-and assaults that cell instead (see ``combat``).
+weather and night factors) is spent. An attacker whose next cell holds enemy defenders
+stops and assaults that cell instead (see ``combat``).
 """
 
 from __future__ import annotations
@@ -55,11 +55,12 @@ def _exploit(
     route_h: npt.NDArray[np.float32],
     wants: npt.NDArray[np.bool_],
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
-    """Send attacker mobile units that finished their plan to the nearest enemy-held place.
+    """Send attacker mobile units done with their plan to the nearest enemy-held place.
 
     Exploitation and pursuit by mobile forces is standing Soviet doctrine (plans.md 1.2:
-    envelop and split the enemy; events.csv 18 Aug: fast mobile detachments); the targets
-    are the enemy-held places inside the plans' area of operations (``exploit_places``).
+    envelop and split the enemy; events.csv 18 Aug: fast mobile detachments); the
+    targets are the enemy-held places inside the plans' area of operations
+    (``exploit_places``).
     """
     u = ctx.units
     mobile = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED)) & (u.side == 0)
@@ -142,7 +143,8 @@ def move(
     attack_cell = np.where(
         blocked & (side == 0) & (st.posture == Pos.ATTACK), nxt, -1
     ).astype(np.int32)
-    # Attackers already inside a cell with enemy (after a landing) assault their own cell.
+    # Attackers already inside a cell with enemy (after a landing) assault
+    # their own cell.
     here_enemy = np.where(side == 0, holds[1].lookup(keys)[..., 0], 0.0)
     attack_cell = np.where(
         active & (side == 0) & (here_enemy > p.contact_threshold_men),

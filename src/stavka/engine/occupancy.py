@@ -34,7 +34,10 @@ class CellSums:
         mask: npt.NDArray[np.bool_],
         weights: npt.NDArray[np.floating],
     ) -> CellSums:
-        """Sum ``weights`` [R, U, C] (or [R, U]) over units where ``mask`` [R, U] holds."""
+        """Sum ``weights`` over units where ``mask`` holds.
+
+        ``weights`` is [R, U, C] (or [R, U]); ``mask`` is [R, U].
+        """
         w = weights if weights.ndim == 3 else weights[..., None]
         k = keys[mask]
         if k.size == 0:

@@ -14,7 +14,7 @@ __all__ = ["PROVENANCE", "EngineParams", "parameters_table"]
 
 @dataclass(frozen=True, slots=True)
 class EngineParams:
-    """Parameters of the campaign engine (see :data:`PROVENANCE` for each one's source)."""
+    """Parameters of the campaign engine (:data:`PROVENANCE` gives their sources)."""
 
     step_hours: float = 1.0
     combat_noise: bool = True

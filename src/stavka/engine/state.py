@@ -128,15 +128,17 @@ class State:
         ammo: ammunition on hand, in combat loads (1 = full).
         order_hour: hour the surrender order reached the unit (inf = not yet).
         control: side controlling each place [R, P] (0 attacker, 1 other).
-        capture_hour: first hour the attacker controlled each place [R, P] (nan = never).
-        assault: km of attacker progress against each defending unit (reset when it moves).
+        capture_hour: first hour the attacker controlled each place [R, P]
+            (nan = never).
+        assault: km of attacker progress against each defending unit (reset when
+            it moves).
         attack_cell: cell an attacking unit is assaulting (-1 = none).
         in_contact: the unit fought this step.
         max_depth_km: greatest distance from its start each unit has reached [R, U].
         noise: today's log-normal multiplier of the unit's combat loss rate (mean 1).
         luck: today's uniform draw deciding whether attacks on the unit succeed.
-        resolve: a uniform draw per run deciding how long the unit takes to comply with a
-            ceasefire order.
+        resolve: a uniform draw per run deciding how long the unit takes to comply
+            with a ceasefire order.
     """
 
     hour: float

@@ -48,10 +48,11 @@ def haversine_km(
 
 
 def event_hour(s: Scenario, event: Event) -> float:
-    """Hours after the scenario start of an event (local clock text, see history README).
+    """Hours after the scenario start of an event (local clock text, history README).
 
-    A clock time 'HH:MM' is read as scenario-clock time; 'Moscow' times add 6 h, 'Tokyo'
-    times are UTC+9 like the clock. A part of day maps via ``PART_OF_DAY``; no time = 12:00.
+    A clock time 'HH:MM' is read as scenario-clock time; 'Moscow' times add 6 h,
+    'Tokyo' times are UTC+9 like the clock. A part of day maps via ``PART_OF_DAY``; no
+    time = 12:00.
     """
     text = event.time.lower()
     hour = 12.0
@@ -108,7 +109,10 @@ def landings(s: Scenario) -> list[ScheduledLanding]:
 def surrender_order_hours(
     s: Scenario, side_names: tuple[str, ...] = ("Japan",)
 ) -> list[float]:
-    """Hours of the defender's ceasefire/surrender orders and declarations (events.csv)."""
+    """Hours of the defender's ceasefire/surrender orders and declarations.
+
+    Read from events.csv.
+    """
     return sorted(
         event_hour(s, e)
         for e in s.events

@@ -28,7 +28,10 @@ _CACHE: dict[
 def weather_now(
     ctx: Context, hour: float
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
-    """Return ``(wet [N], slowdown [N])`` for the local date at ``hour`` after the start."""
+    """Return ``(wet [N], slowdown [N])`` for the local date at ``hour``.
+
+    ``hour`` counts from the scenario start.
+    """
     date = (ctx.scenario.meta.start + dt.timedelta(hours=hour)).date()
     key = (id(ctx), date)
     if key in _CACHE:
