@@ -1,12 +1,12 @@
 """Morale and surrender: the ceasefire order cascade, compliance, desertion, collapse.
 
-The defender's ceasefire/surrender orders (events.csv) reach each unit after a delay that
-grows with its depth in the command tree; from then on it complies with a constant hazard
-(slower for fortified garrisons). A complying unit lays down its arms where it stands; its
-men and equipment become prisoners/captured when attacker troops reach its cell or a
-neighbouring one (:func:`take_prisoners`); units no attacker reaches stay surrendered.
-Puppet (Manchukuo, Mengjiang) units lose men to desertion from the start. A dislodged
-holding unit with no free cell to fall back to collapses (captured/missing).
+The defender's ceasefire/surrender orders (events.csv) reach each unit after a delay
+that grows with its depth in the command tree; from then on it complies with a constant
+hazard (slower for fortified garrisons). A complying unit lays down its arms where it
+stands; its men and equipment become prisoners/captured when attacker troops reach its
+cell or a neighbouring one (:func:`take_prisoners`); units no attacker reaches stay
+surrendered. Puppet (Manchukuo, Mengjiang) units lose men to desertion from the start. A
+dislodged holding unit with no free cell to fall back to collapses (captured/missing).
 """
 
 from __future__ import annotations
@@ -31,12 +31,19 @@ def surrender_and_desertion(
     resolve: npt.NDArray[np.float32],
     in_contact: npt.NDArray[np.bool_],
 ) -> tuple[State, npt.NDArray[np.float64]]:
-    """Apply order receipt, compliance and desertion; return the state and losses [R, U, L, K].
+    """Apply order receipt, compliance and desertion.
 
     Args:
+        ctx: static context.
+        st: the state.
+        hour: hours after the scenario start at the start of this step.
         resolve: [R, U] each unit's resolve: a uniform draw made once per run; the unit
             complies ``-mean * ln(1 - resolve)`` hours after the order reaches it (an
             exponential time, the same whatever the step).
+        in_contact: [R, U] the unit fought this step (puppet units desert faster).
+
+    Returns:
+        The new state and the losses [R, U, L, K].
     """
     u, p = ctx.units, ctx.params
     dt = p.step_hours
@@ -82,7 +89,7 @@ def surrender_and_desertion(
 
 
 def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float64]:
-    """Return losses [R, U, L, K]: surrendered units within one cell of attacker troops."""
+    """Losses [R, U, L, K] of surrendered units within one cell of attacker troops."""
     losses = np.zeros_like(st.lost)
     waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
     if not waiting.any():
