@@ -28,15 +28,15 @@ REGIONS: dict[str, tuple[float, float, float, float]] = {
     "shumshu_paramushir": (49.9, 51.0, 154.8, 157.0),
     "kurils": (43.0, 51.0, 145.3, 157.0),
 }
-"""Loss scopes of the record as lat/lon boxes (lat_min, lat_max, lon_min, lon_max) of the
-units' start positions (geographic_knowledge)."""
+"""Loss scopes of the record as lat/lon boxes (lat_min, lat_max, lon_min, lon_max) of
+the units' start positions (geographic_knowledge)."""
 
 LOW = 0.05
 """Fuel or ammunition below this share of a refill / combat load counts as run out."""
 
 MAIN_FORCE_MEN = 5000.0
-"""A unit of at least this many men at the start (a division or a corps' worth) counts as
-main forces: the record gives main-force depth apart from forward detachments
+"""A unit of at least this many men at the start (a division or a corps' worth) counts
+as main forces: the record gives main-force depth apart from forward detachments
 (history README: '50 (FD 70)' = main forces 50 km, forward detachment 70 km)."""
 
 ADVANCE_ECHELONS = {"front", "army", "group", "corps", "high_command"}
@@ -45,8 +45,10 @@ ADVANCE_ECHELONS = {"front", "army", "group", "corps", "high_command"}
 def formation_depth(
     ctx: Any, depth: np.ndarray, formation: str, replica: int = 0
 ) -> float:
-    """Depth (km) of a formation: the farthest any of its main-force units got
-    (``MAIN_FORCE_MEN``), or any unit if it has none that large.
+    """Depth (km) of a formation: the farthest any of its main-force units got.
+
+    Main-force units have ``MAIN_FORCE_MEN`` or more; a formation with none that large
+    uses the farthest any of its units got.
     """
     idx = np.asarray(ctx.formation_units.get(formation, []), np.int64)
     if idx.size == 0:
@@ -61,7 +63,7 @@ def _iso(ctx_start: dt.datetime, hour: float) -> str:
 
 
 def data_hashes(result: RunResult) -> dict[str, str]:
-    """SHA-256 (first 16 hex) of the scenario's files and the fitted model parameters."""
+    """SHA-256 (first 16 hex) of the scenario files and the fitted model parameters."""
     root = result.ctx.scenario.root
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
@@ -154,7 +156,10 @@ def build_summary(
 
 
 def unit_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
-    """Per-step unit state of one replica from the kept trace, in the run format's columns."""
+    """Per-step unit state of one replica from the kept trace.
+
+    The columns are the run format's.
+    """
     ctx = result.ctx
     u = ctx.units
     start = ctx.scenario.meta.start.astimezone(dt.UTC)
@@ -190,7 +195,10 @@ def unit_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
 
 
 def control_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
-    """Place control changes of one replica (first row per place = holder at the start)."""
+    """Place control changes of one replica.
+
+    The first row per place is its holder at the start.
+    """
     ctx = result.ctx
     start = ctx.scenario.meta.start.astimezone(dt.UTC)
     names = [
@@ -199,27 +207,29 @@ def control_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
             x.id for x in ctx.scenario.meta.sides if x.id != ctx.scenario.meta.attacker
         ),
     ]
-    rows = []
+    rows: list[dict[str, Any]] = []
     prev: np.ndarray | None = None
     for st in result.trace:
         ctl = st.control[replica]
         changed = np.ones(ctl.shape, bool) if prev is None else ctl != prev
-        for i in np.flatnonzero(changed):
-            rows.append(
-                {
-                    "time": pd.Timestamp(start + dt.timedelta(hours=st.hour)),
-                    "place": ctx.place_ids[i],
-                    "side": names[int(ctl[i])],
-                }
-            )
+        rows.extend(
+            {
+                "time": pd.Timestamp(start + dt.timedelta(hours=st.hour)),
+                "place": ctx.place_ids[i],
+                "side": names[int(ctl[i])],
+            }
+            for i in np.flatnonzero(changed)
+        )
         prev = ctl
     return pd.DataFrame(rows, columns=["time", "place", "side"])
 
 
 def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
-    """Events derived from the kept trace of one replica: place control changes, units
-    entering play (landings), surrendering or destroyed, running out of fuel or
-    ammunition, and falling back. Times are ISO with the scenario's offset.
+    """Events derived from the kept trace of one replica.
+
+    Place control changes, units entering play (landings), surrendering or destroyed,
+    running out of fuel or ammunition, and falling back. Times are ISO with the
+    scenario's offset.
     """
     ctx = result.ctx
     s, u = ctx.scenario, ctx.units
@@ -237,16 +247,16 @@ def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
             prev = st
             continue
         ctl, pctl = st.control[replica], prev.control[replica]
-        for i in np.flatnonzero(ctl != pctl):
-            out.append(
-                {
-                    "time": when,
-                    "kind": "control",
-                    "place": ctx.place_ids[i],
-                    "side": names[int(ctl[i])],
-                    "detail": f"{ctx.place_ids[i]} now held by {names[int(ctl[i])]}",
-                }
-            )
+        out.extend(
+            {
+                "time": when,
+                "kind": "control",
+                "place": ctx.place_ids[i],
+                "side": names[int(ctl[i])],
+                "detail": f"{ctx.place_ids[i]} now held by {names[int(ctl[i])]}",
+            }
+            for i in np.flatnonzero(ctl != pctl)
+        )
         sta, psta = st.status[replica], prev.status[replica]
         for i in np.flatnonzero(sta != psta):
             kind = {
@@ -260,35 +270,38 @@ def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
                     "kind": kind,
                     "unit": u.ids[i],
                     "side": names[int(u.side[i])],
-                    "detail": f"{u.ids[i]}: {Status(int(psta[i])).name.lower()} -> {Status(int(sta[i])).name.lower()}",
+                    "detail": (
+                        f"{u.ids[i]}: {Status(int(psta[i])).name.lower()} -> "
+                        f"{Status(int(sta[i])).name.lower()}"
+                    ),
                 }
             )
         for label, now, before in (
             ("out_of_fuel", st.fuel, prev.fuel),
             ("out_of_ammunition", st.ammo, prev.ammo),
         ):
-            for i in np.flatnonzero((now[replica] <= LOW) & (before[replica] > LOW)):
-                out.append(
-                    {
-                        "time": when,
-                        "kind": label,
-                        "unit": u.ids[i],
-                        "side": names[int(u.side[i])],
-                        "detail": f"{u.ids[i]} has run out ({label.replace('_', ' ')})",
-                    }
-                )
+            out.extend(
+                {
+                    "time": when,
+                    "kind": label,
+                    "unit": u.ids[i],
+                    "side": names[int(u.side[i])],
+                    "detail": f"{u.ids[i]} has run out ({label.replace('_', ' ')})",
+                }
+                for i in np.flatnonzero((now[replica] <= LOW) & (before[replica] > LOW))
+            )
         fell = (st.posture[replica] == Pos.WITHDRAW) & (
             prev.posture[replica] != Pos.WITHDRAW
         )
-        for i in np.flatnonzero(fell):
-            out.append(
-                {
-                    "time": when,
-                    "kind": "withdraw",
-                    "unit": u.ids[i],
-                    "side": names[int(u.side[i])],
-                    "detail": f"{u.ids[i]} falls back",
-                }
-            )
+        out.extend(
+            {
+                "time": when,
+                "kind": "withdraw",
+                "unit": u.ids[i],
+                "side": names[int(u.side[i])],
+                "detail": f"{u.ids[i]} falls back",
+            }
+            for i in np.flatnonzero(fell)
+        )
         prev = st
     return out
