@@ -1,4 +1,7 @@
-"""Build the engine's static context (units, plans, routing fields) from a scenario and a map."""
+"""Build the engine's static context from a scenario and a map.
+
+The context holds the units, their plans and the routing fields.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +50,8 @@ LANDING_REACH_KM = 1000.0
 """Units more than this far from a landing are not its landing force (geographic bound:
 the landings of events.csv sailed at most ~700 km, Vladivostok to Wonsan)."""
 FORTIFIED_DETOUR_HOURS = 24.0
-"""Routing penalty per fortification level for the attacker (plans.md 1.3: bypass FRs)."""
+"""Routing penalty per fortification level for the attacker (plans.md 1.3:
+bypass FRs)."""
 
 
 @dataclass
@@ -86,8 +90,10 @@ class Context:
 
     @property
     def sigma_att(self) -> float:
-        """Spread (natural log) of the attacker's daily loss rate: the fitted attrition
-        model's cross-validated median |log10 error| / 0.6745 * ln 10.
+        """Spread (natural log) of the attacker's daily loss rate.
+
+        The fitted attrition model's cross-validated median |log10 error|
+        / 0.6745 * ln 10.
         """
         return _model_sigma("att")
 
@@ -134,7 +140,7 @@ def _model_sigma(side: str) -> float:
 
 
 def _where(s: Scenario, f: Formation) -> tuple[float, float]:
-    """(lat, lon) of a formation's start, from its own location (place or coordinates)."""
+    """(lat, lon) of a formation's start, from its own location (place or coords)."""
     if f.location.lat is not None and f.location.lon is not None:
         return f.location.lat, f.location.lon
     place = s.places[str(f.location.place)]
@@ -170,9 +176,11 @@ def _airborne_detachments(
     sched: list[ScheduledLanding],
     params: EngineParams,
 ) -> list[tuple[Formation, ScheduledLanding]]:
-    """Make a detachment for each airborne landing whose named formations hold no airborne
-    unit (the sources name the landing, not the unit that flew in). Its size is the number
-    of men the event gives, else ``landing_men_default``.
+    """Make a detachment for each airborne landing that has no airborne unit.
+
+    Applies to landings whose named formations hold no airborne unit (the sources name
+    the landing, not the unit that flew in). Its size is the number of men the event
+    gives, else ``landing_men_default``.
     """
     out = []
     airborne = {f.id for f in chosen if f.type.value == "airborne"}
@@ -214,8 +222,9 @@ def _airborne_detachments(
 def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
     """Posture a unit takes when its plan starts (its own standing order first).
 
-    A fortified/hold/garrison formation keeps holding whatever its parent's plan says. A plan
-    that holds only until a day ('hold_until') then executes its first objective's posture.
+    A fortified/hold/garrison formation keeps holding whatever its parent's plan says. A
+    plan that holds only until a day ('hold_until') then executes its first objective's
+    posture.
     """
     if f.posture in {Posture.FORTIFIED_DEFENCE, Posture.HOLD, Posture.GARRISON} and (
         plan is None or plan.formation != f.id
@@ -233,8 +242,10 @@ def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
 def _go_hour(
     s: Scenario, f: Formation, plan: Plan | None, crossings: dict[str, float]
 ) -> float:
-    """Hour a unit starts executing its plan: the plan's start or its front's attack hour
-    (events.csv crossing rows), and not before the end of any 'hold_until' day.
+    """Hour a unit starts executing its plan.
+
+    The plan's start or its front's attack hour (events.csv crossing rows), and not
+    before the end of any 'hold_until' day.
     """
     hour = 0.0
     if plan is not None and plan.start is not None:
@@ -256,8 +267,10 @@ def _go_hour(
 def _area_of_operations(
     s: Scenario, place_ids: list[str], side: str, radius_km: float
 ) -> npt.NDArray[np.int64]:
-    """Indices of places not held by ``side`` at the start that lie within ``radius_km`` of a
-    place named in that side's plans (axes and objectives): its area of operations.
+    """Indices of the places in ``side``'s area of operations.
+
+    These are the places not held by ``side`` at the start that lie within
+    ``radius_km`` of a place named in that side's plans (axes and objectives).
     """
     named: set[str] = set()
     for plan in s.plans.values():
@@ -296,7 +309,7 @@ def _depth(s: Scenario, fid: str) -> int:
 def build_context(
     s: Scenario, theatre: TheatreLike, params: EngineParams | None = None
 ) -> Context:
-    """Select the ground units, resolve their plans and landings, and build routing fields.
+    """Select the ground units, resolve plans and landings, and build routing fields.
 
     Raises:
         EngineError: if a unit or objective is off the map.
@@ -435,9 +448,11 @@ def _assign_landings(
     start_hour: npt.NDArray[np.float32],
     side: npt.NDArray[np.int8],
 ) -> None:
-    """Pick each landing's force among the units of the formations it names: airborne units
-    for an air landing; naval infantry, and units that cannot march there (sea between) and
-    stand within ``LANDING_REACH_KM``, for a sea landing. They wait, then land.
+    """Pick each landing's force among the units of the formations it names.
+
+    Airborne units for an air landing; naval infantry, and units that cannot march
+    there (sea between) and stand within ``LANDING_REACH_KM``, for a sea landing. They
+    wait, then land.
     """
     index = {f.id: i for i, f in enumerate(chosen)}
     foot = FieldBank(
