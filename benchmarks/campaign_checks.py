@@ -58,28 +58,32 @@ def main() -> None:
     stall = [r["stall"]["hours"] for r in rows]
     print(f"over {len(rows)} seeds:")
     print(
-        f"  median |capture error| days: mean {statistics.mean(med):.2f}, min {min(med):.2f}, max {max(med):.2f}"
+        f"  median |capture error| days: mean {statistics.mean(med):.2f}, "
+        f"min {min(med):.2f}, max {max(med):.2f}"
     )
     print(
-        f"  share within 3 days: mean {statistics.mean(w3):.2f}, min {min(w3):.2f}, max {max(w3):.2f}"
+        f"  share within 3 days: mean {statistics.mean(w3):.2f}, "
+        f"min {min(w3):.2f}, max {max(w3):.2f}"
     )
     print(
-        f"  6GTA longest fuel stall (h): mean {statistics.mean(stall):.1f}, min {min(stall)}, max {max(stall)}"
+        f"  6GTA longest fuel stall (h): mean {statistics.mean(stall):.1f}, "
+        f"min {min(stall)}, max {max(stall)}"
     )
     for front in first["depth_day6"]:
         vals = [r["depth_day6"][front] for r in rows]
         print(
-            f"  {front} depth day 6 (km): mean {statistics.mean(vals):.0f}, min {min(vals):.0f}, max {max(vals):.0f}"
+            f"  {front} depth day 6 (km): mean {statistics.mean(vals):.0f}, "
+            f"min {min(vals):.0f}, max {max(vals):.0f}"
         )
     for side in first["losses"]:
         for kind in first["losses"][side]:
             vals = [r["losses"][side][kind] for r in rows]
             print(
-                f"  {side} {kind}: mean {statistics.mean(vals):,.0f}, min {min(vals):,.0f}, max {max(vals):,.0f}"
+                f"  {side} {kind}: mean {statistics.mean(vals):,.0f}, "
+                f"min {min(vals):,.0f}, max {max(vals):,.0f}"
             )
-    print(
-        f"  accounting: max |error| {max(abs(v) for r in rows for v in r['accounting'].values())}"
-    )
+    max_err = max(abs(v) for r in rows for v in r["accounting"].values())
+    print(f"  accounting: max |error| {max_err}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ def main() -> None:
     ctx = prepare(args.scenario)
     t_prep = time.perf_counter() - t0
     print(
-        f"prepare (load scenario + map, build routing fields): {t_prep:.2f} s, units {ctx.units.n}"
+        f"prepare (load scenario + map, build routing fields): {t_prep:.2f} s, "
+        f"units {ctx.units.n}"
     )
     simulate(ctx, 0, replicas=1, days=1)  # warm caches (model load, weather)
     for r in args.replicas:
@@ -43,7 +44,10 @@ def main() -> None:
                 f"  (goal <= {GOAL_SINGLE_S:.0f} s: ratio {dt / GOAL_SINGLE_S:.1f}x)"
             )
         if r >= 1000:
-            line += f"  (goal >= {GOAL_RUNS_PER_S:.0f} runs/s: ratio {rate / GOAL_RUNS_PER_S:.2f})"
+            line += (
+                f"  (goal >= {GOAL_RUNS_PER_S:.0f} runs/s: "
+                f"ratio {rate / GOAL_RUNS_PER_S:.2f})"
+            )
         print(line, flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak_mb:.0f} MB")

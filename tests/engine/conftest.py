@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ def flat(duel: Scenario) -> SyntheticTheatre:
         d = haversine_km(place.lat, place.lon, theatre.lat, theatre.lon)
         theatre.fortified_level[d <= (fr.radius_km.value or 0)] = fr.level
     rail = [theatre.place_cell[s] for s in duel.railways["main_line"].stations]
-    for a, b in zip(rail, rail[1:], strict=False):
+    for a, b in pairwise(rail):
         del a, b  # rail edges are not needed by the engine tests
     return theatre
 

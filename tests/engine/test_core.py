@@ -50,8 +50,9 @@ def test_attack_takes_places_in_order(ctx) -> None:
 
 
 def test_half_hour_step_converges(make_ctx) -> None:
-    """Halving the step changes capture times by less than a day and losses by < 25 %
-    (expected values: the daily luck switched off).
+    """Halving the step changes capture times by < 1 day and losses by < 25 %.
+
+    Expected values: the daily luck is switched off.
     """
     r1 = simulate(make_ctx(combat_noise=False), 1).final
     r2 = simulate(make_ctx(step_hours=0.5, combat_noise=False), 1).final
@@ -64,7 +65,7 @@ def test_half_hour_step_converges(make_ctx) -> None:
 
 
 def test_tank_brigade_stalls_without_fuel_far_from_railhead(make_ctx) -> None:
-    """With no trucks and no air lift, a tank unit moves until its fuel is gone, then stops."""
+    """Without trucks or air lift, a tank unit moves until out of fuel, then stops."""
     ctx = make_ctx(
         truck_hours_per_day=0.0,
         air_resupply_refills_per_day=0.0,
@@ -94,7 +95,7 @@ def test_fuel_supply_lets_tanks_go_further(make_ctx) -> None:
 
 
 def test_surrender_order_reaches_units_and_they_comply(make_ctx) -> None:
-    """After the ceasefire order, defenders surrender; those reached become prisoners."""
+    """After the ceasefire order defenders surrender; those reached become prisoners."""
     ctx = make_ctx(comply_hours=2.0, comply_hours_fortified=4.0)
     res = simulate(ctx, 1)
     blue = ctx.units.side == 1
