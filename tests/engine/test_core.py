@@ -1,15 +1,18 @@
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from stavka.engine import init_state, simulate, step
+from stavka.engine import Context, init_state, simulate, step
 from stavka.engine.core import ReplicaRng
 from stavka.engine.logistics import build_supply_net
 from stavka.engine.state import PERSONNEL, Status
 
 
-def test_accounting_identity_holds_every_step(ctx, identity_error) -> None:
+def test_accounting_identity_holds_every_step(
+    ctx: Context, identity_error: Callable[[Context, np.ndarray, np.ndarray], float]
+) -> None:
     """Every man, tank and gun is present or in exactly one loss kind at every step."""
     st = init_state(ctx, 2)
     net = build_supply_net(ctx, st.control[0])
@@ -21,7 +24,7 @@ def test_accounting_identity_holds_every_step(ctx, identity_error) -> None:
         assert (st.lost >= 0).all()
 
 
-def test_same_seed_gives_identical_state(ctx) -> None:
+def test_same_seed_gives_identical_state(ctx: Context) -> None:
     """Two runs from the same seed are bit-identical."""
     a = simulate(ctx, 7).final
     b = simulate(ctx, 7).final
@@ -30,7 +33,7 @@ def test_same_seed_gives_identical_state(ctx) -> None:
         assert np.array_equal(x, y, equal_nan=True), f.name
 
 
-def test_batch_replica_matches_single_run(ctx) -> None:
+def test_batch_replica_matches_single_run(ctx: Context) -> None:
     """Replica 0 of a batch of 8 equals the single run from the same seed."""
     one = simulate(ctx, 11, replicas=1).final
     eight = simulate(ctx, 11, replicas=8).final
@@ -40,7 +43,7 @@ def test_batch_replica_matches_single_run(ctx) -> None:
         ), name
 
 
-def test_attack_takes_places_in_order(ctx) -> None:
+def test_attack_takes_places_in_order(ctx: Context) -> None:
     """The attacker takes the near town before the far one, and fights on the way."""
     res = simulate(ctx, 1)
     hours = dict(zip(ctx.place_ids, res.final.capture_hour[0], strict=True))
@@ -49,7 +52,7 @@ def test_attack_takes_places_in_order(ctx) -> None:
     assert res.final.lost[0, :, :, PERSONNEL].sum() > 0
 
 
-def test_half_hour_step_converges(make_ctx) -> None:
+def test_half_hour_step_converges(make_ctx: Callable[..., Context]) -> None:
     """Halving the step changes capture times by < 1 day and losses by < 25 %.
 
     Expected values: the daily luck is switched off.
@@ -64,7 +67,9 @@ def test_half_hour_step_converges(make_ctx) -> None:
     assert abs(l1 - l2) / max(l1, l2) < 0.25
 
 
-def test_tank_brigade_stalls_without_fuel_far_from_railhead(make_ctx) -> None:
+def test_tank_brigade_stalls_without_fuel_far_from_railhead(
+    make_ctx: Callable[..., Context],
+) -> None:
     """Without trucks or air lift, a tank unit moves until out of fuel, then stops."""
     ctx = make_ctx(
         truck_hours_per_day=0.0,
@@ -79,7 +84,7 @@ def test_tank_brigade_stalls_without_fuel_far_from_railhead(make_ctx) -> None:
     assert depth[-1] == depth[-3]  # no movement over the last two days
 
 
-def test_fuel_supply_lets_tanks_go_further(make_ctx) -> None:
+def test_fuel_supply_lets_tanks_go_further(make_ctx: Callable[..., Context]) -> None:
     """Resupply by truck lets the tank unit reach deeper than with none."""
     dry = simulate(
         make_ctx(
@@ -94,7 +99,9 @@ def test_fuel_supply_lets_tanks_go_further(make_ctx) -> None:
     assert fed.final.max_depth_km[0, tb] > dry.final.max_depth_km[0, tb]
 
 
-def test_surrender_order_reaches_units_and_they_comply(make_ctx) -> None:
+def test_surrender_order_reaches_units_and_they_comply(
+    make_ctx: Callable[..., Context],
+) -> None:
     """After the ceasefire order defenders surrender; those reached become prisoners."""
     ctx = make_ctx(comply_hours=2.0, comply_hours_fortified=4.0)
     res = simulate(ctx, 1)
@@ -104,14 +111,14 @@ def test_surrender_order_reaches_units_and_they_comply(make_ctx) -> None:
     assert res.final.lost[0][blue][:, 2, PERSONNEL].sum() > 0  # captured
 
 
-def test_no_surrender_without_order(make_ctx) -> None:
+def test_no_surrender_without_order(make_ctx: Callable[..., Context]) -> None:
     """Before the order hour nobody surrenders."""
     ctx = make_ctx()
     res = simulate(ctx, 1, days=6)
     assert not (res.final.status[0] == Status.SURRENDERED).any()
 
 
-def test_puppet_troops_desert(ctx) -> None:
+def test_puppet_troops_desert(ctx: Context) -> None:
     """Manchukuo troops lose men to desertion; Japanese troops do not."""
     res = simulate(ctx, 1, days=4)
     deserted = res.final.lost[0, :, 4, PERSONNEL]
