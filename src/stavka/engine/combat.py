@@ -19,7 +19,12 @@ from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Pos, State, Status
 
-__all__ = ["CombatOutcome", "collapse_split", "engaged_split", "resolve_combat"]
+__all__ = [
+    "CombatOutcome",
+    "collapse_split",
+    "engaged_split",
+    "resolve_combat",
+]
 
 TANKS, SP_GUNS, GUNS, MORTARS = 1, 2, 3, 4
 KILLED, WOUNDED, CAPTURED, MISSING = 0, 1, 2, 3
@@ -56,15 +61,6 @@ class CombatOutcome:
     dislodged: npt.NDArray[np.bool_]
     in_contact: npt.NDArray[np.bool_]
     assault: npt.NDArray[np.float32]
-
-
-def _terrain_codes(ctx: Context) -> npt.NDArray[np.int64]:
-    """Model terrain class per cell, from the map (rolling/mixed where no layer)."""
-    theatre = ctx.theatre
-    codes = getattr(theatre, "model_terrain", None)
-    if codes is not None:
-        return np.asarray(codes, np.int64)
-    return np.full(theatre.lat.shape[0], 4, np.int64)  # ROLLING_MIXED
 
 
 def resolve_combat(
@@ -124,7 +120,7 @@ def resolve_combat(
     air = 1.0 if start >= p.air_superiority_after_hours else 0.0
     factors: dict[str, Any] = {
         "posture": posture,
-        "terrain": _terrain_codes(ctx)[cell],
+        "terrain": ctx.model_terrain[cell],
         "weather": wet[cell].astype(np.int64),
         "surprise": surprise,
         "air": air,
@@ -135,7 +131,13 @@ def resolve_combat(
     }
     m = _models()
     att_men, def_men = a[:, 0].clip(1), d[:, 0].clip(1)
-    rate_a, rate_d = m.attrition.daily_loss_rates(att_men, def_men, **factors)
+    # Loss rates fall with the length of a fight (fitted): step with the marginal rate
+    # at the engagement's elapsed time (men-weighted mean of its defenders' hours).
+    fought = CellSums.of(def_keys, def_mask, st.fight_hours * men).lookup(keys)[:, 0]
+    elapsed_h = np.maximum(fought / d[:, 0].clip(1) + p.step_hours, p.step_hours)
+    rate_a, rate_d = m.attrition.marginal_loss_rates(
+        att_men, def_men, duration_days=elapsed_h / 24.0, **factors
+    )
     p_win = m.outcome.p_attacker_wins(att_men, def_men, **factors)
     adv = m.advance.km_per_day(att_men, def_men, **factors)
 

@@ -68,6 +68,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         assault=np.zeros((r, n), np.float32),
         attack_cell=np.full((r, n), -1, np.int32),
         in_contact=np.zeros((r, n), bool),
+        fight_hours=np.zeros((r, n), np.float32),
         max_depth_km=np.zeros((r, n), np.float32),
         noise=np.ones((r, n), np.float32),
         luck=np.full((r, n), 0.5, np.float32),
@@ -227,7 +228,12 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
     st = move(ctx, st, hour, factor)
     # Contact and combat.
     out = resolve_combat(ctx, st, hour, wet)
-    st = st.replace(assault=out.assault, in_contact=out.in_contact)
+    fight = np.where(out.in_contact, st.fight_hours + p.step_hours, 0.0)
+    st = st.replace(
+        assault=out.assault,
+        in_contact=out.in_contact,
+        fight_hours=fight.astype(np.float32),
+    )
     st = _apply_losses(st, out.losses)
     st, fall = _fall_back(ctx, st, out.dislodged)
     st = _apply_losses(st, fall)

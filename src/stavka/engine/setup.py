@@ -13,6 +13,7 @@ import numpy.typing as npt
 from stavka.engine.params import EngineParams
 from stavka.engine.routing import FieldBank, TheatreLike
 from stavka.engine.state import MOBILITY_NAMES, Mob, Pos, UnitTable
+from stavka.engine.terrain import URBAN, model_terrain
 from stavka.engine.timeline import (
     ScheduledLanding,
     event_hour,
@@ -84,6 +85,9 @@ class Context:
     landings: list[ScheduledLanding]
     surrender_hours: list[float]
     formation_units: dict[str, list[int]] = field(default_factory=dict)
+    model_terrain: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(0, np.int64)
+    )
     exploit_places: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.zeros(0, np.int64)
     )
@@ -137,6 +141,17 @@ def _model_sigma(side: str) -> float:
     )
     med = float(cv.get(f"median_abs_log10_{side}", 0.0))
     return med * float(np.log(10.0)) / 0.6745
+
+
+def _terrain_with_cities(
+    s: Scenario, theatre: TheatreLike, place_ids: list[str]
+) -> npt.NDArray[np.int64]:
+    """Model terrain per cell, with the cells of city places urban."""
+    terrain = model_terrain(theatre)
+    for pid in place_ids:
+        if s.places[pid].kind.value == "city":
+            terrain[theatre.place_cell[pid]] = URBAN
+    return terrain
 
 
 def _where(s: Scenario, f: Formation) -> tuple[float, float]:
@@ -435,6 +450,7 @@ def build_context(
         landings=sched,
         surrender_hours=surrender_order_hours(s),
         exploit_places=exploit,
+        model_terrain=_terrain_with_cities(s, theatre, place_ids),
         formation_units=fu,
     )
 
