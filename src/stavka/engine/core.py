@@ -224,10 +224,10 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
         )
     st = st.replace(objective=advance_objectives(ctx, st))
     # Movement.
-    wet, factor = weather_now(ctx, hour)
-    st = move(ctx, st, hour, factor)
+    weather = weather_now(ctx, hour)
+    st = move(ctx, st, hour, weather.hours)
     # Contact and combat.
-    out = resolve_combat(ctx, st, hour, wet)
+    out = resolve_combat(ctx, st, hour, weather.wet)
     fight = np.where(out.in_contact, st.fight_hours + p.step_hours, 0.0)
     st = st.replace(
         assault=out.assault,
@@ -238,7 +238,7 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
     st, fall = _fall_back(ctx, st, out.dislodged)
     st = _apply_losses(st, fall)
     # Supply.
-    st = resupply(ctx, net, st, hour, out.dislodged, factor)
+    st = resupply(ctx, net, st, hour, out.dislodged, weather)
     # Morale and surrender.
     st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
     st = _apply_losses(st, sur)

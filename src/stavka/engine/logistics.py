@@ -23,6 +23,7 @@ from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
 from stavka.engine.state import Mob, State, Status
 from stavka.engine.timeline import haversine_km
+from stavka.engine.weather import Weather
 
 __all__ = ["SupplyNet", "build_supply_net", "resupply", "truck_hours"]
 
@@ -72,17 +73,16 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
     return SupplyNet(idx, ctx.place_cells[idx].astype(np.int64), lat, lon, own, repair)
 
 
-_TRUCK_CACHE: dict[tuple[int, bytes, bytes], npt.NDArray[np.float64]] = {}
-_TRUCK_GRAPH: dict[tuple[int, bytes], csr_matrix] = {}
+_TRUCK_CACHE: dict[tuple[int, bytes, str], npt.NDArray[np.float64]] = {}
+_TRUCK_GRAPH: dict[tuple[int, str], csr_matrix] = {}
 
 
 def truck_hours(
-    ctx: Context, sources: npt.NDArray[np.int64], slowdown: npt.NDArray[np.float32]
+    ctx: Context, sources: npt.NDArray[np.int64], weather: Weather
 ) -> npt.NDArray[np.float64]:
     """One-way truck hours from the nearest source cell to every cell [N] (cached)."""
     cells = np.unique(sources.astype(np.int64))
-    weather = slowdown.tobytes()
-    key = (id(ctx), cells.tobytes(), weather)
+    key = (id(ctx), cells.tobytes(), weather.key)
     if key not in _TRUCK_CACHE:
         if len(_TRUCK_CACHE) > 256:
             _TRUCK_CACHE.clear()
@@ -90,11 +90,10 @@ def truck_hours(
         if cells.size == 0:
             _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
         else:
-            gkey = (id(ctx), weather)
+            gkey = (id(ctx), weather.key)
             if gkey not in _TRUCK_GRAPH:
-                _TRUCK_GRAPH[gkey] = graph_of(
-                    ctx.theatre.neighbors, ctx.hours[Mob.MOTOR] * slowdown[:, None]
-                )
+                motor = weather.hours[Mob.MOTOR]
+                _TRUCK_GRAPH[gkey] = graph_of(ctx.theatre.neighbors, motor)
             _TRUCK_CACHE[key] = dijkstra(
                 _TRUCK_GRAPH[gkey], directed=True, indices=cells, min_only=True
             )
@@ -107,7 +106,7 @@ def resupply(
     st: State,
     hour: float,
     dislodged: npt.NDArray[np.bool_],
-    slowdown: npt.NDArray[np.float32],
+    weather: Weather,
 ) -> State:
     """Consume ammunition in contact and resupply fuel and ammunition for one step."""
     u, p = ctx.units, ctx.params
@@ -121,7 +120,7 @@ def resupply(
     rate_att = np.zeros(st.cell.shape)
     motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
     for r in range(st.cell.shape[0]):
-        one_way = truck_hours(ctx, net.cells[serving[r]], slowdown)[st.cell[r]]
+        one_way = truck_hours(ctx, net.cells[serving[r]], weather)[st.cell[r]]
         trips = np.clip(
             p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
         )

@@ -82,7 +82,7 @@ def _exploit(
 
 
 def move(
-    ctx: Context, st: State, hour: float, weather_factor: npt.NDArray[np.float32]
+    ctx: Context, st: State, hour: float, hours_now: npt.NDArray[np.float32]
 ) -> State:
     """Advance march progress, enter next cells, and mark blocked attackers.
 
@@ -90,7 +90,7 @@ def move(
         ctx: static context.
         st: state after command.
         hour: hours since the start.
-        weather_factor: [N] multiplier (>= 1) of edge times out of each cell now.
+        hours_now: [Mob, N, 6] edge hours under today's weather.
     """
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
@@ -108,10 +108,7 @@ def move(
     nxt, slot = ctx.bank.next_hop(st.cell, field, route_h)
     nxt, slot = _exploit(ctx, st, field, nxt, slot, route_h, wants)
     going = slot >= 0
-    travel = (
-        np.where(going, ctx.hours[mob, st.cell, np.maximum(slot, 0)], np.inf)
-        * weather_factor[st.cell]
-    )
+    travel = np.where(going, hours_now[mob, st.cell, np.maximum(slot, 0)], np.inf)
     # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
     # closing up the column), spread evenly over the day.
     factor = (p.step_hours * ctx.march_share[mob]).astype(np.float32)

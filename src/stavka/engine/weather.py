@@ -1,57 +1,63 @@
-"""Weather now: which cells are wet and how much slower movement out of them is."""
+"""Weather now: each cell's condition on the current local date.
+
+Also the map's edge times under it for every movement class (the map's own weather
+factors, ``docs/parameters.md`` ## Movement).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.setup import Context
+from stavka.engine.state import MOBILITY_NAMES
+from stavka.theatre.movement import weather_codes
 
-__all__ = ["CONDITION_SLOWDOWN", "weather_now"]
-
-CONDITION_SLOWDOWN = {
-    "dry": 1.0,
-    "rain": 1.25,
-    "heavy_rain": 1.6,
-    "mud": 2.0,
-    "flood": 3.0,
-}
-"""Edge-time multiplier by condition (see docs/parameters.md: Movement, weather)."""
-
-_CACHE: dict[
-    tuple[int, dt.date], tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]
-] = {}
+__all__ = ["Weather", "weather_now"]
 
 
-def weather_now(
-    ctx: Context, hour: float
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
-    """Return ``(wet [N], slowdown [N])`` for the local date at ``hour``.
+@dataclass(frozen=True, slots=True)
+class Weather:
+    """Conditions of one local date.
 
-    ``hour`` counts from the scenario start.
+    Attributes:
+        key: the date (cache key for things derived from it).
+        codes: int8 [N] weather code per cell (dry, rain, heavy_rain, mud, flood).
+        hours: float32 [Mob, N, 6] edge hours under these conditions per movement class.
     """
+
+    key: str
+    codes: npt.NDArray[np.int8]
+    hours: npt.NDArray[np.float32]
+
+    @property
+    def wet(self) -> npt.NDArray[np.bool_]:
+        """[N] cells with rain, mud or flood."""
+        return self.codes > 0
+
+
+_CACHE: dict[tuple[int, dt.date], Weather] = {}
+
+
+def weather_now(ctx: Context, hour: float) -> Weather:
+    """Return the weather of the local date at ``hour`` after the start (cached)."""
     date = (ctx.scenario.meta.start + dt.timedelta(hours=hour)).date()
     key = (id(ctx), date)
-    if key in _CACHE:
-        return _CACHE[key]
-    lat, lon = ctx.theatre.lat, ctx.theatre.lon
-    factor = np.ones(lat.shape[0], np.float32)
-    for w in ctx.scenario.weather:
-        if not w.start <= date <= w.end:
-            continue
-        box = (
-            (lat >= w.lat_min)
-            & (lat <= w.lat_max)
-            & (lon >= w.lon_min)
-            & (lon <= w.lon_max)
-        )
-        factor = np.where(
-            box, np.maximum(factor, CONDITION_SLOWDOWN[w.condition]), factor
-        ).astype(np.float32)
-    out = (factor > 1.0, factor)
-    if len(_CACHE) > 512:
-        _CACHE.clear()
-    _CACHE[key] = out
-    return out
+    if key not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        codes = weather_codes(ctx.theatre, list(ctx.scenario.weather), date)  # type: ignore[arg-type]
+        if not codes.any():
+            hours = ctx.hours
+        else:
+            hours = np.stack(
+                [
+                    ctx.theatre.edge_hours(m if m != "static" else "foot", codes)
+                    for m in MOBILITY_NAMES
+                ]
+            ).astype(np.float32)
+        _CACHE[key] = Weather(date.isoformat(), codes, hours)
+    return _CACHE[key]
