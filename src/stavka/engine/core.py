@@ -97,11 +97,8 @@ def _fall_back(
         attacked[r] = np.isin(safe[r], list(hot)) if hot else False
     free = (nb >= 0) & ~ctx.theatre.water[safe] & ~attacked
     field = current_field(ctx, st.objective)
-    route_class = (
-        ctx.units.mobility.astype(np.int64)[None, :] * 2 + ctx.units.side[None, :]
-    )
     toward, slot = ctx.bank.next_hop(
-        st.cell, field, ctx.route_hours[route_class, st.cell]
+        st.cell, field, ctx.route_hours[ctx.route_class[None, :], st.cell]
     )
     toward_free = (slot >= 0) & np.take_along_axis(
         free, np.maximum(slot, 0)[..., None], -1

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
-from stavka.engine.state import MOBILITY_NAMES, PERSONNEL, Mob, Pos, State, Status
+from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
 
 __all__ = ["advance_objectives", "current_field", "move"]
 
@@ -71,11 +71,9 @@ def _exploit(
     for r in np.flatnonzero(idle.any(axis=1)):
         held = ctx.exploit_places[st.control[r, ctx.exploit_places] == 1]
         cells = ctx.place_cells[held].astype(np.int64)
-        for m in (Mob.MOTOR, Mob.TRACKED):
-            who = idle[r] & (u.mobility == m)
-            if not who.any():
-                continue
-            values = ctx.bank.nearest(f"{MOBILITY_NAMES[m]}:0", cells)
+        for c in np.unique(ctx.route_class[idle[r]]):
+            who = idle[r] & (ctx.route_class == c)
+            values = ctx.bank.nearest(ctx.route_names[c], cells)
             n2, s2 = ctx.bank.step_down(values, st.cell[r, who], route_h[r, who])
             nxt[r, who], slot[r, who] = n2, s2
     return nxt, slot
@@ -103,12 +101,14 @@ def move(
         & (mob != Mob.STATIC)
     )
     field = np.where(wants, current_field(ctx, st.objective), -1)
-    route_class = mob.astype(np.int64) * 2 + side
-    route_h = ctx.route_hours[route_class, st.cell]  # R x U x 6
+    route_h = ctx.route_hours[ctx.route_class[None, :], st.cell]  # R x U x 6
     nxt, slot = ctx.bank.next_hop(st.cell, field, route_h)
     nxt, slot = _exploit(ctx, st, field, nxt, slot, route_h, wants)
     going = slot >= 0
-    travel = np.where(going, hours_now[mob, st.cell, np.maximum(slot, 0)], np.inf)
+    k = np.maximum(slot, 0)
+    travel = np.where(going, hours_now[mob, st.cell, k], np.inf)
+    boat = np.where(ctx.afloat[None, :], ctx.river_hours[st.cell, k], np.inf)
+    travel = np.minimum(travel, boat)
     # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
     # closing up the column), spread evenly over the day.
     factor = (p.step_hours * ctx.march_share[mob]).astype(np.float32)

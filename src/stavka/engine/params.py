@@ -46,6 +46,9 @@ class EngineParams:
     air_superiority_after_hours: float = 24.0
     landing_men_default: float = 500.0
     exploit_radius_km: float = 150.0
+    flotilla_kmh: float = 12.0
+    ferry_hours: float = 6.0
+    flotilla_reach_km: float = 400.0
 
     def as_dict(self) -> dict[str, float | bool]:
         """Return the parameters as a plain mapping (for run summaries)."""
@@ -53,6 +56,18 @@ class EngineParams:
 
 
 PROVENANCE: dict[str, tuple[str, str]] = {
+    "flotilla_kmh": (
+        "km/h",
+        "assumption: river monitors and armoured boats make 10-15 "
+        "knots on still water, less against the current",
+    ),
+    "ferry_hours": ("h", "assumption: time to embark, cross a major river and land"),
+    "flotilla_reach_km": (
+        "km",
+        "assumption: troops this near a river flotilla's base can "
+        "be carried by it (the Amur Flotilla worked with the 2nd Far "
+        "Eastern Front, oob_soviet.yaml naval_forces)",
+    ),
     "combat_noise": (
         "bool",
         "switch: daily luck of units (fitted model spread); False = "

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.params import EngineParams
+from stavka.engine.rivers import flotilla_support, river_hours
 from stavka.engine.routing import FieldBank, TheatreLike
 from stavka.engine.state import MOBILITY_NAMES, Mob, Pos, UnitTable
 from stavka.engine.terrain import URBAN, model_terrain
@@ -64,7 +65,10 @@ class Context:
         units: the unit table.
         bank: routing fields; ``obj_field`` [U, M] field index per objective (-1 none).
         hours: edge hours per mobility class [Mob, N, 6] (dry, unopposed).
-        route_hours: routing edge hours [Mob * 2 + side, N, 6] (attacker avoids forts).
+        route_hours: routing edge hours [C, N, 6] per routing class ``route_names``
+            (movement class x side; the attacker avoids forts; ':0r' = with flotilla).
+        route_class: [U] routing class of each unit; ``afloat`` [U]: flotilla-supported.
+        river_hours: [N, 6] edge hours for flotilla-carried troops (``rivers``).
         edge_km: [N, 6] centre-to-centre distance of each edge (km).
         place_ids / place_cells [P]: scored places and their cells.
         landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
@@ -79,6 +83,10 @@ class Context:
     obj_field: npt.NDArray[np.int32]
     hours: npt.NDArray[np.float32]
     route_hours: npt.NDArray[np.float32]
+    route_names: list[str]
+    route_class: npt.NDArray[np.int64]
+    afloat: npt.NDArray[np.bool_]
+    river_hours: npt.NDArray[np.float32]
     edge_km: npt.NDArray[np.float32]
     place_ids: list[str]
     place_cells: npt.NDArray[np.int32]
@@ -346,14 +354,27 @@ def build_context(
     )
     nb = theatre.neighbors
     fort_into = theatre.fortified_level[np.where(nb < 0, 0, nb)].astype(np.float32)
+    edge_km = _edge_km(theatre)
+    boats = river_hours(theatre, edge_km, params)
     bank_hours = {}
     for m, name in enumerate(MOBILITY_NAMES):
         bank_hours[f"{name}:0"] = hours[m] + FORTIFIED_DETOUR_HOURS * fort_into
         bank_hours[f"{name}:1"] = hours[m]
+    for name in MOBILITY_NAMES:
+        bank_hours[f"{name}:0r"] = np.minimum(bank_hours[f"{name}:0"], boats)
+    route_names = list(bank_hours)
     bank = FieldBank(neighbors=nb, hours=bank_hours)
 
     side = np.array([0 if f.side == attacker else 1 for f in chosen], np.int8)
     mobility = np.array([GROUND[f.mobility.value] for f in chosen], np.int8)
+    afloat = flotilla_support(s, chosen, side, params) & (side == 0)
+    route_class = np.array(
+        [
+            route_names.index(f"{MOBILITY_NAMES[m]}:{'0r' if fl else sd}")
+            for m, sd, fl in zip(mobility, side, afloat, strict=True)
+        ],
+        np.int64,
+    )
     initial = np.array(
         [[f.strength.values()[k] or 0.0 for k in STRENGTH_ITEMS] for f in chosen],
         np.float32,
@@ -397,9 +418,7 @@ def build_context(
                 )
             for k, c in enumerate(cells[:MAX_OBJECTIVES]):
                 objectives[i, k] = c
-                obj_field[i, k] = bank.register(
-                    f"{MOBILITY_NAMES[mobility[i]]}:{side[i]}", c
-                )
+                obj_field[i, k] = bank.register(route_names[route_class[i]], c)
         go_hour[i] = _go_hour(s, f, plan, crossings)
 
     _assign_landings(s, chosen, sched, theatre, start_cell, start_hour, side)
@@ -441,10 +460,12 @@ def build_context(
         bank=bank,
         obj_field=obj_field,
         hours=hours,
-        route_hours=np.stack(
-            [bank_hours[f"{m}:{sd}"] for m in MOBILITY_NAMES for sd in (0, 1)]
-        ),
-        edge_km=_edge_km(theatre),
+        route_hours=np.stack([bank_hours[name] for name in route_names]),
+        route_names=route_names,
+        route_class=route_class,
+        afloat=afloat,
+        river_hours=boats,
+        edge_km=edge_km,
         place_ids=place_ids,
         place_cells=np.array([theatre.place_cell[p] for p in place_ids], np.int32),
         landings=sched,
