@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from stavka.engine.landings import plan_landings
 from stavka.engine.params import EngineParams
 from stavka.engine.rivers import flotilla_support, river_hours
 from stavka.engine.routing import FieldBank, TheatreLike
@@ -48,9 +49,6 @@ POSTURE_MAP = {
     Posture.WITHDRAW: Pos.WITHDRAW,
 }
 MAX_OBJECTIVES = 8
-LANDING_REACH_KM = 1000.0
-"""Units more than this far from a landing are not its landing force (geographic bound:
-the landings of events.csv sailed at most ~700 km, Vladivostok to Wonsan)."""
 FORTIFIED_DETOUR_HOURS = 24.0
 """Routing penalty per fortification level for the attacker (plans.md 1.3:
 bypass FRs)."""
@@ -193,55 +191,6 @@ def _edge_km(theatre: TheatreLike) -> npt.NDArray[np.float32]:
     return np.where(nb < 0, np.inf, km).astype(np.float32)
 
 
-def _airborne_detachments(
-    s: Scenario,
-    chosen: list[Formation],
-    sched: list[ScheduledLanding],
-    params: EngineParams,
-) -> list[tuple[Formation, ScheduledLanding]]:
-    """Make a detachment for each airborne landing that has no airborne unit.
-
-    Applies to landings whose named formations hold no airborne unit (the sources name
-    the landing, not the unit that flew in). Its size is the number of men the event
-    gives, else ``landing_men_default``.
-    """
-    out = []
-    airborne = {f.id for f in chosen if f.type.value == "airborne"}
-    for k, ld in enumerate(sched):
-        if not ld.airborne or ld.place not in s.places:
-            continue
-        named = [
-            x for fid in ld.formations if fid in s.formations for x in s.subtree(fid)
-        ]
-        if airborne & set(named):
-            continue
-        men = ld.men or params.landing_men_default
-        how = "the event's figure" if ld.men else "landing_men_default (assumption)"
-        f = Formation.model_validate(
-            {
-                "id": f"airborne_{k}_{ld.place}",
-                "name": f"Air-landed detachment at {ld.place}",
-                "side": s.meta.attacker,
-                "nation": "ussr",
-                "echelon": "detachment",
-                "type": "airborne",
-                "mobility": "foot",
-                "strength": {
-                    "personnel": {"value": men, "estimated": f"{how}; events.csv"}
-                },
-                "quality": {
-                    "value": 0.8,
-                    "estimated": "assumption: picked airborne troops",
-                },
-                "readiness": {"value": 1.0, "estimated": "assumption"},
-                "location": {"place": ld.place},
-                "posture": "hold",
-            }
-        )
-        out.append((f, ld))
-    return out
-
-
 def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
     """Posture a unit takes when its plan starts (its own standing order first).
 
@@ -345,8 +294,12 @@ def build_context(
         if f.mobility.value in GROUND and (f.strength.values()["personnel"] or 0) > 0
     ]
     sched = landings(s)
-    spawned = _airborne_detachments(s, chosen, sched, params)
-    chosen += [f for f, _ in spawned]
+    first_cells = np.array(
+        [_cell(theatre, *_where(s, f), f.id) for f in chosen], np.int32
+    )
+    first_side = np.array([0 if f.side == attacker else 1 for f in chosen], np.int8)
+    landing = plan_landings(s, chosen, first_cells, first_side, sched, theatre, params)
+    chosen += [f for f, _ in landing.detachments]
     index = {f.id: i for i, f in enumerate(chosen)}
     n = len(chosen)
     hours = np.stack(
@@ -421,8 +374,10 @@ def build_context(
                 obj_field[i, k] = bank.register(route_names[route_class[i]], c)
         go_hour[i] = _go_hour(s, f, plan, crossings)
 
-    _assign_landings(s, chosen, sched, theatre, start_cell, start_hour, side)
-    for f, ld in spawned:
+    for i, ld in landing.assigned.items():
+        start_cell[i] = theatre.place_cell[ld.place]
+        start_hour[i] = max(ld.hour, 0.0)
+    for f, ld in landing.detachments:
         start_cell[index[f.id]] = theatre.place_cell[ld.place]
         start_hour[index[f.id]] = max(ld.hour, 0.0)
     go_hour = np.maximum(go_hour, start_hour)
@@ -474,59 +429,3 @@ def build_context(
         model_terrain=_terrain_with_cities(s, theatre, place_ids),
         formation_units=fu,
     )
-
-
-def _assign_landings(
-    s: Scenario,
-    chosen: list[Formation],
-    sched: list[ScheduledLanding],
-    theatre: TheatreLike,
-    start_cell: npt.NDArray[np.int32],
-    start_hour: npt.NDArray[np.float32],
-    side: npt.NDArray[np.int8],
-) -> None:
-    """Pick each landing's force among the units of the formations it names.
-
-    Airborne units for an air landing; naval infantry, and units that cannot march
-    there (sea between) and stand within ``LANDING_REACH_KM``, for a sea landing. They
-    wait, then land.
-    """
-    index = {f.id: i for i, f in enumerate(chosen)}
-    foot = FieldBank(
-        neighbors=theatre.neighbors, hours={"foot": theatre.edge_hours("foot")}
-    )
-    targets = {
-        ld.place: foot.register("foot", theatre.place_cell.get(ld.place, -1))
-        for ld in sched
-        if theatre.place_cell.get(ld.place, -1) >= 0
-    }
-    if not targets:
-        return
-    foot.build()
-    assigned: set[int] = set()
-    for ld in sched:
-        if ld.place not in targets:
-            continue
-        row = foot.fields[targets[ld.place]]
-        place = s.places[ld.place]
-        far = haversine_km(
-            place.lat, place.lon, theatre.lat[start_cell], theatre.lon[start_cell]
-        )
-        for fid in ld.formations:
-            if fid not in s.formations:
-                continue
-            for sub in s.subtree(fid):
-                i = index.get(sub)
-                if i is None or i in assigned or side[i] != 0:
-                    continue
-                kind = chosen[i].type.value
-                if ld.airborne:
-                    if kind != "airborne":
-                        continue
-                elif kind != "naval_infantry" and (
-                    np.isfinite(row[start_cell[i]]) or far[i] > LANDING_REACH_KM
-                ):
-                    continue
-                assigned.add(i)
-                start_cell[i] = theatre.place_cell[ld.place]
-                start_hour[i] = max(ld.hour, 0.0)
