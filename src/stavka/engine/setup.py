@@ -194,13 +194,14 @@ def _edge_km(theatre: TheatreLike) -> npt.NDArray[np.float32]:
 def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
     """Posture a unit takes when its plan starts (its own standing order first).
 
-    A fortified/hold/garrison formation keeps holding whatever its parent's plan says. A
+    A fortified-region or garrison formation keeps holding whatever its parent's plan
+    says; others follow the plan of their nearest planned ancestor. A
     plan that holds only until a day ('hold_until') then executes its first objective's
     posture.
     """
-    if f.posture in {Posture.FORTIFIED_DEFENCE, Posture.HOLD, Posture.GARRISON} and (
-        plan is None or plan.formation != f.id
-    ):
+    garrison = f.posture in {Posture.FORTIFIED_DEFENCE, Posture.GARRISON}
+    garrison |= f.type.value == "fortified_region_garrison"
+    if garrison and (plan is None or plan.formation != f.id):
         return Pos.HOLD
     if plan is None:
         return POSTURE_MAP.get(f.posture, default)
