@@ -136,18 +136,17 @@ def move(
         side == 0, holds[1].lookup(nxt_keys)[..., 0], holds[0].lookup(nxt_keys)[..., 0]
     )
     blocked = ready & (enemy_men > p.contact_threshold_men)
-    enter = ready & ~blocked
+    # A unit sharing its cell with enemy troops (after a landing) is pinned: it
+    # fights for the cell before it may leave; an attacker assaults its own cell.
+    here_enemy = np.where(
+        side == 0, holds[1].lookup(keys)[..., 0], holds[0].lookup(keys)[..., 0]
+    )
+    pinned = here_enemy > p.contact_threshold_men
+    enter = ready & ~blocked & ~pinned
     attack_cell = np.where(
         blocked & (side == 0) & (st.posture == Pos.ATTACK), nxt, -1
     ).astype(np.int32)
-    # Attackers already inside a cell with enemy (after a landing) assault
-    # their own cell.
-    here_enemy = np.where(side == 0, holds[1].lookup(keys)[..., 0], 0.0)
-    attack_cell = np.where(
-        active & (side == 0) & (here_enemy > p.contact_threshold_men),
-        st.cell,
-        attack_cell,
-    )
+    attack_cell = np.where(active & (side == 0) & pinned, st.cell, attack_cell)
 
     new_cell = np.where(enter, nxt, st.cell).astype(np.int32)
     progress = np.where(
