@@ -55,16 +55,20 @@ def _exploit(
     route_h: npt.NDArray[np.float32],
     wants: npt.NDArray[np.bool_],
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
-    """Send attacker mobile units done with their plan to the nearest enemy-held place.
+    """Send attacker units done with their plan to the nearest enemy-held place.
 
+    Mobile units do so at once; after the defender's ceasefire order, all units do.
     Exploitation and pursuit by mobile forces is standing Soviet doctrine (plans.md 1.2:
     envelop and split the enemy; events.csv 18 Aug: fast mobile detachments); the
     targets are the enemy-held places inside the plans' area of operations
     (``exploit_places``).
     """
     u = ctx.units
-    mobile = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED)) & (u.side == 0)
-    idle = wants & (field < 0) & mobile[None, :] & (st.posture == Pos.ATTACK)
+    mobile = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
+    # After the defender's ceasefire order every attacker unit occupies the country.
+    occupying = bool(ctx.surrender_hours) and st.hour >= ctx.surrender_hours[0]
+    able = (mobile | occupying) & (u.side == 0) & (u.mobility != Mob.STATIC)
+    idle = wants & (field < 0) & able[None, :] & (st.posture == Pos.ATTACK)
     if not idle.any() or ctx.exploit_places.size == 0:
         return nxt, slot
     nxt, slot = nxt.copy(), slot.copy()
