@@ -1,13 +1,17 @@
 import dataclasses
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from stavka.engine import Context, init_state, simulate, step
+from stavka.engine import Context, build_context, init_state, simulate, step
 from stavka.engine.core import ReplicaRng
 from stavka.engine.logistics import build_supply_net
 from stavka.engine.state import PERSONNEL, Status
+from stavka.scenario import Scenario, load_scenario
+from stavka.testing.theatre import SyntheticTheatre
 
 
 def test_accounting_identity_holds_every_step(
@@ -126,3 +130,25 @@ def test_puppet_troops_desert(ctx: Context) -> None:
     div = ctx.units.ids.index("blue_div")
     assert deserted[pup] > 0
     assert deserted[div] == 0
+
+
+def test_air_landing_without_a_unit_gets_a_detachment(
+    duel: Scenario, flat: SyntheticTheatre, tmp_path: Path
+) -> None:
+    """An air landing naming no unit lands a detachment of its size, on time."""
+    del duel
+    copy = tmp_path / "duel"
+    shutil.copytree(Path(__file__).parent / "data" / "duel", copy)
+    with (copy / "events.csv").open("a", encoding="utf-8") as f:
+        f.write(
+            "1945-08-12,10:00,USSR,Red airborne (300 men),airborne_landing,fort_c,"
+            "Air landing (300 men),test fixture,\n"
+        )
+    ctx = build_context(load_scenario(copy), flat)
+    ids = [x for x in ctx.units.ids if x.startswith("airborne_")]
+    assert len(ids) == 1
+    i = ctx.units.ids.index(ids[0])
+    assert ctx.units.initial[i, PERSONNEL] == 300
+    assert ctx.units.start_cell[i] == flat.place_cell["fort_c"]
+    res = simulate(ctx, 1, days=4)
+    assert res.final.status[0, i] != Status.WAITING

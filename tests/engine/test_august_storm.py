@@ -1,0 +1,49 @@
+"""Integration checks of the built-in campaign: invariants, not the record."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stavka.engine import Context, RunResult, prepare, simulate
+from stavka.engine.state import PERSONNEL, Status
+
+
+@pytest.fixture(scope="module")
+def campaign() -> RunResult:
+    """The whole August Storm campaign, seed 1."""
+    ctx: Context = prepare("august-storm")
+    return simulate(ctx, 1)
+
+
+def test_campaign_keeps_every_man_accounted(campaign: RunResult) -> None:
+    """Initial = present + killed + wounded + captured + missing + deserted."""
+    u, st = campaign.ctx.units, campaign.final
+    for side in (0, 1):
+        mask = u.side == side
+        initial = u.initial[mask, PERSONNEL].astype(np.float64).sum()
+        now = (
+            st.present[0][mask, PERSONNEL].sum()
+            + st.lost[0][mask][:, :, PERSONNEL].sum()
+        )
+        assert abs(initial - now) < 1e-3
+
+
+def test_campaign_runs_to_the_end(campaign: RunResult) -> None:
+    """The run covers 9 Aug - 2 Sep (25 days) and the attacker takes places."""
+    assert max(campaign.daily_depth) == 25
+    taken = ~np.isnan(campaign.final.capture_hour[0])
+    assert taken.sum() >= 20
+
+
+def test_island_garrisons_end_surrendered(campaign: RunResult) -> None:
+    """Japanese units that start on Sakhalin or the Kurils have all laid down arms."""
+    ctx, st = campaign.ctx, campaign.final
+    u = ctx.units
+    lat, lon = ctx.theatre.lat[u.start_cell], ctx.theatre.lon[u.start_cell]
+    islands = (u.side == 1) & (
+        ((lon > 141.5) & (lat > 45.8) & (lat < 50.5)) | (lon > 145.3)
+    )
+    assert islands.any()
+    status = st.status[0][islands]
+    assert ((status == Status.SURRENDERED) | (status == Status.DESTROYED)).all()
