@@ -26,6 +26,8 @@ from stavka.engine.weather import weather_now
 __all__ = ["ReplicaRng", "RunResult", "init_state", "simulate", "step"]
 
 KILLED, WOUNDED, CAPTURED = 0, 1, 2
+REPORT_HOURS = 6.0
+"""Exploiting units steer by the last situation report, every 6 h (assumption)."""
 ATTACKER_COUNTRIES = ("USSR", "Mongolian PR")
 
 
@@ -73,6 +75,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         noise=np.ones((r, n), np.float32),
         luck=np.full((r, n), 0.5, np.float32),
         resolve=np.full((r, n), 0.5, np.float32),
+        targets=np.zeros((r, ctx.exploit_places.size), bool),
     )
 
 
@@ -208,6 +211,8 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
         )
     if hour % 24.0 < p.step_hours - 1e-9:
         st = _daily_draws(ctx, st, rngs)
+    if hour % REPORT_HOURS < p.step_hours - 1e-9:
+        st = st.replace(targets=st.control[:, ctx.exploit_places] == 1)
     # Events: units whose start (attack hour or landing) has come enter play.
     waking = (st.status == Status.WAITING) & (u.start_hour[None, :] <= hour)
     st = st.replace(status=np.where(waking, Status.ACTIVE, st.status).astype(np.int8))

@@ -73,7 +73,7 @@ def _exploit(
         return nxt, slot
     nxt, slot = nxt.copy(), slot.copy()
     for r in np.flatnonzero(idle.any(axis=1)):
-        held = ctx.exploit_places[st.control[r, ctx.exploit_places] == 1]
+        held = ctx.exploit_places[st.targets[r]]
         cells = ctx.place_cells[held].astype(np.int64)
         for c in np.unique(ctx.route_class[idle[r]]):
             who = idle[r] & (ctx.route_class == c)

@@ -18,6 +18,8 @@ from scipy.sparse.csgraph import dijkstra
 __all__ = ["FieldBank", "TheatreLike", "graph_of"]
 
 F32 = npt.NDArray[np.float32]
+NEAREST_CACHE = 384
+"""Nearest-target fields kept (each N float32, ~150 kB at resolution 5)."""
 
 
 class TheatreLike(Protocol):
@@ -140,7 +142,7 @@ class FieldBank:
         cells = np.unique(targets.astype(np.int64))
         key = (routing, cells.tobytes())
         if key not in self._nearest:
-            if len(self._nearest) > 64:
+            if len(self._nearest) > NEAREST_CACHE:
                 self._nearest.clear()
             if cells.size == 0:
                 self._nearest[key] = np.full(

@@ -163,6 +163,7 @@ class State:
     noise: F32
     luck: F32
     resolve: F32
+    targets: B
 
     @property
     def replicas(self) -> int:
