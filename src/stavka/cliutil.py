@@ -2,8 +2,9 @@
 
 The contract (``docs/design.md``): with ``--json`` a command prints exactly one JSON
 document on stdout; progress and logs go to stderr. Exit 0 = success, 1 = the input is
-wrong, 2 = usage error. :func:`stavka.cli.main` turns any :class:`~stavka.errors.StavkaError`
-into a message on stderr and exit 1, so commands simply raise.
+wrong, 2 = usage error. :func:`stavka.cli.main` turns any
+:class:`~stavka.errors.StavkaError` into a message on stderr and exit 1, so commands
+simply raise.
 """
 
 from __future__ import annotations
