@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from stavka.engine import Context, EngineParams, build_context
-from stavka.engine.timeline import haversine_km
+from stavka.geo import haversine_km
 from stavka.scenario import Scenario, load_scenario
 from stavka.testing.theatre import SyntheticTheatre, make_synthetic_theatre
 

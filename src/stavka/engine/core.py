@@ -20,8 +20,8 @@ from stavka.engine.movement import advance_objectives, current_field, move
 from stavka.engine.setup import Context
 from stavka.engine.state import LOSS_KINDS, PERSONNEL, K, Mob, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
-from stavka.engine.timeline import haversine_km
 from stavka.engine.weather import weather_now
+from stavka.geo import haversine_km
 
 __all__ = ["ReplicaRng", "RunResult", "init_state", "simulate", "step"]
 

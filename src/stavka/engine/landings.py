@@ -19,7 +19,8 @@ import numpy.typing as npt
 
 from stavka.engine.params import EngineParams
 from stavka.engine.routing import FieldBank, TheatreLike
-from stavka.engine.timeline import ScheduledLanding, haversine_km
+from stavka.engine.timeline import ScheduledLanding
+from stavka.geo import haversine_km
 from stavka.scenario.container import Scenario
 from stavka.scenario.schema import Formation
 

@@ -22,8 +22,8 @@ from scipy.sparse.csgraph import dijkstra
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
 from stavka.engine.state import Mob, State, Status
-from stavka.engine.timeline import haversine_km
 from stavka.engine.weather import Weather
+from stavka.geo import haversine_km
 
 __all__ = ["SupplyNet", "build_supply_net", "resupply", "truck_hours"]
 

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from stavka.engine.params import EngineParams
 from stavka.engine.routing import TheatreLike
-from stavka.engine.timeline import haversine_km
+from stavka.geo import haversine_km
 from stavka.scenario.container import Scenario
 from stavka.scenario.schema import Formation
 
@@ -24,14 +24,14 @@ MAJOR_RIVER_CLASS = 2
 """Rivers of WDBII class 0-2 carry the flotillas (the map's classes; docs/map.md)."""
 
 
-def river_hours(
-    theatre: TheatreLike, edge_km: npt.NDArray[np.float32], params: EngineParams
-) -> npt.NDArray[np.float32]:
+def river_hours(theatre: TheatreLike, params: EngineParams) -> npt.NDArray[np.float32]:
     """Hours per edge [N, 6] for ferried troops (inf where boats do not help)."""
     rc = np.asarray(theatre.river_class)
     nb = np.asarray(theatre.neighbors)
     major = (rc >= 0) & (rc <= MAJOR_RIVER_CLASS) & (nb >= 0)
-    boat = edge_km / np.float32(params.flotilla_kmh) + np.float32(params.ferry_hours)
+    boat = theatre.edge_km / np.float32(params.flotilla_kmh) + np.float32(
+        params.ferry_hours
+    )
     return np.where(major, boat, np.inf).astype(np.float32)
 
 

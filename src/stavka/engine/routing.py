@@ -28,6 +28,7 @@ class TheatreLike(Protocol):
     lat: npt.NDArray[np.float64]
     lon: npt.NDArray[np.float64]
     neighbors: npt.NDArray[np.int32]
+    edge_km: npt.NDArray[np.float32]
     water: npt.NDArray[np.bool_]
     fortified_level: npt.NDArray[np.int8]
     rail_gauge_mm: npt.NDArray[np.int32]

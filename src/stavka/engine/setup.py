@@ -19,11 +19,11 @@ from stavka.engine.terrain import URBAN, model_terrain
 from stavka.engine.timeline import (
     ScheduledLanding,
     event_hour,
-    haversine_km,
     landings,
     surrender_order_hours,
 )
 from stavka.errors import EngineError, MapError
+from stavka.geo import haversine_km
 from stavka.scenario.container import STRENGTH_ITEMS, Scenario
 from stavka.scenario.schema import Formation, Plan, Posture
 
@@ -67,7 +67,6 @@ class Context:
             (movement class x side; the attacker avoids forts; ':0r' = with flotilla).
         route_class: [U] routing class of each unit; ``afloat`` [U]: flotilla-supported.
         river_hours: [N, 6] edge hours for flotilla-carried troops (``rivers``).
-        edge_km: [N, 6] centre-to-centre distance of each edge (km).
         place_ids / place_cells [P]: scored places and their cells.
         landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
         hq_unit: index of each unit's top-level ancestor unit (for command state).
@@ -85,7 +84,6 @@ class Context:
     route_class: npt.NDArray[np.int64]
     afloat: npt.NDArray[np.bool_]
     river_hours: npt.NDArray[np.float32]
-    edge_km: npt.NDArray[np.float32]
     place_ids: list[str]
     place_cells: npt.NDArray[np.int32]
     landings: list[ScheduledLanding]
@@ -180,15 +178,6 @@ def _cell(theatre: TheatreLike, lat: float, lon: float, what: str) -> int:
         d = haversine_km(lat, lon, theatre.lat[land], theatre.lon[land])
         cell = int(land[int(np.argmin(d))])
     return int(cell)
-
-
-def _edge_km(theatre: TheatreLike) -> npt.NDArray[np.float32]:
-    nb = theatre.neighbors
-    safe = np.where(nb < 0, 0, nb)
-    km = haversine_km(
-        theatre.lat[:, None], theatre.lon[:, None], theatre.lat[safe], theatre.lon[safe]
-    )
-    return np.where(nb < 0, np.inf, km).astype(np.float32)
 
 
 def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
@@ -308,8 +297,7 @@ def build_context(
     )
     nb = theatre.neighbors
     fort_into = theatre.fortified_level[np.where(nb < 0, 0, nb)].astype(np.float32)
-    edge_km = _edge_km(theatre)
-    boats = river_hours(theatre, edge_km, params)
+    boats = river_hours(theatre, params)
     bank_hours = {}
     for m, name in enumerate(MOBILITY_NAMES):
         bank_hours[f"{name}:0"] = hours[m] + FORTIFIED_DETOUR_HOURS * fort_into
@@ -421,7 +409,6 @@ def build_context(
         route_class=route_class,
         afloat=afloat,
         river_hours=boats,
-        edge_km=edge_km,
         place_ids=place_ids,
         place_cells=np.array([theatre.place_cell[p] for p in place_ids], np.int32),
         landings=sched,

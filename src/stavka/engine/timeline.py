@@ -6,16 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
-
 from stavka.scenario.container import Scenario
 from stavka.scenario.schema import Event
 
 __all__ = [
     "ScheduledLanding",
     "event_hour",
-    "haversine_km",
     "landings",
     "surrender_order_hours",
 ]
@@ -34,17 +30,6 @@ SURRENDER_WORDS = re.compile(
     r"rescript|ceasefire|cease-fire|cessation|cease hostilities", re.IGNORECASE
 )
 MEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s*men")
-
-
-def haversine_km(
-    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
-) -> npt.NDArray[np.float64]:
-    """Great-circle distance in km between points given in degrees (broadcasting)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return np.asarray(2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0))))
 
 
 def event_hour(s: Scenario, event: Event) -> float:

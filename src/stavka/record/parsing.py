@@ -13,9 +13,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable
+
+from stavka.geo import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -26,7 +27,6 @@ __all__ = [
     "parse_km",
 ]
 
-EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), km."""
 
 _MONTHS = {"aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "jul": 7}
@@ -148,10 +148,7 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     Returns:
         Distance in km on a sphere of :data:`EARTH_RADIUS_KM`.
     """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return float(haversine_km(lat1, lon1, lat2, lon2))
 
 
 class PlaceNames:

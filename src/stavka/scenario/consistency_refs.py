@@ -7,12 +7,12 @@ returns the problems it finds; see :mod:`stavka.scenario.consistency` for the fu
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 
 from pydantic import BaseModel
 
 from stavka.errors import Problem
+from stavka.geo import haversine_km
 from stavka.scenario.consistency_forces import Locator, problem_at
 from stavka.scenario.container import Scenario
 from stavka.scenario.rawfiles import PathKey
@@ -28,7 +28,6 @@ __all__ = [
     "km_between",
 ]
 
-EARTH_RADIUS_KM = 6371.0
 """Mean Earth radius used for distances, km."""
 GARRISON_MARGIN_KM = 10.0
 """How far outside its zone's radius a garrison's start point may lie, km."""
@@ -177,10 +176,7 @@ def check_railways(s: Scenario, locate: Locator) -> list[Problem]:
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Return the great-circle distance in km between two (lat, lon) points, degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0)))
+    return float(haversine_km(lat1, lon1, lat2, lon2))
 
 
 def check_fortified_regions(s: Scenario, locate: Locator) -> list[Problem]:

@@ -14,26 +14,12 @@ from dataclasses import dataclass
 import h3
 import numpy as np
 
+from stavka.geo import EARTH_RADIUS_KM, haversine_km
+
 __all__ = ["BBOX", "EARTH_RADIUS_KM", "Grid", "build_grid", "haversine_km"]
 
 BBOX: tuple[float, float, float, float] = (105.0, 37.0, 160.0, 55.0)
 """Theatre box (west, south, east, north), degrees WGS84."""
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(
-    lat1: np.ndarray | float,
-    lon1: np.ndarray | float,
-    lat2: np.ndarray | float,
-    lon2: np.ndarray | float,
-) -> np.ndarray:
-    """Return great-circle distances in km (arguments in degrees, broadcast)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)))
 
 
 @dataclass(frozen=True)
