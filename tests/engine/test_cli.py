@@ -1,0 +1,44 @@
+"""The ``stavka run`` command contract (docs/design.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+STAVKA = [sys.executable, "-c", "from stavka.cli import main; main()"]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*STAVKA, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_run_json_prints_one_summary_document(tmp_path: Path) -> None:
+    """--json prints exactly one JSON document with the contract's keys; exit 0."""
+    out = tmp_path / "run"
+    res = _run(
+        "run", "august-storm", "--days", "2", "--out", str(out), "--json", "--no-report"
+    )
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    for key in ("captures", "advance_km", "losses", "accounting", "score", "seed"):
+        assert key in doc
+    assert all(abs(v) < 1e-6 for v in doc["accounting"].values())
+    assert (out / "summary.json").is_file()
+    assert (out / "units.parquet").is_file()
+
+
+def test_run_rejects_unknown_scenario_and_variant(tmp_path: Path) -> None:
+    """A wrong scenario id or variant: exit 1, a message, no traceback."""
+    for args in (("run", "no-such-war"), ("run", "august-storm", "--variant", "nope")):
+        res = _run(*args, "--out", str(tmp_path / "x"))
+        assert res.returncode == 1
+        assert "Traceback" not in res.stderr
+        assert "error" in res.stderr
+
+
+def test_run_usage_error_exits_2() -> None:
+    """A malformed option is a usage error: exit 2."""
+    res = _run("run", "august-storm", "--days", "many")
+    assert res.returncode == 2
