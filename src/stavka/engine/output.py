@@ -47,13 +47,15 @@ def formation_depth(
 ) -> float:
     """Depth (km) of a formation: the farthest any of its main-force units got.
 
-    Main-force units have ``MAIN_FORCE_MEN`` or more; a formation with none that large
-    uses the farthest any of its units got.
+    Main-force units are combat formations (not the residual army/front troops held by
+    headquarters nodes) of ``MAIN_FORCE_MEN`` or more; a formation with none uses the
+    farthest any of its units got.
     """
     idx = np.asarray(ctx.formation_units.get(formation, []), np.int64)
     if idx.size == 0:
         return 0.0
-    main = idx[ctx.units.initial[idx, PERSONNEL] >= MAIN_FORCE_MEN]
+    combat = np.array([not ctx.units.headquarters[i] for i in idx], bool)
+    main = idx[combat & (ctx.units.initial[idx, PERSONNEL] >= MAIN_FORCE_MEN)]
     use = main if main.size else idx
     return float(depth[replica, use].max())
 

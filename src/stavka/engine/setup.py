@@ -49,6 +49,9 @@ POSTURE_MAP = {
     Posture.WITHDRAW: Pos.WITHDRAW,
 }
 MAX_OBJECTIVES = 8
+HQ_ECHELONS = frozenset({"high_command", "front", "area_army", "army", "group"})
+"""Echelons whose own strength is headquarters and army/front troops, not a combat
+formation."""
 FORTIFIED_DETOUR_HOURS = 24.0
 """Routing penalty per fortification level for the attacker (plans.md 1.3:
 bypass FRs)."""
@@ -390,6 +393,7 @@ def build_context(
         objectives=objectives,
         plan_posture=plan_posture,
         fortified=fortified,
+        headquarters=np.array([f.echelon.value in HQ_ECHELONS for f in chosen], bool),
     )
     place_ids = sorted(p for p in s.places if p in theatre.place_cell)
     exploit = _area_of_operations(s, place_ids, attacker, params.exploit_radius_km)

@@ -87,6 +87,8 @@ class UnitTable:
         objectives: objective cells in order [U, M] (-1 = none).
         plan_posture: :class:`Pos` code from the plan.
         fortified: the unit starts inside a fortified region (bool).
+        headquarters: the unit is a headquarters node's own troops (high command, front,
+            area army, army, group: the residual army/front troops).
     """
 
     ids: list[str]
@@ -103,6 +105,7 @@ class UnitTable:
     objectives: I32
     plan_posture: I8
     fortified: B
+    headquarters: B
 
     @property
     def n(self) -> int:
