@@ -17,6 +17,7 @@ import numpy.typing as npt
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, current_field, move
+from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
 from stavka.engine.state import LOSS_KINDS, PERSONNEL, K, Mob, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
@@ -91,13 +92,18 @@ def _fall_back(
         return st, losses
     nb = ctx.theatre.neighbors[st.cell]  # R x U x 6
     safe = np.where(nb < 0, 0, nb)
-    attacked = np.zeros((*st.cell.shape, 6), bool)
-    a_cells = np.where(st.attack_cell >= 0, st.attack_cell, -2)
-    for r in range(st.cell.shape[0]):
-        hot = set(a_cells[r][a_cells[r] >= 0].tolist()) | set(
-            st.cell[r][(ctx.units.side == 0) & (st.status[r] == Status.ACTIVE)].tolist()
-        )
-        attacked[r] = np.isin(safe[r], list(hot)) if hot else False
+    # Cells attackers stand in or assault cannot be fallen back into.
+    n_cells = ctx.theatre.lat.shape[0]
+    attacker = (ctx.units.side[None, :] == 0) & (st.status == Status.ACTIVE)
+    hot_keys = np.concatenate(
+        [
+            cell_keys(st.cell, n_cells)[attacker],
+            cell_keys(np.maximum(st.attack_cell, 0), n_cells)[st.attack_cell >= 0],
+        ]
+    )
+    uniq = np.unique(hot_keys)
+    hot = CellSums(uniq, np.ones((uniq.size, 1)))
+    attacked = hot.lookup(cell_keys(safe, n_cells))[..., 0] > 0
     free = (nb >= 0) & ~ctx.theatre.water[safe] & ~attacked
     field = current_field(ctx, st.objective)
     toward, slot = ctx.bank.next_hop(

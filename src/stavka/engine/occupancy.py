@@ -14,9 +14,9 @@ import numpy.typing as npt
 __all__ = ["CellSums", "cell_keys"]
 
 
-def cell_keys(cell: npt.NDArray[np.int32], n_cells: int) -> npt.NDArray[np.int64]:
-    """Return ``replica * n_cells + cell`` for a [R, U] cell array."""
-    r = np.arange(cell.shape[0], dtype=np.int64)[:, None]
+def cell_keys(cell: npt.NDArray[np.integer], n_cells: int) -> npt.NDArray[np.int64]:
+    """Return ``replica * n_cells + cell`` for a cell array of shape [R, ...]."""
+    r = np.arange(cell.shape[0], dtype=np.int64).reshape((-1,) + (1,) * (cell.ndim - 1))
     return r * n_cells + cell.astype(np.int64)
 
 
