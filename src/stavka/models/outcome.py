@@ -14,7 +14,7 @@ them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -59,19 +59,38 @@ def attacker_favour_bounds(*, duration: bool) -> tuple[FloatArray, FloatArray]:
     return lo, hi
 
 
-def _coef_dict(coef: FloatArray) -> dict[str, float]:
-    return dict(zip(FEATURES, map(float, coef), strict=True))
+@dataclass(frozen=True, slots=True)
+class _LinearModel:
+    """A linear predictor over the feature vector; ``coef`` has shape ``[K]``."""
+
+    coef: FloatArray
+
+    def _linear(self, eng: Engagement) -> FloatArray:
+        """Return ``X @ coef``, shape ``[B]``."""
+        # einsum, not BLAS @: a row's result must not depend on the batch size.
+        return np.einsum("bk,k->b", design_matrix(eng), self.coef)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the coefficients keyed by feature name."""
+        return {"coef": dict(zip(FEATURES, map(float, self.coef), strict=True))}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(coef=np.array([float(d["coef"].get(f, 0.0)) for f in FEATURES]))
 
 
-def _coef_array(d: dict[str, Any]) -> FloatArray:
-    return np.array([float(d.get(f, 0.0)) for f in FEATURES])
+def _engagement(
+    att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, factors: dict[str, Any]
+) -> Engagement:
+    """Build the engagement of the convenience methods (era defaults to WWII)."""
+    factors.setdefault("era", WWII_ERA)
+    return Engagement.build(att_strength, def_strength, **factors)
 
 
 @dataclass(frozen=True, slots=True)
-class OutcomeModel:
+class OutcomeModel(_LinearModel):
     """Fitted logistic model of the attacker's success. ``coef`` has shape ``[K]``."""
-
-    coef: FloatArray
 
     @classmethod
     def fit(
@@ -89,31 +108,18 @@ class OutcomeModel:
 
     def predict(self, eng: Engagement) -> FloatArray:
         """Return the probability that the attacker wins, shape ``[B]``."""
-        # einsum, not BLAS @: a row's result must not depend on the batch size.
-        return sigmoid(np.einsum("bk,k->b", design_matrix(eng), self.coef))
+        return sigmoid(self._linear(eng))
 
     def p_attacker_wins(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
     ) -> FloatArray:
         """Return P(attacker succeeds), ``[B]``; arguments as ``daily_loss_rates``."""
-        factors.setdefault("era", WWII_ERA)
-        return self.predict(Engagement.build(att_strength, def_strength, **factors))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the coefficients keyed by feature name."""
-        return {"coef": _coef_dict(self.coef)}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> OutcomeModel:
-        """Rebuild from :meth:`to_dict` output."""
-        return cls(coef=_coef_array(d["coef"]))
+        return self.predict(_engagement(att_strength, def_strength, factors))
 
 
 @dataclass(frozen=True, slots=True)
-class AdvanceModel:
+class AdvanceModel(_LinearModel):
     """Fitted model of a successful attacker's advance. ``coef`` has shape ``[K]``."""
-
-    coef: FloatArray
 
     @classmethod
     def fit(
@@ -135,21 +141,10 @@ class AdvanceModel:
 
     def predict(self, eng: Engagement) -> FloatArray:
         """Return the advance of a successful attacker (km/day, >= 0), shape ``[B]``."""
-        z = np.einsum("bk,k->b", design_matrix(eng), self.coef)  # batch-size invariant
-        return np.maximum(np.expm1(z), 0.0)
+        return np.maximum(np.expm1(self._linear(eng)), 0.0)
 
     def km_per_day(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
     ) -> FloatArray:
         """Return km/day of a winning attacker, ``[B]``; args as in attrition."""
-        factors.setdefault("era", WWII_ERA)
-        return self.predict(Engagement.build(att_strength, def_strength, **factors))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the coefficients keyed by feature name."""
-        return {"coef": _coef_dict(self.coef)}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> AdvanceModel:
-        """Rebuild from :meth:`to_dict` output."""
-        return cls(coef=_coef_array(d["coef"]))
+        return self.predict(_engagement(att_strength, def_strength, factors))
