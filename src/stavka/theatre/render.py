@@ -8,8 +8,9 @@ places, and optionally the H3 grid. Plate carrée with a cos(latitude) aspect.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from stavka.theatre.model import Theatre, base_layers
 
 if TYPE_CHECKING:
     from stavka.scenario.container import Scenario
+    from stavka.scenario.schema_world import Place
 
 __all__ = ["render"]
 
@@ -89,11 +91,63 @@ def _centre_lines(t: Theatre, mask: np.ndarray) -> list[np.ndarray]:
 _INSET_BOX = (141.0, 42.5, 160.0, 54.0)
 
 
+def _draw_background(
+    ax: Any,
+    background: tuple[np.ndarray, np.ndarray],
+    full: tuple[float, float, float, float],
+) -> None:
+    """Draw the shaded relief and the water mask (``imshow`` extent ``full``)."""
+    relief, water = background
+    ax.imshow(relief, extent=full, origin="upper", zorder=0)
+    ax.imshow(water, extent=full, origin="upper", zorder=1, interpolation="nearest")
+
+
+def _label_places(
+    ax: Any,
+    places: Iterable[Place],
+    kinds: set[str],
+    box: tuple[float, float, float, float],
+    *,
+    ms: float,
+    mew: float,
+    zorder: int,
+    **text: Any,
+) -> None:
+    """Mark and name the places of ``kinds`` strictly inside ``box`` (W, S, E, N).
+
+    Args:
+        ax: the axes to draw on.
+        places: the places, in drawing order.
+        kinds: place kinds to label.
+        box: west, south, east, north bounds.
+        ms: marker size.
+        mew: marker edge width.
+        zorder: z-order of the marker (the label goes one above).
+        **text: keyword arguments of the label's ``annotate`` (``xytext``, ...).
+    """
+    w, s, e, n = box
+    for p in places:
+        kind = getattr(p.kind, "value", p.kind)
+        if kind not in kinds or not (w < p.lon < e and s < p.lat < n):
+            continue
+        ax.plot(
+            p.lon, p.lat, "o", ms=ms, mfc="white", mec="black", mew=mew, zorder=zorder
+        )
+        ax.annotate(
+            p.name_modern,
+            (p.lon, p.lat),
+            textcoords="offset points",
+            zorder=zorder + 1,
+            **text,
+        )
+
+
 def _inset(
     ax: object,
     t: Theatre,
     scenario: Scenario | None,
-    base: dict[str, np.ndarray],
+    background: tuple[np.ndarray, np.ndarray],
+    coast: list[np.ndarray],
     border_segs: list[np.ndarray],
     full: tuple[float, float, float, float],
 ) -> None:
@@ -102,12 +156,7 @@ def _inset(
 
     w, s, e, n = _INSET_BOX
     iax = ax.inset_axes([0.615, 0.03, 0.215, 0.30])  # type: ignore[attr-defined]
-    iax.imshow(_relief_rgb(base["dem_m"]), extent=full, origin="upper", zorder=0)
-    water = np.zeros((*base["landmask"].shape, 4))
-    water[~base["landmask"]] = (0.78, 0.87, 0.94, 1.0)
-    iax.imshow(water, extent=full, origin="upper", zorder=1, interpolation="nearest")
-    off, xy, lv = base["coast_offsets"], base["coast_xy"], base["coast_level"]
-    coast = [xy[off[i] : off[i + 1]] for i in range(len(lv)) if lv[i] in (1, 3)]
+    _draw_background(iax, background, full)
     iax.add_collection(
         LineCollection(coast, colors="#3d6a96", linewidths=0.4, zorder=2)
     )
@@ -126,23 +175,17 @@ def _inset(
             LineCollection(rail, colors="#1a1a1a", linewidths=1.0, zorder=5)
         )
     if scenario is not None:
-        for p in scenario.places.values():
-            kind = getattr(p.kind, "value", p.kind)
-            if kind not in {"island", "port", "city"} or not (
-                w < p.lon < e and s < p.lat < n
-            ):
-                continue
-            iax.plot(
-                p.lon, p.lat, "o", ms=2, mfc="white", mec="black", mew=0.6, zorder=6
-            )
-            iax.annotate(
-                p.name_modern,
-                (p.lon, p.lat),
-                xytext=(2, 1),
-                textcoords="offset points",
-                fontsize=5,
-                zorder=7,
-            )
+        _label_places(
+            iax,
+            scenario.places.values(),
+            {"island", "port", "city"},
+            _INSET_BOX,
+            ms=2,
+            mew=0.6,
+            xytext=(2, 1),
+            fontsize=5,
+            zorder=6,
+        )
     iax.set_xlim(w, e)
     iax.set_ylim(s, n)
     iax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))
@@ -171,16 +214,10 @@ def render(
     base = base_layers()
     fig, ax = plt.subplots(figsize=(16, 11))
     full = (BBOX[0], BBOX[2], BBOX[1], BBOX[3])  # imshow extent: l, r, b, t
-    ax.imshow(_relief_rgb(base["dem_m"]), extent=full, origin="upper", zorder=0)
     water_rgba = np.zeros((*base["landmask"].shape, 4))
     water_rgba[~base["landmask"]] = (0.78, 0.87, 0.94, 1.0)
-    ax.imshow(
-        water_rgba,
-        extent=full,
-        origin="upper",
-        zorder=1,
-        interpolation="nearest",
-    )
+    background = (_relief_rgb(base["dem_m"]), water_rgba)  # drawn again in the inset
+    _draw_background(ax, background, full)
     off, xy, lv = base["coast_offsets"], base["coast_xy"], base["coast_level"]
     polys = [xy[off[i] : off[i + 1]] for i in range(len(lv))]
     water_col = "#c7def0"
@@ -194,9 +231,10 @@ def render(
             zorder=2,
         )
     )
+    coast = [p for p, L in zip(polys, lv, strict=True) if L in (1, 3)]
     ax.add_collection(
         LineCollection(
-            [p for p, L in zip(polys, lv, strict=True) if L in (1, 3)],
+            coast,
             colors="#3d6a96",
             linewidths=0.5,
             zorder=2,
@@ -273,25 +311,19 @@ def render(
             )
         )
     if scenario is not None:
-        for _pid, p in sorted(scenario.places.items()):
-            kind = getattr(p.kind, "value", p.kind)
-            if kind not in _LABEL_KINDS or not (
-                west < p.lon < east and south < p.lat < north
-            ):
-                continue
-            ax.plot(
-                p.lon, p.lat, "o", ms=3, mfc="white", mec="black", mew=0.8, zorder=8
-            )
-            ax.annotate(
-                p.name_modern,
-                (p.lon, p.lat),
-                xytext=(3, 2),
-                textcoords="offset points",
-                fontsize=6.5,
-                zorder=9,
-                color="#111111",
-                bbox={"boxstyle": "round,pad=0.1", "fc": "#ffffffa0", "ec": "none"},
-            )
+        _label_places(
+            ax,
+            [p for _pid, p in sorted(scenario.places.items())],
+            _LABEL_KINDS,
+            bbox,
+            ms=3,
+            mew=0.8,
+            xytext=(3, 2),
+            fontsize=6.5,
+            zorder=8,
+            color="#111111",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "#ffffffa0", "ec": "none"},
+        )
     for name, (la, lo) in {
         "GREATER KHINGAN": (47.6, 120.6),
         "GOBI": (44.2, 113.5),
@@ -345,7 +377,7 @@ def render(
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.85)
     if east < 150.0:
-        _inset(ax, t, scenario, base, border_segs, full)
+        _inset(ax, t, scenario, background, coast, border_segs, full)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
