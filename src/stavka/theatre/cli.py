@@ -36,6 +36,25 @@ def _scenario_theatre(scenario: str, resolution: int) -> tuple[Any, Any]:
     return s, load_theatre(resolution).for_scenario(s)
 
 
+def _river_edge(t: Any, c: int, k: int) -> dict[str, Any]:
+    """Describe the river on edge ``k`` of cell ``c``: WDBII class, name, bridge."""
+    code = int(t.river_name[c, k])
+    return {
+        "class": int(t.river_class[c, k]),
+        "name": t.river_names[code] if code >= 0 else None,
+        "bridge": bool(t.bridge[c, k]),
+    }
+
+
+def _emit_fields(out: dict[str, Any], json: bool) -> None:
+    """Print ``out`` as one JSON document, or one ``key: value`` line per field."""
+    if json:
+        emit_json(out)
+        return
+    for key, val in out.items():
+        typer.echo(f"{key}: {val}")
+
+
 @app.command()
 def build(resolution: ResOpt = 5, json: JsonOpt = False) -> None:
     """Rebuild the shipped map from the geodata packages (see scripts/build_map.sh)."""
@@ -94,11 +113,7 @@ def info(resolution: ResOpt = 5, json: JsonOpt = False) -> None:
         },
         "load_seconds": round(load_s, 3),
     }
-    if json:
-        emit_json(out)
-        return
-    for k, v in out.items():
-        typer.echo(f"{k}: {v}")
+    _emit_fields(out, json)
 
 
 @app.command()
@@ -119,14 +134,8 @@ def cell(
     for k in range(6):
         j = int(t.neighbors[c, k])
         if j >= 0 and t.river_class[c, k] >= 0:
-            code = int(t.river_name[c, k])
             rivers.append(
-                {
-                    "neighbour": h3.int_to_str(int(t.h3[j])),
-                    "class": int(t.river_class[c, k]),
-                    "name": t.river_names[code] if code >= 0 else None,
-                    "bridge": bool(t.bridge[c, k]),
-                }
+                {"neighbour": h3.int_to_str(int(t.h3[j]))} | _river_edge(t, c, k)
             )
     places = sorted(p for p, i in t.place_cell.items() if i == c)
     zone = int(t.fortified_zone[c])
@@ -150,11 +159,7 @@ def cell(
         "places": places,
         "pass": bool(t.pass_cell[c]),
     }
-    if json:
-        emit_json(out)
-        return
-    for key, val in out.items():
-        typer.echo(f"{key}: {val}")
+    _emit_fields(out, json)
 
 
 @app.command()
@@ -196,14 +201,7 @@ def path(
     for a, b in itertools.pairwise(cells):
         k = int((t.neighbors[a] == b).argmax())
         if t.river_class[a, k] >= 0:
-            code = int(t.river_name[a, k])
-            crossings.append(
-                {
-                    "class": int(t.river_class[a, k]),
-                    "name": t.river_names[code] if code >= 0 else None,
-                    "bridge": bool(t.bridge[a, k]),
-                }
-            )
+            crossings.append(_river_edge(t, a, k))
     out = {
         "from": from_place,
         "to": to_place,
