@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,23 +52,37 @@ def format_scoreboard(cv: dict[str, Any]) -> str:
             )
     lines.append("")
     lines.append("OUTCOME  accuracy / Brier (P attacker wins)")
-    for g in groups:
-        row = [
-            f"{name} {_f(sc[g].get('accuracy'), True)} / {_f(sc[g].get('brier'))}"
-            for name, sc in cv["outcome"].items()
-        ]
-        n = next(iter(cv["outcome"].values()))[g]["n"]
-        lines.append(f"  [{g}] n={n}: " + "; ".join(row))
+    lines += _group_rows(
+        cv["outcome"],
+        groups,
+        lambda s: f"{_f(s.get('accuracy'), True)} / {_f(s.get('brier'))}",
+    )
     lines.append("")
     lines.append("ADVANCE of winning attackers  MAE of log(1 + km/day)")
-    for g in groups:
-        row = [
-            f"{name} {_f(sc[g].get('mae_log1p_km_per_day'))}"
-            for name, sc in cv["advance"].items()
-        ]
-        n = next(iter(cv["advance"].values()))[g]["n"]
-        lines.append(f"  [{g}] n={n}: " + "; ".join(row))
+    lines += _group_rows(
+        cv["advance"], groups, lambda s: _f(s.get("mae_log1p_km_per_day"))
+    )
     return "\n".join(lines)
+
+
+def _group_rows(
+    scores: dict[str, Any],
+    groups: tuple[str, ...],
+    cell: Callable[[dict[str, Any]], str],
+) -> list[str]:
+    """One line per size group: ``[group] n=N: model cell; model cell; ...``.
+
+    Args:
+        scores: model name -> group -> scores (every model scored on the same rows).
+        groups: the size groups, in print order.
+        cell: formats one model's scores in one group.
+    """
+    lines = []
+    for g in groups:
+        row = [f"{name} {cell(sc[g])}" for name, sc in scores.items()]
+        n = next(iter(scores.values()))[g]["n"]
+        lines.append(f"  [{g}] n={n}: " + "; ".join(row))
+    return lines
 
 
 @app.command()
