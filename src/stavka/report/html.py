@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,12 @@ def _pct(value: float | None) -> str:
     return "&ndash;" if value is None else f"{100 * value:.0f}%"
 
 
+def _table(rows: Iterable[str], columns: Sequence[str]) -> str:
+    """Return a table: a header row of ``columns`` (HTML), then the ``rows``."""
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
 def _capture_table(ev: Evaluation) -> str:
     """Score table of capture dates (source tooltip on each row)."""
     tz = ev.run.start.tzinfo
@@ -84,11 +91,10 @@ def _capture_table(ev: Evaluation) -> str:
             f'<td style="color:{colour}">{_e(c.status.replace("_", " "))}</td>'
             f"<td class=src>{_e('; '.join(c.sources))}</td></tr>"
         )
-    head = (
-        "<tr><th>place</th><th>record window</th><th>simulated</th><th>error "
-        "(days)</th><th>status</th><th>sources</th></tr>"
+    return _table(
+        rows,
+        ("place", "record window", "simulated", "error (days)", "status", "sources"),
     )
-    return f"<table>{head}{''.join(rows)}</table>"
 
 
 def _advance_table(ev: Evaluation) -> str:
@@ -117,12 +123,20 @@ def _advance_table(ev: Evaluation) -> str:
             f"<td class=num>{_num(a.error_pct, '+.0f')}</td>"
             f"<td class=src>{_e(a.text)}<br>{_e(a.source)}</td></tr>"
         )
-    head = (
-        "<tr><th>#</th><th>formation</th><th>date</th><th>record km</th><th>kind</th>"
-        "<th>sim km</th><th>error km</th><th>error %</th><th>record text and "
-        "source</th></tr>"
+    return _table(
+        rows,
+        (
+            "#",
+            "formation",
+            "date",
+            "record km",
+            "kind",
+            "sim km",
+            "error km",
+            "error %",
+            "record text and source",
+        ),
     )
-    return f"<table>{head}{''.join(rows)}</table>"
 
 
 def _loss_table(ev: Evaluation) -> str:
@@ -138,11 +152,10 @@ def _loss_table(ev: Evaluation) -> str:
         f"{'<br>' + _e(x.estimated) if x.estimated else ''}</td></tr>"
         for x in ev.score.losses
     ]
-    head = (
-        "<tr><th>side</th><th>categories</th><th>scope</th><th>low</th><th>high</th>"
-        "<th>simulated</th><th>status</th><th>source</th></tr>"
+    return _table(
+        rows,
+        ("side", "categories", "scope", "low", "high", "simulated", "status", "source"),
     )
-    return f"<table>{head}{''.join(rows)}</table>"
 
 
 def _notes(ev: Evaluation) -> str:
@@ -153,11 +166,7 @@ def _notes(ev: Evaluation) -> str:
         f"<td class=src>{_e(n.source)}</td></tr>"
         for n in ev.record.notes
     ]
-    head = (
-        "<tr><th>date</th><th>tag</th><th>formations</th><th>note</th>"
-        "<th>source</th></tr>"
-    )
-    return f"<table>{head}{''.join(rows)}</table>"
+    return _table(rows, ("date", "tag", "formations", "note", "source"))
 
 
 def _cards(ev: Evaluation) -> str:
