@@ -174,8 +174,6 @@ def load_theatre(resolution: int = 5) -> Theatre:
             f"run `stavka map build --resolution {resolution}` first"
         )
     a = read_npz(path)
-    for arr in a.values():
-        arr.flags.writeable = False  # the cached map is shared: copy before changing
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     n = a["h3"].shape[0]
     t = Theatre(
@@ -207,7 +205,7 @@ def load_theatre(resolution: int = 5) -> Theatre:
         river_names=list(meta["river_names"]),
         meta=meta,
     )
-    for value in vars(t).values():
+    for value in vars(t).values():  # the cached map is shared: copy before changing
         if isinstance(value, np.ndarray):
             value.flags.writeable = False
     return t

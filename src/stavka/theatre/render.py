@@ -113,17 +113,10 @@ def _label_places(
     zorder: int,
     **text: Any,
 ) -> None:
-    """Mark and name the places of ``kinds`` strictly inside ``box`` (W, S, E, N).
+    """Mark and name ``places`` of ``kinds`` strictly inside ``box`` (W, S, E, N).
 
-    Args:
-        ax: the axes to draw on.
-        places: the places, in drawing order.
-        kinds: place kinds to label.
-        box: west, south, east, north bounds.
-        ms: marker size.
-        mew: marker edge width.
-        zorder: z-order of the marker (the label goes one above).
-        **text: keyword arguments of the label's ``annotate`` (``xytext``, ...).
+    The marker has size ``ms``, edge width ``mew`` and z-order ``zorder`` (its label
+    one above); ``text`` goes to the label's ``annotate`` (``xytext``, ``fontsize``).
     """
     w, s, e, n = box
     for p in places:
