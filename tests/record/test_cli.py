@@ -26,6 +26,16 @@ def cli() -> typer.Typer:
     return app
 
 
+def stavka_subprocess(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `stavka` entry point with ``args`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", "from stavka.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_score_json_with_other_record_dir(tmp_path: Path, scenario: Scenario) -> None:
     """--record points the scorer at any directory of the same format."""
     run = synthetic_run(tmp_path / "run", scenario, captures=CAPTURES, days=20)
@@ -61,18 +71,7 @@ def test_incomplete_run_exits_1_naming_file(tmp_path: Path, scenario: Scenario) 
     """A run without units.parquet exits 1 with the file named on stderr."""
     run = synthetic_run(tmp_path / "run", scenario, captures={}, days=2)
     (run / "units.parquet").unlink()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from stavka.cli import main; main()",
-            "score",
-            str(run),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = stavka_subprocess("score", str(run))
     assert proc.returncode == 1
     assert "units.parquet" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -84,20 +83,7 @@ def test_bad_record_exits_1_naming_row(tmp_path: Path, scenario: Scenario) -> No
     shutil.copytree(scenario.root / "record", rec)
     with (rec / "events.csv").open("a") as fh:
         fh.write("1945-08-20,,USSR,x,capture,nowhere,d,src,\n")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from stavka.cli import main; main()",
-            "score",
-            str(run),
-            "--record",
-            str(rec),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = stavka_subprocess("score", str(run), "--record", str(rec))
     assert proc.returncode == 1
     assert "events.csv: row" in proc.stderr and "'place_id'" in proc.stderr
     assert "nowhere" in proc.stderr
