@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +23,7 @@ from stavka.scenario.schema import (
     WeatherPeriod,
 )
 
-__all__ = ["STRENGTH_ITEMS", "Scenario"]
+__all__ = ["STRENGTH_ITEMS", "Scenario", "strength_sum"]
 
 STRENGTH_ITEMS = (
     "personnel",
@@ -36,6 +37,15 @@ STRENGTH_ITEMS = (
     "trucks",
 )
 """Items of a strength vector, in the order the engine stores them."""
+
+
+def strength_sum(formations: Iterable[Formation]) -> dict[str, float]:
+    """Sum every strength item over ``formations`` (unknown values count 0)."""
+    out = dict.fromkeys(STRENGTH_ITEMS, 0.0)
+    for f in formations:
+        for item, value in f.strength.values().items():
+            out[item] += value or 0.0
+    return out
 
 
 @dataclass
@@ -115,10 +125,4 @@ class Scenario:
 
     def totals(self, side: str) -> dict[str, float]:
         """Sum every strength item over a side's formations (unknown values count 0)."""
-        out = dict.fromkeys(STRENGTH_ITEMS, 0.0)
-        for f in self.formations.values():
-            if f.side != side:
-                continue
-            for item, value in f.strength.values().items():
-                out[item] += value or 0.0
-        return out
+        return strength_sum(f for f in self.formations.values() if f.side == side)

@@ -5,17 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from stavka.scenario.container import STRENGTH_ITEMS, Scenario
+from stavka.scenario.container import STRENGTH_ITEMS, Scenario, strength_sum
 
 __all__ = ["oob_summary", "oob_tree_lines"]
-
-
-def _subtree_totals(s: Scenario, fid: str) -> dict[str, float]:
-    out = dict.fromkeys(STRENGTH_ITEMS, 0.0)
-    for sub in s.subtree(fid):
-        for item, value in s.formations[sub].strength.values().items():
-            out[item] += value or 0.0
-    return out
 
 
 def oob_summary(s: Scenario) -> dict[str, Any]:
@@ -107,7 +99,7 @@ def oob_tree_lines(s: Scenario, max_depth: int | None = None) -> list[str]:
     def walk(fid: str, depth: int) -> None:
         f = s.formations[fid]
         kind = f"{f.echelon.value}/{f.type.value}"
-        figures = _figures(_subtree_totals(s, fid))
+        figures = _figures(strength_sum(s.formations[sub] for sub in s.subtree(fid)))
         pad = "  " * depth
         lines.append(f"{pad}{f.name} [{f.id}] {kind} - {figures}")
         children = s.children.get(fid, [])
