@@ -72,13 +72,33 @@ def _exploit(
     if not idle.any() or ctx.exploit_places.size == 0:
         return nxt, slot
     nxt, slot = nxt.copy(), slot.copy()
-    for r in np.flatnonzero(idle.any(axis=1)):
-        held = ctx.exploit_places[st.targets[r]]
-        cells = ctx.place_cells[held].astype(np.int64)
-        for c in np.unique(ctx.route_class[idle[r]]):
-            who = idle[r] & (ctx.route_class == c)
-            values = ctx.bank.nearest(ctx.route_names[c], cells)
-            n2, s2 = ctx.bank.step_down(values, st.cell[r, who], route_h[r, who])
+    bank = ctx.bank
+    for c in np.unique(ctx.route_class[idle.any(axis=0)]):
+        name = ctx.route_names[c]
+        of_class = idle & (ctx.route_class == c)[None, :]
+        if bank.prefers_table(name):
+            # Every replica at once: nearest = minimum over its held targets.
+            cells, inverse = np.unique(
+                ctx.place_cells[ctx.exploit_places].astype(np.int64),
+                return_inverse=True,
+            )
+            rr, uu = np.nonzero(of_class)
+            held = np.zeros((st.targets.shape[0], cells.size), bool)
+            tr, tp = np.nonzero(st.targets)
+            held[tr, inverse[tp]] = True
+            n2, s2 = bank.step_down_table(
+                bank.place_table(name, cells),
+                held[rr],
+                st.cell[rr, uu],
+                route_h[rr, uu],
+            )
+            nxt[rr, uu], slot[rr, uu] = n2, s2
+            continue
+        for r in np.flatnonzero(of_class.any(axis=1)):
+            held_cells = ctx.place_cells[ctx.exploit_places[st.targets[r]]]
+            values = bank.nearest(name, held_cells.astype(np.int64))
+            who = of_class[r]
+            n2, s2 = bank.step_down(values, st.cell[r, who], route_h[r, who])
             nxt[r, who], slot[r, who] = n2, s2
     return nxt, slot
 

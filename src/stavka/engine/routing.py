@@ -20,6 +20,10 @@ __all__ = ["FieldBank", "TheatreLike", "graph_of"]
 F32 = npt.NDArray[np.float32]
 NEAREST_CACHE = 384
 """Nearest-target fields kept (each N float32, ~150 kB at resolution 5)."""
+TABLE_AFTER_MISSES = 64
+"""Cache misses of a routing class after which it switches to a per-target table."""
+TABLE_CHUNK = 2048
+"""Units per gather from a per-target table (bounds the M x 7 x T temporary)."""
 
 
 class TheatreLike(Protocol):
@@ -71,6 +75,8 @@ class FieldBank:
     fields: F32 = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     _nearest: dict[tuple[str, bytes], F32] = field(default_factory=dict)
     _reverse: dict[str, csr_matrix] = field(default_factory=dict)
+    _misses: dict[str, int] = field(default_factory=dict)
+    _tables: dict[tuple[str, bytes], F32] = field(default_factory=dict)
 
     def reverse_graph(self, routing: str) -> csr_matrix:
         """The reversed routing graph of a class (cached).
@@ -143,6 +149,7 @@ class FieldBank:
         cells = np.unique(targets.astype(np.int64))
         key = (routing, cells.tobytes())
         if key not in self._nearest:
+            self._misses[routing] = self._misses.get(routing, 0) + 1
             if len(self._nearest) > NEAREST_CACHE:
                 self._nearest.clear()
             if cells.size == 0:
@@ -159,16 +166,78 @@ class FieldBank:
                 self._nearest[key] = dist.astype(np.float32)
         return self._nearest[key]
 
+    def prefers_table(self, routing: str) -> bool:
+        """Whether a class has missed the nearest cache often enough for a table.
+
+        After ``TABLE_AFTER_MISSES`` multi-source searches, one search per candidate
+        target (:meth:`place_table`) costs less than further cache misses.
+        """
+        return self._misses.get(routing, 0) >= TABLE_AFTER_MISSES
+
+    def place_table(self, routing: str, cells: npt.NDArray[np.int64]) -> F32:
+        """Hours from every cell to each of the sorted unique ``cells`` [N, T] (cached).
+
+        The minimum over a subset of its columns is bit-identical to
+        :meth:`nearest` of that subset: Dijkstra's distances are minima of rounded
+        path sums, and rounding (float64 sums, the float32 cast) is monotone, so the
+        minimum over sources commutes with both.
+        """
+        key = (routing, cells.tobytes())
+        if key not in self._tables:
+            dist = dijkstra(self.reverse_graph(routing), directed=True, indices=cells)
+            self._tables[key] = np.ascontiguousarray(dist.T.astype(np.float32))
+        return self._tables[key]
+
+    def step_down_table(
+        self,
+        table: F32,
+        held: npt.NDArray[np.bool_],
+        cell: npt.NDArray[np.int32],
+        edge_h: F32,
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+        """Like :meth:`step_down`, each unit with its own target subset.
+
+        Args:
+            table: [N, T] hours to each candidate target (:meth:`place_table`).
+            held: [M, T] which candidates are targets of each unit.
+            cell: [M] current cells.
+            edge_h: [M, 6] edge hours out of the current cells.
+        """
+        nb = self.neighbors[cell]
+        nb_safe = np.where(nb < 0, 0, nb)
+        at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7
+        values = np.empty(at.shape, np.float32)
+        for lo in range(0, cell.shape[0], TABLE_CHUNK):
+            hi = lo + TABLE_CHUNK
+            vals = table[at[lo:hi]]  # m x 7 x T
+            vals[~np.broadcast_to(held[lo:hi, None, :], vals.shape)] = np.inf
+            values[lo:hi] = vals.min(axis=-1) if vals.shape[-1] else np.inf
+        return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
+
     def step_down(
         self, field_values: F32, cell: npt.NDArray[np.int32], edge_h: F32
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
         """Like :meth:`next_hop` for one explicit field [N] (all units share it)."""
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)
-        here = field_values[cell]
-        via = np.where(nb < 0, np.inf, edge_h + field_values[nb_safe])
-        k = np.argmin(via, axis=-1)[..., None]
-        best = np.take_along_axis(via, k, axis=-1)[..., 0]
-        nxt = np.take_along_axis(nb_safe, k, axis=-1)[..., 0].astype(np.int32)
-        move = np.isfinite(best) & (field_values[nxt] < here - 1e-4)
-        return np.where(move, nxt, cell).astype(np.int32), np.where(move, k[..., 0], -1)
+        return _descend(
+            nb, nb_safe, cell, field_values[cell], field_values[nb_safe], edge_h
+        )
+
+
+def _descend(
+    nb: npt.NDArray[np.int32],
+    nb_safe: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    here: F32,
+    there: F32,
+    edge_h: F32,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+    """Step to the neighbour minimising edge hours + field, if it is closer."""
+    via = np.where(nb < 0, np.inf, edge_h + there)
+    k = np.argmin(via, axis=-1)[..., None]
+    best = np.take_along_axis(via, k, axis=-1)[..., 0]
+    nxt = np.take_along_axis(nb_safe, k, axis=-1)[..., 0].astype(np.int32)
+    at_nxt = np.take_along_axis(there, k, axis=-1)[..., 0]
+    move = np.isfinite(best) & (at_nxt < here - 1e-4)
+    return np.where(move, nxt, cell).astype(np.int32), np.where(move, k[..., 0], -1)
