@@ -180,11 +180,21 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
 
 
 def _apply_losses(st: State, losses: npt.NDArray[np.float64]) -> State:
-    total = losses.sum(axis=2)
-    scale = np.where(total > st.present, st.present / np.maximum(total, 1e-9), 1.0)
-    losses = losses * scale[:, :, None, :]
-    present = np.maximum(st.present - losses.sum(axis=2), 0.0)
-    return st.replace(present=present, lost=st.lost + losses)
+    """Move ``losses`` [R, U, L, K] from present to lost, capped at what is present.
+
+    Only units with a loss are touched (the others' figures would not change).
+    """
+    rr, uu = np.nonzero(losses.any(axis=(2, 3)))
+    if rr.size == 0:
+        return st
+    hit, here = losses[rr, uu], st.present[rr, uu]
+    total = hit.sum(axis=1)
+    scale = np.where(total > here, here / np.maximum(total, 1e-9), 1.0)
+    hit = hit * scale[:, None, :]
+    present, lost = st.present.copy(), st.lost.copy()
+    present[rr, uu] = np.maximum(here - hit.sum(axis=1), 0.0)
+    lost[rr, uu] = st.lost[rr, uu] + hit
+    return st.replace(present=present, lost=lost)
 
 
 def _control(ctx: Context, st: State, hour: float) -> State:

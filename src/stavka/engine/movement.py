@@ -96,9 +96,10 @@ def _exploit(
             continue
         for r in np.flatnonzero(of_class.any(axis=1)):
             held_cells = ctx.place_cells[ctx.exploit_places[st.targets[r]]]
-            values = bank.nearest(name, held_cells.astype(np.int64))
             who = of_class[r]
-            n2, s2 = bank.step_down(values, st.cell[r, who], route_h[r, who])
+            n2, s2 = bank.nearest_step(
+                name, held_cells.astype(np.int64), st.cell[r, who], route_h[r, who]
+            )
             nxt[r, who], slot[r, who] = n2, s2
     return nxt, slot
 

@@ -20,8 +20,12 @@ __all__ = ["FieldBank", "TheatreLike", "graph_of"]
 F32 = npt.NDArray[np.float32]
 NEAREST_CACHE = 384
 """Nearest-target fields kept (each N float32, ~150 kB at resolution 5)."""
-TABLE_AFTER_MISSES = 64
-"""Cache misses of a routing class after which it switches to a per-target table."""
+NEAREST_LIMITS = {24.0: 0.1, 96.0: 0.3, 384.0: 0.8, np.inf: 1.0}
+"""Successive search radii (h) of :meth:`FieldBank.nearest_step`, each with its cost
+relative to an unlimited search (measured on the August Storm map)."""
+TABLE_AFTER_SEARCHES = 100.0
+"""Unlimited-search equivalents spent by a routing class before it switches to a
+per-target table (a table costs about one search per candidate target)."""
 TABLE_CHUNK = 2048
 """Units per gather from a per-target table (bounds the M x 7 x T temporary)."""
 
@@ -73,9 +77,9 @@ class FieldBank:
     keys: dict[tuple[str, int], int] = field(default_factory=dict)
     _rows: list[F32] = field(default_factory=list)
     fields: F32 = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    _nearest: dict[tuple[str, bytes], F32] = field(default_factory=dict)
+    _nearest: dict[tuple[str, bytes], tuple[F32, float]] = field(default_factory=dict)
     _reverse: dict[str, csr_matrix] = field(default_factory=dict)
-    _misses: dict[str, int] = field(default_factory=dict)
+    _misses: dict[str, float] = field(default_factory=dict)
     _tables: dict[tuple[str, bytes], F32] = field(default_factory=dict)
 
     def reverse_graph(self, routing: str) -> csr_matrix:
@@ -141,38 +145,73 @@ class FieldBank:
         move = (field_idx >= 0) & np.isfinite(best) & closer
         return np.where(move, nxt, cell).astype(np.int32), np.where(move, k[..., 0], -1)
 
-    def nearest(self, routing: str, targets: npt.NDArray[np.int64]) -> F32:
-        """Hours from every cell to the nearest of ``targets`` [N].
+    def nearest(
+        self, routing: str, targets: npt.NDArray[np.int64], limit: float = np.inf
+    ) -> tuple[F32, float]:
+        """Hours from every cell to the nearest of ``targets`` [N], up to ``limit``.
 
-        Cached by target set.
+        Cells farther than the limit read inf; those within it read exactly what the
+        unlimited search gives (Dijkstra settles them the same way). Cached by target
+        set, keeping the widest search so far.
+
+        Returns:
+            (field, the limit it was computed with).
         """
         cells = np.unique(targets.astype(np.int64))
         key = (routing, cells.tobytes())
-        if key not in self._nearest:
-            self._misses[routing] = self._misses.get(routing, 0) + 1
+        if key not in self._nearest or self._nearest[key][1] < limit:
+            cost = NEAREST_LIMITS.get(limit, 1.0)
+            self._misses[routing] = self._misses.get(routing, 0.0) + cost
             if len(self._nearest) > NEAREST_CACHE:
                 self._nearest.clear()
             if cells.size == 0:
-                self._nearest[key] = np.full(
-                    self.neighbors.shape[0], np.inf, np.float32
-                )
+                values = np.full(self.neighbors.shape[0], np.inf, np.float32)
+                limit = np.inf
             else:
-                dist = dijkstra(
+                values = dijkstra(
                     self.reverse_graph(routing),
                     directed=True,
                     indices=cells,
                     min_only=True,
-                )
-                self._nearest[key] = dist.astype(np.float32)
+                    limit=limit,
+                ).astype(np.float32)
+            self._nearest[key] = (values, float(limit))
         return self._nearest[key]
 
-    def prefers_table(self, routing: str) -> bool:
-        """Whether a class has missed the nearest cache often enough for a table.
+    def nearest_step(
+        self,
+        routing: str,
+        targets: npt.NDArray[np.int64],
+        cell: npt.NDArray[np.int32],
+        edge_h: F32,
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+        """Step each unit toward the nearest of ``targets`` (as :meth:`next_hop`).
 
-        After ``TABLE_AFTER_MISSES`` multi-source searches, one search per candidate
+        The search is widened (``NEAREST_LIMITS``) until every unit's decision is
+        provably the unlimited one: its own cell lies within the limit, and its best
+        neighbour's edge + field is below the limit, so no cut-off neighbour (whose
+        field, hence edge + field, is at least the limit: rounding is monotone) could
+        have been chosen.
+        """
+        nb = self.neighbors[cell]
+        nb_safe = np.where(nb < 0, 0, nb)
+        for limit in NEAREST_LIMITS:
+            values, used = self.nearest(routing, targets, limit)
+            here, there = values[cell], values[nb_safe]
+            if used == np.inf:
+                break
+            via = np.where(nb < 0, np.inf, edge_h + there)
+            if (np.isfinite(here) & (via.min(axis=-1) < np.float32(used))).all():
+                break
+        return _descend(nb, nb_safe, cell, here, there, edge_h)
+
+    def prefers_table(self, routing: str) -> bool:
+        """Whether a class has searched enough for a per-target table to pay.
+
+        After ``TABLE_AFTER_SEARCHES`` multi-source searches, one search per candidate
         target (:meth:`place_table`) costs less than further cache misses.
         """
-        return self._misses.get(routing, 0) >= TABLE_AFTER_MISSES
+        return self._misses.get(routing, 0.0) >= TABLE_AFTER_SEARCHES
 
     def place_table(self, routing: str, cells: npt.NDArray[np.int64]) -> F32:
         """Hours from every cell to each of the sorted unique ``cells`` [N, T] (cached).
@@ -195,7 +234,7 @@ class FieldBank:
         cell: npt.NDArray[np.int32],
         edge_h: F32,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
-        """Like :meth:`step_down`, each unit with its own target subset.
+        """Like :meth:`nearest_step`, each unit with its own target subset.
 
         Args:
             table: [N, T] hours to each candidate target (:meth:`place_table`).
@@ -213,16 +252,6 @@ class FieldBank:
             vals[~np.broadcast_to(held[lo:hi, None, :], vals.shape)] = np.inf
             values[lo:hi] = vals.min(axis=-1) if vals.shape[-1] else np.inf
         return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
-
-    def step_down(
-        self, field_values: F32, cell: npt.NDArray[np.int32], edge_h: F32
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
-        """Like :meth:`next_hop` for one explicit field [N] (all units share it)."""
-        nb = self.neighbors[cell]
-        nb_safe = np.where(nb < 0, 0, nb)
-        return _descend(
-            nb, nb_safe, cell, field_values[cell], field_values[nb_safe], edge_h
-        )
 
 
 def _descend(
