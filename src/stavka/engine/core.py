@@ -88,9 +88,11 @@ def _fall_back(
     Those that hold or are cut off collapse instead.
     """
     losses = np.zeros_like(st.lost)
-    if not dislodged.any():
+    rr, uu = np.nonzero(dislodged)
+    if rr.size == 0:
         return st, losses
-    nb = ctx.theatre.neighbors[st.cell]  # R x U x 6
+    here = st.cell[rr, uu]
+    nb = ctx.theatre.neighbors[here]  # M x 6
     safe = np.where(nb < 0, 0, nb)
     # Cells attackers stand in or assault cannot be fallen back into.
     n_cells = ctx.theatre.lat.shape[0]
@@ -103,11 +105,11 @@ def _fall_back(
     )
     uniq = np.unique(hot_keys)
     hot = CellSums(uniq, np.ones((uniq.size, 1)))
-    attacked = hot.lookup(cell_keys(safe, n_cells))[..., 0] > 0
+    attacked = hot.lookup(rr[:, None].astype(np.int64) * n_cells + safe)[..., 0] > 0
     free = (nb >= 0) & ~ctx.theatre.water[safe] & ~attacked
-    field = current_field(ctx, st.objective)
+    field = current_field(ctx, st.objective)[rr, uu]
     toward, slot = ctx.bank.next_hop(
-        st.cell, field, ctx.route_hours[ctx.route_class[None, :], st.cell]
+        here, field, ctx.route_hours[ctx.route_class[uu], here]
     )
     toward_free = (slot >= 0) & np.take_along_axis(
         free, np.maximum(slot, 0)[..., None], -1
@@ -116,18 +118,16 @@ def _fall_back(
     first_free = np.take_along_axis(safe, np.argmax(free, axis=-1)[..., None], -1)[
         ..., 0
     ]
-    holds = st.posture == Pos.HOLD
-    retreat = dislodged & ~holds & any_free
-    collapse = dislodged & ~retreat
-    cell = np.where(retreat, np.where(toward_free, toward, first_free), st.cell).astype(
-        np.int32
-    )
-    has_obj = field >= 0
-    posture = np.where(retreat & has_obj, Pos.WITHDRAW, st.posture).astype(np.int8)
+    retreat = (st.posture[rr, uu] != Pos.HOLD) & any_free
+    collapse = ~retreat
+    cell, posture, status = st.cell.copy(), st.posture.copy(), st.status.copy()
+    cell[rr, uu] = np.where(retreat, np.where(toward_free, toward, first_free), here)
+    posture[rr, uu] = np.where(retreat & (field >= 0), Pos.WITHDRAW, posture[rr, uu])
+    status[rr, uu] = np.where(collapse, Status.DESTROYED, status[rr, uu])
     k, w, c = collapse_split()
+    present = st.present[rr, uu]
     for kind, share in ((KILLED, k), (WOUNDED, w), (CAPTURED, c)):
-        losses[:, :, kind] += np.where(collapse[..., None], st.present * share, 0.0)
-    status = np.where(collapse, Status.DESTROYED, st.status).astype(np.int8)
+        losses[rr, uu, kind] += np.where(collapse[..., None], present * share, 0.0)
     assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
     return st.replace(
         cell=cell, posture=posture, status=status, assault=assault

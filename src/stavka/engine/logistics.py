@@ -119,12 +119,15 @@ def resupply(
     serving = held & (net.own[None, :] | (since >= net.repair_hours[None, :]))
     rate_att = np.zeros(st.cell.shape)
     motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
-    for r in range(st.cell.shape[0]):
-        one_way = truck_hours(ctx, net.cells[serving[r]], weather)[st.cell[r]]
+    # Replicas with the same serving railheads share one truck-time field.
+    patterns, group = np.unique(serving, axis=0, return_inverse=True)
+    for g, pattern in enumerate(patterns):
+        rows = np.flatnonzero(group.ravel() == g)
+        one_way = truck_hours(ctx, net.cells[pattern], weather)[st.cell[rows]]
         trips = np.clip(
             p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
         )
-        rate_att[r] = p.resupply_refills_per_day * trips
+        rate_att[rows] = p.resupply_refills_per_day * trips
     rate_att = (
         np.where(
             motorised & (rate_att < p.resupply_refills_per_day),

@@ -97,11 +97,11 @@ def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float64]:
     n = ctx.theatre.lat.shape[0]
     att = (st.status == Status.ACTIVE) & (ctx.units.side[None, :] == 0)
     held = CellSums.of(cell_keys(st.cell, n), att, st.present[..., PERSONNEL])
-    near = held.lookup(cell_keys(st.cell, n))[..., 0] > 0
-    nb = ctx.theatre.neighbors[st.cell]
-    for k in range(nb.shape[-1]):
-        cells = np.where(nb[..., k] < 0, st.cell, nb[..., k])
-        near |= held.lookup(cell_keys(cells, n))[..., 0] > 0
-    taken = waiting & near
-    losses[:, :, CAPTURED] += np.where(taken[..., None], st.present, 0.0)
+    rr, uu = np.nonzero(waiting)
+    here = st.cell[rr, uu]
+    nb = ctx.theatre.neighbors[here]
+    around = np.concatenate([here[:, None], np.where(nb < 0, here[:, None], nb)], 1)
+    keys = rr[:, None].astype(np.int64) * n + around
+    taken = (held.lookup(keys)[..., 0] > 0).any(axis=-1)
+    losses[rr[taken], uu[taken], CAPTURED] = st.present[rr[taken], uu[taken]]
     return losses
