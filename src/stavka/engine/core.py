@@ -179,22 +179,35 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
     return st.replace(noise=noise.astype(np.float32), luck=luck.astype(np.float32))
 
 
-def _apply_losses(st: State, losses: npt.NDArray[np.float64]) -> State:
+def _apply_losses(
+    st: State, losses: npt.NDArray[np.float64], owned: bool = False
+) -> tuple[State, bool]:
     """Move ``losses`` [R, U, L, K] from present to lost, capped at what is present.
 
     Only units with a loss are touched (the others' figures would not change).
+
+    Args:
+        st: the state.
+        losses: the losses to apply.
+        owned: ``st.present`` and ``st.lost`` are this step's own copies (no earlier
+            state shares them), so they may be written in place.
+
+    Returns:
+        The new state, and whether its present and lost arrays are owned now.
     """
-    rr, uu = np.nonzero(losses.any(axis=(2, 3)))
+    rr, uu = np.nonzero(losses.reshape(*losses.shape[:2], -1).any(axis=-1))
     if rr.size == 0:
-        return st
+        return st, owned
     hit, here = losses[rr, uu], st.present[rr, uu]
     total = hit.sum(axis=1)
     scale = np.where(total > here, here / np.maximum(total, 1e-9), 1.0)
     hit = hit * scale[:, None, :]
-    present, lost = st.present.copy(), st.lost.copy()
+    present, lost = (
+        (st.present, st.lost) if owned else (st.present.copy(), st.lost.copy())
+    )
     present[rr, uu] = np.maximum(here - hit.sum(axis=1), 0.0)
-    lost[rr, uu] = st.lost[rr, uu] + hit
-    return st.replace(present=present, lost=lost)
+    lost[rr, uu] = lost[rr, uu] + hit
+    return st.replace(present=present, lost=lost), True
 
 
 def _control(ctx: Context, st: State, hour: float) -> State:
@@ -252,15 +265,16 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
         in_contact=out.in_contact,
         fight_hours=fight.astype(np.float32),
     )
-    st = _apply_losses(st, out.losses)
+    # The first loss applied copies present and lost; later ones write in place.
+    st, owned = _apply_losses(st, out.losses)
     st, fall = _fall_back(ctx, st, out.dislodged)
-    st = _apply_losses(st, fall)
+    st, owned = _apply_losses(st, fall, owned)
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged, weather)
     # Morale and surrender.
     st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
-    st = _apply_losses(st, sur)
-    st = _apply_losses(st, take_prisoners(ctx, st))
+    st, owned = _apply_losses(st, sur, owned)
+    st, owned = _apply_losses(st, take_prisoners(ctx, st), owned)
     # Control and depth.
     st = _control(ctx, st, hour)
     lat, lon = ctx.theatre.lat, ctx.theatre.lon

@@ -245,12 +245,16 @@ class FieldBank:
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)
         at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7
-        values = np.empty(at.shape, np.float32)
-        for lo in range(0, cell.shape[0], TABLE_CHUNK):
-            hi = lo + TABLE_CHUNK
-            vals = table[at[lo:hi]]  # m x 7 x T
-            vals[~np.broadcast_to(held[lo:hi, None, :], vals.shape)] = np.inf
-            values[lo:hi] = vals.min(axis=-1) if vals.shape[-1] else np.inf
+        values = np.full(at.shape, np.inf, np.float32)
+        # Only candidates some unit still targets; the others add +inf (x + 0 = x).
+        cols = np.flatnonzero(held.any(axis=0))
+        if cols.size:
+            penalty = np.where(held[:, cols], np.float32(0), np.float32(np.inf))
+            for lo in range(0, cell.shape[0], TABLE_CHUNK):
+                hi = lo + TABLE_CHUNK
+                vals = table[at[lo:hi, :, None], cols]  # m x 7 x T'
+                vals += penalty[lo:hi, None, :]
+                values[lo:hi] = vals.min(axis=-1)
         return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
 
 
