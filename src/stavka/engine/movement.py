@@ -76,7 +76,7 @@ def _exploit(
     for c in np.unique(ctx.route_class[idle.any(axis=0)]):
         name = ctx.route_names[c]
         of_class = idle & (ctx.route_class == c)[None, :]
-        if bank.prefers_table(name):
+        if bank.prefers_table(name, int(of_class.any(axis=1).sum())):
             # Every replica at once: nearest = minimum over its held targets.
             cells, inverse = np.unique(
                 ctx.place_cells[ctx.exploit_places].astype(np.int64),

@@ -26,6 +26,8 @@ relative to an unlimited search (measured on the August Storm map)."""
 TABLE_AFTER_SEARCHES = 100.0
 """Unlimited-search equivalents spent by a routing class before it switches to a
 per-target table (a table costs about one search per candidate target)."""
+TABLE_MIN_REPLICAS = 4
+"""Replicas needing a routing class at once from which it uses a per-target table."""
 TABLE_CHUNK = 2048
 """Units per gather from a per-target table (bounds the M x 7 x T temporary)."""
 
@@ -205,13 +207,18 @@ class FieldBank:
                 break
         return _descend(nb, nb_safe, cell, here, there, edge_h)
 
-    def prefers_table(self, routing: str) -> bool:
-        """Whether a class has searched enough for a per-target table to pay.
+    def prefers_table(self, routing: str, replicas: int = 1) -> bool:
+        """Whether a per-target table pays for a class (either way, same results).
 
-        After ``TABLE_AFTER_SEARCHES`` multi-source searches, one search per candidate
-        target (:meth:`place_table`) costs less than further cache misses.
+        It does when ``replicas`` (those needing the class now) reach
+        ``TABLE_MIN_REPLICAS``, or after ``TABLE_AFTER_SEARCHES`` multi-source
+        searches: one search per candidate target (:meth:`place_table`) then costs
+        less than further cache misses.
         """
-        return self._misses.get(routing, 0.0) >= TABLE_AFTER_SEARCHES
+        return (
+            replicas >= TABLE_MIN_REPLICAS
+            or self._misses.get(routing, 0.0) >= TABLE_AFTER_SEARCHES
+        )
 
     def place_table(self, routing: str, cells: npt.NDArray[np.int64]) -> F32:
         """Hours from every cell to each of the sorted unique ``cells`` [N, T] (cached).
