@@ -120,10 +120,11 @@ def resupply(
     rate_att = np.zeros(st.cell.shape)
     motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
     # Replicas with the same serving railheads share one truck-time field.
-    patterns, group = np.unique(serving, axis=0, return_inverse=True)
-    for g, pattern in enumerate(patterns):
-        rows = np.flatnonzero(group.ravel() == g)
-        one_way = truck_hours(ctx, net.cells[pattern], weather)[st.cell[rows]]
+    groups: dict[bytes, list[int]] = {}
+    for r, row in enumerate(serving):
+        groups.setdefault(row.tobytes(), []).append(r)
+    for rows in groups.values():
+        one_way = truck_hours(ctx, net.cells[serving[rows[0]]], weather)[st.cell[rows]]
         trips = np.clip(
             p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
         )
