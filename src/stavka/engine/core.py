@@ -180,7 +180,10 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
 
 
 def _apply_losses(
-    st: State, losses: npt.NDArray[np.float64], owned: bool = False
+    st: State,
+    losses: npt.NDArray[np.float64],
+    owned: bool = False,
+    rows: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[State, bool]:
     """Move ``losses`` [R, U, L, K] from present to lost, capped at what is present.
 
@@ -191,11 +194,17 @@ def _apply_losses(
         losses: the losses to apply.
         owned: ``st.present`` and ``st.lost`` are this step's own copies (no earlier
             state shares them), so they may be written in place.
+        rows: [R, U] the units that may have a loss (default: found from ``losses``);
+            a unit without one is left as it is either way.
 
     Returns:
         The new state, and whether its present and lost arrays are owned now.
     """
-    rr, uu = np.nonzero(losses.reshape(*losses.shape[:2], -1).any(axis=-1))
+    if rows is None:
+        if not losses.any():
+            return st, owned
+        rows = np.asarray(losses.reshape(*losses.shape[:2], -1).any(axis=-1))
+    rr, uu = np.nonzero(np.asarray(rows))
     if rr.size == 0:
         return st, owned
     hit, here = losses[rr, uu], st.present[rr, uu]
@@ -266,9 +275,9 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
         fight_hours=fight.astype(np.float32),
     )
     # The first loss applied copies present and lost; later ones write in place.
-    st, owned = _apply_losses(st, out.losses)
+    st, owned = _apply_losses(st, out.losses, rows=out.in_contact)
     st, fall = _fall_back(ctx, st, out.dislodged)
-    st, owned = _apply_losses(st, fall, owned)
+    st, owned = _apply_losses(st, fall, owned, rows=out.dislodged)
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged, weather)
     # Morale and surrender.

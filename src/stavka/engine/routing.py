@@ -253,13 +253,12 @@ class FieldBank:
         nb_safe = np.where(nb < 0, 0, nb)
         at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7
         values = np.full(at.shape, np.inf, np.float32)
-        # Only candidates some unit still targets; the others add +inf (x + 0 = x).
-        cols = np.flatnonzero(held.any(axis=0))
-        if cols.size:
-            penalty = np.where(held[:, cols], np.float32(0), np.float32(np.inf))
+        if table.shape[1]:
+            # Candidates a unit does not target add +inf (and x + 0 = x).
+            penalty = np.where(held, np.float32(0), np.float32(np.inf))
             for lo in range(0, cell.shape[0], TABLE_CHUNK):
                 hi = lo + TABLE_CHUNK
-                vals = table[at[lo:hi, :, None], cols]  # m x 7 x T'
+                vals = np.take(table, at[lo:hi], axis=0)  # m x 7 x T
                 vals += penalty[lo:hi, None, :]
                 values[lo:hi] = vals.min(axis=-1)
         return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
