@@ -219,15 +219,40 @@ def _apply_losses(
     return st.replace(present=present, lost=lost), True
 
 
+def _at_places(
+    place_cells: npt.NDArray[np.int32], cell: npt.NDArray[np.int32]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """(replica, unit, place) of every unit standing in a place's cell.
+
+    Ordered by replica, then unit (places sharing a cell follow each other).
+    """
+    order = np.argsort(place_cells, kind="stable")
+    lo = np.searchsorted(place_cells[order], cell, "left")
+    hi = np.searchsorted(place_cells[order], cell, "right")
+    rr, uu = np.nonzero(hi > lo)
+    count = (hi - lo)[rr, uu]
+    first = np.repeat(lo[rr, uu], count)
+    offset = np.arange(first.size) - np.repeat(np.cumsum(count) - count, count)
+    return np.repeat(rr, count), np.repeat(uu, count), order[first + offset]
+
+
 def _control(ctx: Context, st: State, hour: float) -> State:
     """Update place control and first-capture hours."""
     p = ctx.params
     men = st.present[..., PERSONNEL]
     active = st.status == Status.ACTIVE
     side = ctx.units.side[None, :]
-    at_place = st.cell[:, :, None] == ctx.place_cells[None, None, :]  # R x U x P
-    s0 = np.einsum("ru,rup->rp", np.where(active & (side == 0), men, 0.0), at_place)
-    s1 = np.einsum("ru,rup->rp", np.where(active & (side == 1), men, 0.0), at_place)
+    rr, uu, pp = _at_places(ctx.place_cells, st.cell)
+    n_r, n_p = st.control.shape
+    # Sums in unit order, as a sequential sum over units would give.
+    s0, s1 = (
+        np.bincount(
+            rr * n_p + pp,
+            weights=np.where(active & (side == s_), men, 0.0)[rr, uu],
+            minlength=n_r * n_p,
+        ).reshape(n_r, n_p)
+        for s_ in (0, 1)
+    )
     to0 = (s0 > 0) & (s1 <= p.contact_threshold_men)
     to1 = (s1 > 0) & (s0 <= 0)
     control = np.where(to0, 0, np.where(to1, 1, st.control)).astype(np.int8)
