@@ -150,10 +150,11 @@ def resolve_combat(
     frac_d = np.where(hit_d, np.minimum(rate_d[idx_d] * st.noise, 1.0) * dt_days, 0.0)
     k, w, c = engaged_split()
     for frac, mask in ((frac_a, hit_a), (frac_d, hit_d)):
-        lost = st.present * frac[..., None]
-        losses[:, :, KILLED] += np.where(mask[..., None], lost * k, 0)
-        losses[:, :, WOUNDED] += np.where(mask[..., None], lost * w, 0)
-        losses[:, :, MISSING] += np.where(mask[..., None], lost * c, 0)
+        rr, uu = np.nonzero(mask)
+        lost = st.present[rr, uu] * frac[rr, uu, None]
+        losses[rr, uu, KILLED] += lost * k
+        losses[rr, uu, WOUNDED] += lost * w
+        losses[rr, uu, MISSING] += lost * c
         in_contact |= mask
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.

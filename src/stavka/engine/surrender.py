@@ -81,9 +81,8 @@ def surrender_and_desertion(
         * dt
         / 24.0
     )
-    losses[:, :, DESERTED] += np.where(
-        puppet[..., None], st.present * rate[..., None], 0.0
-    )
+    rr, uu = np.nonzero(puppet)
+    losses[rr, uu, DESERTED] += st.present[rr, uu] * rate[rr, uu, None]
     status = np.where(complies, Status.SURRENDERED, st.status).astype(np.int8)
     return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
 
