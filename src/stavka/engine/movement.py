@@ -155,17 +155,16 @@ def move(
     # Blocking: a cell holding enemy men above the threshold cannot be entered.
     men = st.present[..., PERSONNEL]
     keys = cell_keys(st.cell, n_cells)
-    holds = [CellSums.of(keys, active & (side == s_) & (men > 0), men) for s_ in (0, 1)]
-    nxt_keys = cell_keys(nxt, n_cells)
-    enemy_men = np.where(
-        side == 0, holds[1].lookup(nxt_keys)[..., 0], holds[0].lookup(nxt_keys)[..., 0]
-    )
+    # Men per side in each occupied cell (column s: side s; the other side adds 0).
+    by_side = np.stack([np.where(side == s_, men, 0.0) for s_ in (0, 1)], axis=-1)
+    holds = CellSums.of(keys, active & (men > 0), by_side)
+    there = holds.lookup(cell_keys(nxt, n_cells))
+    enemy_men = np.where(side == 0, there[..., 1], there[..., 0])
     blocked = ready & (enemy_men > p.contact_threshold_men)
     # A unit sharing its cell with enemy troops (after a landing) is pinned: it
     # fights for the cell before it may leave; an attacker assaults its own cell.
-    here_enemy = np.where(
-        side == 0, holds[1].lookup(keys)[..., 0], holds[0].lookup(keys)[..., 0]
-    )
+    here = holds.lookup(keys)
+    here_enemy = np.where(side == 0, here[..., 1], here[..., 0])
     pinned = here_enemy > p.contact_threshold_men
     enter = ready & ~blocked & ~pinned
     attack_cell = np.where(
