@@ -73,8 +73,22 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
     return SupplyNet(idx, ctx.place_cells[idx].astype(np.int64), lat, lon, own, repair)
 
 
-_TRUCK_CACHE: dict[tuple[int, bytes, str], npt.NDArray[np.float64]] = {}
-_TRUCK_GRAPH: dict[tuple[int, str], csr_matrix] = {}
+_TRUCK_CACHE: dict[tuple[int, bytes, int], npt.NDArray[np.float64]] = {}
+_TRUCK_GRAPH: dict[tuple[int, int], csr_matrix] = {}
+_CONDITIONS: dict[tuple[int, str], int] = {}
+_PATTERNS: dict[tuple[int, bytes], int] = {}
+
+
+def _conditions(ctx: Context, weather: Weather) -> int:
+    """A number for the day's weather pattern: days with equal codes share it.
+
+    Edge hours are a function of the codes alone, so such days share truck fields.
+    """
+    key = (id(ctx), weather.key)
+    if key not in _CONDITIONS:
+        pattern = (id(ctx), weather.codes.tobytes())
+        _CONDITIONS[key] = _PATTERNS.setdefault(pattern, len(_PATTERNS))
+    return _CONDITIONS[key]
 
 
 def truck_hours(
@@ -82,15 +96,18 @@ def truck_hours(
 ) -> npt.NDArray[np.float64]:
     """One-way truck hours from the nearest source cell to every cell [N] (cached)."""
     cells = np.unique(sources.astype(np.int64))
-    key = (id(ctx), cells.tobytes(), weather.key)
+    key = (id(ctx), cells.tobytes(), _conditions(ctx, weather))
     if key not in _TRUCK_CACHE:
         if len(_TRUCK_CACHE) > 256:
             _TRUCK_CACHE.clear()
             _TRUCK_GRAPH.clear()
+            _CONDITIONS.clear()
+            _PATTERNS.clear()
+            key = (id(ctx), cells.tobytes(), _conditions(ctx, weather))
         if cells.size == 0:
             _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
         else:
-            gkey = (id(ctx), weather.key)
+            gkey = (id(ctx), key[2])
             if gkey not in _TRUCK_GRAPH:
                 motor = weather.hours[Mob.MOTOR]
                 _TRUCK_GRAPH[gkey] = graph_of(ctx.theatre.neighbors, motor)
