@@ -44,7 +44,6 @@ def test_limited_and_table_steps_match_the_unlimited_search() -> None:
     bank = _grid_bank(30, seed=3)
     rng = np.random.default_rng(4)
     candidates = np.unique(rng.choice(900, 40, replace=False)).astype(np.int64)
-    table = bank.place_table("foot", candidates)
     for _ in range(30):
         held = rng.random(candidates.size) < rng.uniform(0.02, 0.5)
         if not held.any():
@@ -54,7 +53,11 @@ def test_limited_and_table_steps_match_the_unlimited_search() -> None:
         want = _plain_step(bank, candidates[held], cell, edge_h)
         limited = bank.nearest_step("foot", candidates[held], cell, edge_h)
         tabled = bank.step_down_table(
-            table, np.broadcast_to(held, (cell.size, held.size)), cell, edge_h
+            "foot",
+            candidates,
+            np.broadcast_to(held, (cell.size, held.size)),
+            cell,
+            edge_h,
         )
         for got in (limited, tabled):
             assert np.array_equal(got[0], want[0])

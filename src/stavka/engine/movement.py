@@ -87,7 +87,8 @@ def _exploit(
             tr, tp = np.nonzero(st.targets)
             held[tr, inverse[tp]] = True
             n2, s2 = bank.step_down_table(
-                bank.place_table(name, cells),
+                name,
+                cells,
                 held[rr],
                 st.cell[rr, uu],
                 route_h[rr, uu],

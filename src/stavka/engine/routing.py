@@ -30,6 +30,8 @@ TABLE_MIN_REPLICAS = 4
 """Replicas needing a routing class at once from which it uses a per-target table."""
 TABLE_CHUNK = 2048
 """Units per gather from a per-target table (bounds the M x 7 x T temporary)."""
+NEARBY = 8
+"""Closest candidate targets kept per cell, in ascending order, for a quick minimum."""
 
 
 class TheatreLike(Protocol):
@@ -83,6 +85,9 @@ class FieldBank:
     _reverse: dict[str, csr_matrix] = field(default_factory=dict)
     _misses: dict[str, float] = field(default_factory=dict)
     _tables: dict[tuple[str, bytes], F32] = field(default_factory=dict)
+    _nearby: dict[tuple[str, bytes], tuple[npt.NDArray[np.int32], F32]] = field(
+        default_factory=dict
+    )
 
     def reverse_graph(self, routing: str) -> csr_matrix:
         """The reversed routing graph of a class (cached).
@@ -231,36 +236,57 @@ class FieldBank:
         key = (routing, cells.tobytes())
         if key not in self._tables:
             dist = dijkstra(self.reverse_graph(routing), directed=True, indices=cells)
-            self._tables[key] = np.ascontiguousarray(dist.T.astype(np.float32))
+            table = np.ascontiguousarray(dist.T.astype(np.float32))
+            order = np.argsort(table, axis=1, kind="stable")[:, :NEARBY]
+            self._tables[key] = table
+            self._nearby[key] = (
+                np.ascontiguousarray(order.astype(np.int32)),
+                np.ascontiguousarray(np.take_along_axis(table, order, axis=1)),
+            )
         return self._tables[key]
 
     def step_down_table(
         self,
-        table: F32,
+        routing: str,
+        cells: npt.NDArray[np.int64],
         held: npt.NDArray[np.bool_],
         cell: npt.NDArray[np.int32],
         edge_h: F32,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
         """Like :meth:`nearest_step`, each unit with its own target subset.
 
+        The minimum over a unit's targets is the first of them in each cell's
+        ``NEARBY`` closest candidates (ascending, so ties give the same value); only
+        where none of those is a target are all candidates scanned.
+
         Args:
-            table: [N, T] hours to each candidate target (:meth:`place_table`).
+            routing: routing class.
+            cells: [T] candidate target cells (:meth:`place_table`).
             held: [M, T] which candidates are targets of each unit.
             cell: [M] current cells.
             edge_h: [M, 6] edge hours out of the current cells.
         """
+        table = self.place_table(routing, cells)
+        order, near = self._nearby[(routing, cells.tobytes())]
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)
         at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7
         values = np.full(at.shape, np.inf, np.float32)
-        if table.shape[1]:
-            # Candidates a unit does not target add +inf (and x + 0 = x).
-            penalty = np.where(held, np.float32(0), np.float32(np.inf))
-            for lo in range(0, cell.shape[0], TABLE_CHUNK):
-                hi = lo + TABLE_CHUNK
-                vals = np.take(table, at[lo:hi], axis=0)  # m x 7 x T
-                vals += penalty[lo:hi, None, :]
-                values[lo:hi] = vals.min(axis=-1)
+        if table.shape[1] == 0:
+            return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
+        rows = np.arange(cell.shape[0])[:, None, None]
+        is_target = held[rows, np.take(order, at, axis=0)]  # M x 7 x NEARBY
+        first = np.argmax(is_target, axis=-1)[..., None]
+        found = np.take_along_axis(is_target, first, axis=-1)[..., 0]
+        values = np.take_along_axis(np.take(near, at, axis=0), first, axis=-1)[..., 0]
+        rest = np.flatnonzero(~found.all(axis=1))  # units with a cell left to scan
+        # Candidates a unit does not target add +inf (and x + 0 = x).
+        penalty = np.where(held[rest], np.float32(0), np.float32(np.inf))
+        for lo in range(0, rest.size, TABLE_CHUNK):
+            part = rest[lo : lo + TABLE_CHUNK]
+            vals = np.take(table, at[part], axis=0)  # m x 7 x T
+            vals += penalty[lo : lo + TABLE_CHUNK, None, :]
+            values[part] = np.where(found[part], values[part], vals.min(axis=-1))
         return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
 
 
