@@ -26,7 +26,7 @@ from stavka.geo import haversine_km
 
 __all__ = ["ReplicaRng", "RunResult", "init_state", "simulate", "step"]
 
-KILLED, WOUNDED, CAPTURED = 0, 1, 2
+KILLED, WOUNDED, CAPTURED, DESERTED = 0, 1, 2, 4
 REPORT_HOURS = 6.0
 """Exploiting units steer by the last situation report, every 6 h (assumption)."""
 ATTACKER_COUNTRIES = ("USSR", "Mongolian PR")
@@ -183,7 +183,7 @@ def _apply_losses(
     st: State,
     losses: npt.NDArray[np.float64],
     owned: bool = False,
-    rows: npt.NDArray[np.bool_] | None = None,
+    rows: npt.ArrayLike | None = None,
 ) -> tuple[State, bool]:
     """Move ``losses`` [R, U, L, K] from present to lost, capped at what is present.
 
@@ -307,8 +307,10 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
     st = resupply(ctx, net, st, hour, out.dislodged, weather)
     # Morale and surrender.
     st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
-    st, owned = _apply_losses(st, sur, owned)
-    st, owned = _apply_losses(st, take_prisoners(ctx, st), owned)
+    # Desertion writes only the deserted kind, prisoner-taking only the captured one.
+    st, owned = _apply_losses(st, sur, owned, rows=sur[:, :, DESERTED].any(axis=-1))
+    taken = take_prisoners(ctx, st)
+    st, owned = _apply_losses(st, taken, owned, rows=taken[:, :, CAPTURED].any(axis=-1))
     # Control and depth.
     st = _control(ctx, st, hour)
     lat, lon = ctx.theatre.lat, ctx.theatre.lon
