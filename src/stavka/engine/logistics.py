@@ -84,9 +84,9 @@ def _conditions(ctx: Context, weather: Weather) -> int:
 
     Edge hours are a function of the codes alone, so such days share truck fields.
     """
-    key = (id(ctx), weather.key)
+    key = (ctx.token, weather.key)
     if key not in _CONDITIONS:
-        pattern = (id(ctx), weather.codes.tobytes())
+        pattern = (ctx.token, weather.codes.tobytes())
         _CONDITIONS[key] = _PATTERNS.setdefault(pattern, len(_PATTERNS))
     return _CONDITIONS[key]
 
@@ -96,18 +96,18 @@ def truck_hours(
 ) -> npt.NDArray[np.float64]:
     """One-way truck hours from the nearest source cell to every cell [N] (cached)."""
     cells = np.unique(sources.astype(np.int64))
-    key = (id(ctx), cells.tobytes(), _conditions(ctx, weather))
+    key = (ctx.token, cells.tobytes(), _conditions(ctx, weather))
     if key not in _TRUCK_CACHE:
         if len(_TRUCK_CACHE) > 256:
             _TRUCK_CACHE.clear()
             _TRUCK_GRAPH.clear()
             _CONDITIONS.clear()
             _PATTERNS.clear()
-            key = (id(ctx), cells.tobytes(), _conditions(ctx, weather))
+            key = (ctx.token, cells.tobytes(), _conditions(ctx, weather))
         if cells.size == 0:
             _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
         else:
-            gkey = (id(ctx), key[2])
+            gkey = (ctx.token, key[2])
             if gkey not in _TRUCK_GRAPH:
                 motor = weather.hours[Mob.MOTOR]
                 _TRUCK_GRAPH[gkey] = graph_of(ctx.theatre.neighbors, motor)

@@ -5,6 +5,7 @@ The context holds the units, their plans and the routing fields.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +49,7 @@ POSTURE_MAP = {
     Posture.DELAY: Pos.DELAY,
     Posture.WITHDRAW: Pos.WITHDRAW,
 }
+_TOKENS = itertools.count()
 MAX_OBJECTIVES = 8
 HQ_ECHELONS = frozenset({"high_command", "front", "area_army", "army", "group"})
 """Echelons whose own strength is headquarters and army/front troops, not a combat
@@ -72,7 +74,8 @@ class Context:
         river_hours: [N, 6] edge hours for flotilla-carried troops (``rivers``).
         place_ids / place_cells [P]: scored places and their cells.
         landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
-        hq_unit: index of each unit's top-level ancestor unit (for command state).
+        token: a number never reused by another context (key of module caches; unlike
+            ``id()``, which a new object may inherit from a freed one).
     """
 
     scenario: Scenario
@@ -92,6 +95,7 @@ class Context:
     landings: list[ScheduledLanding]
     surrender_hours: list[float]
     formation_units: dict[str, list[int]] = field(default_factory=dict)
+    token: int = field(default_factory=lambda: next(_TOKENS))
     model_terrain: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.zeros(0, np.int64)
     )

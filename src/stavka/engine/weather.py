@@ -45,7 +45,7 @@ _CACHE: dict[tuple[int, dt.date], Weather] = {}
 def weather_now(ctx: Context, hour: float) -> Weather:
     """Return the weather of the local date at ``hour`` after the start (cached)."""
     date = (ctx.scenario.meta.start + dt.timedelta(hours=hour)).date()
-    key = (id(ctx), date)
+    key = (ctx.token, date)
     if key not in _CACHE:
         if len(_CACHE) > 256:
             _CACHE.clear()
