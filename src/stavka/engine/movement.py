@@ -133,7 +133,7 @@ def move(
     going = slot >= 0
     k = np.maximum(slot, 0)
     travel = np.where(going, hours_now[mob, st.cell, k], np.inf)
-    boat = np.where(ctx.afloat[None, :], ctx.river_hours[st.cell, k], np.inf)
+    boat = ctx.carry_hours[ctx.carrier[None, :], st.cell, k]
     travel = np.minimum(travel, boat)
     # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
     # closing up the column), spread evenly over the day.

@@ -49,6 +49,8 @@ class EngineParams:
     flotilla_kmh: float = 12.0
     ferry_hours: float = 6.0
     flotilla_reach_km: float = 400.0
+    ship_kmh: float = 18.0
+    sea_embark_hours: float = 6.0
 
     def as_dict(self) -> dict[str, float | bool]:
         """Return the parameters as a plain mapping (for run summaries)."""
@@ -56,6 +58,8 @@ class EngineParams:
 
 
 PROVENANCE: dict[str, tuple[str, str]] = {
+    "ship_kmh": ("km/h", "assumption: landing ships and transports make ~10 knots"),
+    "sea_embark_hours": ("h", "assumption: time to go aboard, or ashore, at a coast"),
     "flotilla_kmh": (
         "km/h",
         "assumption: river monitors and armoured boats make 10-15 "

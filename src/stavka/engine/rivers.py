@@ -1,4 +1,4 @@
-"""River flotilla support: boats ferry troops across major rivers.
+"""Carriage by water: river flotillas ferry troops; ships carry landing forces by sea.
 
 Troops of a side that has a river flotilla near them cross a major river (WDBII class
 0-2: Amur, Ussuri, Sungari, ...) in the ferry time plus the boat transit instead of the
@@ -18,7 +18,7 @@ from stavka.geo import haversine_km
 from stavka.scenario.container import Scenario
 from stavka.scenario.schema import Formation
 
-__all__ = ["MAJOR_RIVER_CLASS", "flotilla_support", "river_hours"]
+__all__ = ["MAJOR_RIVER_CLASS", "flotilla_support", "river_hours", "sea_hours"]
 
 MAJOR_RIVER_CLASS = 2
 """Rivers of WDBII class 0-2 carry the flotillas (the map's classes; docs/map.md)."""
@@ -60,3 +60,18 @@ def flotilla_support(
                 km = float(haversine_km(lat, lon, *_start(s, f)))
                 out[i] = km <= params.flotilla_reach_km
     return out
+
+
+def sea_hours(theatre: TheatreLike, params: EngineParams) -> npt.NDArray[np.float32]:
+    """Hours per edge [N, 6] for troops carried by sea (inf between two land cells).
+
+    Edges touching a water cell take ``edge km / ship_kmh``; going aboard (land to
+    water) adds ``sea_embark_hours``, going ashore (water to land) adds it again.
+    """
+    nb = np.asarray(theatre.neighbors)
+    safe = np.where(nb < 0, 0, nb)
+    water = np.asarray(theatre.water)
+    wi, wj = water[:, None], water[safe]
+    hours = theatre.edge_km / np.float32(params.ship_kmh)
+    hours = hours + np.float32(params.sea_embark_hours) * (wi != wj)
+    return np.where((nb >= 0) & (wi | wj), hours, np.inf).astype(np.float32)

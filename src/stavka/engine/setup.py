@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from stavka.engine.landings import plan_landings
 from stavka.engine.params import EngineParams
-from stavka.engine.rivers import flotilla_support, river_hours
+from stavka.engine.rivers import flotilla_support, river_hours, sea_hours
 from stavka.engine.routing import FieldBank, TheatreLike
 from stavka.engine.state import MOBILITY_NAMES, Mob, Pos, UnitTable
 from stavka.engine.terrain import URBAN, model_terrain
@@ -51,6 +51,8 @@ POSTURE_MAP = {
 }
 _TOKENS = itertools.count()
 MAX_OBJECTIVES = 8
+CARRIER_TAGS = ("", "r", "s", "rs")
+"""Routing-class suffixes of the carriers (none, river flotilla, sea, both)."""
 HQ_ECHELONS = frozenset({"high_command", "front", "area_army", "army", "group"})
 """Echelons whose own strength is headquarters and army/front troops, not a combat
 formation."""
@@ -70,8 +72,10 @@ class Context:
         hours: edge hours per mobility class [Mob, N, 6] (dry, unopposed).
         route_hours: routing edge hours [C, N, 6] per routing class ``route_names``
             (movement class x side; the attacker avoids forts; ':0r' = with flotilla).
-        route_class: [U] routing class of each unit; ``afloat`` [U]: flotilla-supported.
-        river_hours: [N, 6] edge hours for flotilla-carried troops (``rivers``).
+        route_class: [U] routing class of each unit.
+        carrier: [U] what carries the unit over water: 0 nothing, 1 a river flotilla,
+            2 ships (landing forces), 3 both; ``carry_hours`` [4, N, 6] the edge hours
+            by carrier (``rivers``).
         place_ids / place_cells [P]: scored places and their cells.
         landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
         token: a number never reused by another context (key of module caches; unlike
@@ -88,8 +92,8 @@ class Context:
     route_hours: npt.NDArray[np.float32]
     route_names: list[str]
     route_class: npt.NDArray[np.int64]
-    afloat: npt.NDArray[np.bool_]
-    river_hours: npt.NDArray[np.float32]
+    carrier: npt.NDArray[np.int64]
+    carry_hours: npt.NDArray[np.float32]
     place_ids: list[str]
     place_cells: npt.NDArray[np.int32]
     landings: list[ScheduledLanding]
@@ -304,23 +308,33 @@ def build_context(
     )
     nb = theatre.neighbors
     fort_into = theatre.fortified_level[np.where(nb < 0, 0, nb)].astype(np.float32)
-    boats = river_hours(theatre, params)
+    # Carriers: 0 none, 1 river flotilla, 2 sea (landing forces), 3 both.
+    boats, ships = river_hours(theatre, params), sea_hours(theatre, params)
+    carry = np.stack(
+        [np.full_like(boats, np.inf), boats, ships, np.minimum(boats, ships)]
+    )
     bank_hours = {}
     for m, name in enumerate(MOBILITY_NAMES):
-        bank_hours[f"{name}:0"] = hours[m] + FORTIFIED_DETOUR_HOURS * fort_into
         bank_hours[f"{name}:1"] = hours[m]
-    for name in MOBILITY_NAMES:
-        bank_hours[f"{name}:0r"] = np.minimum(bank_hours[f"{name}:0"], boats)
+        own = hours[m] + FORTIFIED_DETOUR_HOURS * fort_into
+        for c, tag in enumerate(CARRIER_TAGS):
+            bank_hours[f"{name}:0{tag}"] = np.minimum(own, carry[c])
     route_names = list(bank_hours)
     bank = FieldBank(neighbors=nb, hours=bank_hours)
 
     side = np.array([0 if f.side == attacker else 1 for f in chosen], np.int8)
     mobility = np.array([GROUND[f.mobility.value] for f in chosen], np.int8)
-    afloat = flotilla_support(s, chosen, side, params) & (side == 0)
+    river = flotilla_support(s, chosen, side, params) & (side == 0)
+    seaborne = np.zeros(n, bool)
+    seaborne[[i for i, ld in landing.assigned.items() if not ld.airborne]] = True
+    seaborne[[index[f.id] for f, ld in landing.detachments if not ld.airborne]] = True
+    carrier = (river.astype(np.int64) + 2 * seaborne.astype(np.int64)) * (side == 0)
     route_class = np.array(
         [
-            route_names.index(f"{MOBILITY_NAMES[m]}:{'0r' if fl else sd}")
-            for m, sd, fl in zip(mobility, side, afloat, strict=True)
+            route_names.index(
+                f"{MOBILITY_NAMES[m]}:{'0' + CARRIER_TAGS[c] if sd == 0 else '1'}"
+            )
+            for m, sd, c in zip(mobility, side, carrier, strict=True)
         ],
         np.int64,
     )
@@ -415,8 +429,8 @@ def build_context(
         route_hours=np.stack([bank_hours[name] for name in route_names]),
         route_names=route_names,
         route_class=route_class,
-        afloat=afloat,
-        river_hours=boats,
+        carrier=carrier,
+        carry_hours=carry,
         place_ids=place_ids,
         place_cells=np.array([theatre.place_cell[p] for p in place_ids], np.int32),
         landings=sched,
