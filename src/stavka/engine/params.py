@@ -26,7 +26,6 @@ class EngineParams:
     motor_range_km: float = 400.0
     tracked_road_kmh: float = 20.0
     motor_road_kmh: float = 30.0
-    foot_horse_fuel_free: bool = True
     initial_fuel_refills: float = 2.5
     ammo_per_combat_day: float = 0.35
     ammo_out_power_factor: float = 0.3
@@ -109,10 +108,6 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "(stavka.theatre.movement ROAD_KMH; docs/parameters.md Movement)",
     ),
     "motor_road_kmh": ("km/h", "motor march speed on an improved road (same source)"),
-    "foot_horse_fuel_free": (
-        "bool",
-        "physical: foot and horse units march without fuel",
-    ),
     "initial_fuel_refills": (
         "refills",
         "assumption: Soviet norm of 2-3 refills with the "
