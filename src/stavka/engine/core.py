@@ -77,6 +77,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         luck=np.full((r, n), 0.5, np.float32),
         resolve=np.full((r, n), 0.5, np.float32),
         targets=np.zeros((r, ctx.exploit_places.size), bool),
+        convoy=np.zeros((r, n), np.float32),
     )
 
 

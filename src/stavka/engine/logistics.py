@@ -4,10 +4,11 @@ The attacker's supply sources are railway stations it controls: its own stations
 start, and captured stations once the railway troops have had time to repair the line to
 them (distance from the nearest original railhead / repair rate). A unit's organic
 trucks bring one refill per round trip from the nearest serving railhead; the trip takes
-the least truck time over the map (motor edge times, weather included), so the daily
-rate is ``min(1, driving hours per day / (2 x one-way hours))`` refills, plus air
-resupply for motorised units. The defender fights from its own depots and is resupplied
-unless it has been dislodged this step.
+the least truck time over the map (motor edge times, weather included), so a column
+completes ``min(1, driving hours per day / (2 x one-way hours))`` round trips a day and
+its load arrives when a trip is complete. Motorised units the trucks cannot serve daily
+also get a day's air lift at midday. The defender fights from its own depots and is
+resupplied unless it has been dislodged this step.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def resupply(
     cap = st.capture_hour[:, net.place_index]
     since = hour - np.where(np.isnan(cap), np.inf, cap)
     serving = held & (net.own[None, :] | (since >= net.repair_hours[None, :]))
-    rate_att = np.zeros(st.cell.shape)
+    trips = np.zeros(st.cell.shape)
     motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
     # Replicas with the same serving railheads share one truck-time field.
     groups: dict[bytes, list[int]] = {}
@@ -142,23 +143,30 @@ def resupply(
         groups.setdefault(row.tobytes(), []).append(r)
     for rows in groups.values():
         one_way = truck_hours(ctx, net.cells[serving[rows[0]]], weather)[st.cell[rows]]
-        trips = np.clip(
+        trips[rows] = np.clip(
             p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
         )
-        rate_att[rows] = p.resupply_refills_per_day * trips
-    rate_att = (
-        np.where(
-            motorised & (rate_att < p.resupply_refills_per_day),
-            rate_att + p.air_resupply_refills_per_day,
-            rate_att,
+    # A unit's supply column shuttles to the railhead and back: a load arrives when a
+    # round trip is complete (at most one a day), not as a steady trickle.
+    attacker = (u.side == 0)[None, :]
+    convoy = np.where(active & attacker, st.convoy + trips * dt, st.convoy)
+    arrives = convoy >= 1.0
+    convoy = np.where(arrives, convoy - 1.0, convoy)
+    load = np.where(arrives, p.resupply_refills_per_day, 0.0)
+    # Transport aircraft fly one day's lift to motorised units the trucks cannot
+    # serve daily; it lands at midday.
+    airlift_now = (hour % 24.0) <= 12.0 < (hour % 24.0) + p.step_hours
+    if airlift_now:
+        load = np.where(
+            motorised & (trips < 1.0), load + p.air_resupply_refills_per_day, load
         )
-        * dt
-    )
     rate_def = np.where(dislodged, 0.0, p.resupply_refills_per_day * dt)
-    rate = np.where(u.side[None, :] == 0, rate_att, rate_def)
+    rate = np.where(attacker, load, rate_def)
     max_fuel = np.where(motorised, p.initial_fuel_refills, 1.0)
     fuel = np.where(active & motorised, np.minimum(st.fuel + rate, max_fuel), st.fuel)
     ammo = np.where(active, np.minimum(ammo + rate, 1.0), ammo)
     return st.replace(
-        fuel=fuel.astype(np.float32), ammo=np.maximum(ammo, 0.0).astype(np.float32)
+        fuel=fuel.astype(np.float32),
+        ammo=np.maximum(ammo, 0.0).astype(np.float32),
+        convoy=convoy.astype(np.float32),
     )

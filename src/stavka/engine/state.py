@@ -143,6 +143,9 @@ class State:
         luck: today's uniform draw deciding whether attacks on the unit succeed.
         resolve: a uniform draw per run deciding how long the unit takes to comply
             with a ceasefire order.
+        targets: which exploitation places each replica knows to be enemy-held [R, T].
+        convoy: share of its current round trip the unit's supply column has driven
+            (a load arrives when it reaches 1).
     """
 
     hour: float
@@ -167,6 +170,7 @@ class State:
     luck: F32
     resolve: F32
     targets: B
+    convoy: F32
 
     @property
     def replicas(self) -> int:
