@@ -104,17 +104,22 @@ def stall_hours(
 
 
 def losses_by_kind(result: RunResult, replica: int = 0) -> dict[str, dict[str, float]]:
-    """Personnel losses per side and kind at the end."""
+    """Personnel losses per side, and per the sides' own nations, by kind at the end."""
     from stavka.engine.state import LOSS_KINDS
 
     ctx, st = result.ctx, result.final
     names = [ctx.scenario.meta.attacker] + [
         x.id for x in ctx.scenario.meta.sides if x.id != ctx.scenario.meta.attacker
     ]
+    nation = np.array(ctx.units.nation)
+    groups = [(side, ctx.units.side == k) for k, side in enumerate(names[:2])]
+    # The record's figures are about each side's own nation (the Japanese army, the
+    # Red Army), without allied troops.
+    groups += [(f"{side} (nation)", nation == side) for side in names[:2]]
     out: dict[str, dict[str, float]] = {}
-    for k, side in enumerate(names[:2]):
-        lost = st.lost[replica][ctx.units.side == k][:, :, PERSONNEL].sum(axis=0)
-        out[side] = {
+    for name, mask in groups:
+        lost = st.lost[replica][mask][:, :, PERSONNEL].sum(axis=0)
+        out[name] = {
             kind: round(float(v)) for kind, v in zip(LOSS_KINDS, lost, strict=True)
         }
     return out

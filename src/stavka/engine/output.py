@@ -139,6 +139,10 @@ def build_summary(
             side: _losses(st, in_box & (u.side == k), replica)
             for k, side in enumerate(side_ids)
         }
+    nations = np.array(u.nation)
+    by_nation = {
+        str(n): _losses(st, nations == n, replica) for n in sorted(set(u.nation))
+    }
     return {
         "scenario": {"id": s.meta.id, "version": s.meta.version},
         "seed": seed,
@@ -151,6 +155,7 @@ def build_summary(
         "advance_km": advance,
         "losses": losses,
         "losses_by_region": by_region,
+        "losses_by_nation": by_nation,
         "accounting": accounting,
         "present": present_men,
         "params": ctx.params.as_dict(),

@@ -272,11 +272,13 @@ def _miss(
 
 def _loss(rng: LossRange, summary: dict[str, Any]) -> LossScore:
     """Score one loss range."""
-    table = (
-        summary.get("losses", {})
-        if rng.scope == "all"
-        else (summary.get("losses_by_region", {}).get(rng.scope, {}))
-    )
+    if rng.scope == "all":
+        table = summary.get("losses", {})
+    elif rng.scope == "nation":
+        # The side names a nation: its own forces only, not its allies'.
+        table = summary.get("losses_by_nation", {})
+    else:
+        table = summary.get("losses_by_region", {}).get(rng.scope, {})
     side = table.get(rng.side)
     value: float | None = None
     if isinstance(side, dict):
