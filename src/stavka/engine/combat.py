@@ -24,6 +24,7 @@ __all__ = [
     "collapse_split",
     "engaged_split",
     "resolve_combat",
+    "step_loss_rates",
 ]
 
 TANKS, SP_GUNS, GUNS, MORTARS = 1, 2, 3, 4
@@ -47,6 +48,44 @@ def collapse_split() -> tuple[float, float, float]:
     """Killed, wounded and captured shares of a collapsing unit (encircled, routed)."""
     k, w, c = _models().loss_split.split(1.0, 2)
     return float(k), float(w), float(c)
+
+
+def step_loss_rates(
+    attrition: Any,
+    att_men: npt.NDArray[np.float64],
+    def_men: npt.NDArray[np.float64],
+    elapsed_h: npt.NDArray[np.float64],
+    step_h: float,
+    factors: dict[str, Any],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Mean daily loss rates of attacker and defender over one step of a fight.
+
+    The fitted model gives the mean daily rate ``r(T)`` of a fight lasting ``T``
+    days, so its cumulative loss share is ``C(T) = T r(T)``; the step from ``T1`` to
+    ``T2 = T1 + dt`` costs ``C(T2) - C(T1)``, i.e. a mean rate of that over ``dt``.
+    Summed over the steps of a fight this gives the fitted total whatever the step.
+
+    Args:
+        attrition: the fitted attrition model (``daily_loss_rates``).
+        att_men: [E] attacking men in each engagement.
+        def_men: [E] defending men in each engagement.
+        elapsed_h: [E] hours the engagement has lasted before this step.
+        step_h: the step (hours).
+        factors: the model's other inputs per engagement.
+    """
+    t1 = np.maximum(elapsed_h, 0.0) / 24.0
+    t2 = t1 + step_h / 24.0
+    a2, d2 = attrition.daily_loss_rates(att_men, def_men, duration_days=t2, **factors)
+    started = t1 > 0
+    a1, d1 = attrition.daily_loss_rates(
+        att_men, def_men, duration_days=np.where(started, t1, t2), **factors
+    )
+    dt = step_h / 24.0
+    out = []
+    for r1, r2 in ((a1, a2), (d1, d2)):
+        c1 = np.where(started, t1 * r1, 0.0)
+        out.append(np.maximum(np.minimum(t2 * r2, 1.0) - np.minimum(c1, 1.0), 0.0) / dt)
+    return out[0], out[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +170,13 @@ def resolve_combat(
     }
     m = _models()
     att_men, def_men = a[:, 0].clip(1), d[:, 0].clip(1)
-    # Loss rates fall with the length of a fight (fitted): step with the marginal rate
-    # at the engagement's elapsed time (men-weighted mean of its defenders' hours).
+    # Loss rates fall with the length of a fight (fitted): a fight of T days costs
+    # C(T) = T x r(T) of the force, and a step from T1 to T2 = T1 + dt costs
+    # C(T2) - C(T1) (exact for any step; T = the men-weighted mean of the
+    # defenders' hours in the fight).
     fought = CellSums.of(def_keys, def_mask, st.fight_hours * men).lookup(keys)[:, 0]
-    elapsed_h = np.maximum(fought / d[:, 0].clip(1) + p.step_hours, p.step_hours)
-    rate_a, rate_d = m.attrition.marginal_loss_rates(
-        att_men, def_men, duration_days=elapsed_h / 24.0, **factors
+    rate_a, rate_d = step_loss_rates(
+        m.attrition, att_men, def_men, fought / d[:, 0].clip(1), p.step_hours, factors
     )
     p_win = m.outcome.p_attacker_wins(att_men, def_men, **factors)
     adv = m.advance.km_per_day(att_men, def_men, **factors)
