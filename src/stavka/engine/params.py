@@ -124,7 +124,8 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     ),
     "resupply_refills_per_day": (
         "refills/trip",
-        "assumption: a unit's organic transport carries one refill per round trip",
+        "assumption: a unit's organic transport carries one refill per round trip "
+        "(delivered when the trip is complete, at most one trip a day)",
     ),
     "rail_repair_km_per_day": (
         "km/day",
@@ -133,7 +134,8 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     "air_resupply_refills_per_day": (
         "refills/day",
         "assumption: transport air divisions "
-        "(oob_soviet.yaml 12th Air Army note) for mobile units",
+        "(oob_soviet.yaml 12th Air Army note) for mobile units the trucks cannot "
+        "serve daily; one day's lift lands at midday",
     ),
     "defended_depth_km": (
         "km",
