@@ -103,6 +103,22 @@ def test_fuel_supply_lets_tanks_go_further(make_ctx: Callable[..., Context]) -> 
     assert fed.final.max_depth_km[0, tb] > dry.final.max_depth_km[0, tb]
 
 
+def test_fuel_arrives_in_loads_after_round_trips(
+    make_ctx: Callable[..., Context],
+) -> None:
+    """Trucks deliver whole loads when a round trip is done, not a steady trickle."""
+    ctx = make_ctx(air_resupply_refills_per_day=0.0, initial_fuel_refills=0.5)
+    tb = ctx.units.ids.index("red_tb")
+    res = simulate(ctx, 1, trace_every=1)
+    fuel = np.array([s.fuel[0, tb] for s in res.trace])
+    gains = np.flatnonzero(np.diff(fuel) > 1e-6)
+    assert gains.size > 0
+    # At most one load a day arrives (a trickle would refuel in most steps).
+    days = len(res.trace) * ctx.params.step_hours / 24.0
+    assert gains.size <= days + 1
+    assert (np.diff(gains) * ctx.params.step_hours >= 24.0 - 1e-6).all()
+
+
 def test_surrender_order_reaches_units_and_they_comply(
     make_ctx: Callable[..., Context],
 ) -> None:
