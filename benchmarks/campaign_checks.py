@@ -82,6 +82,13 @@ def main() -> None:
                 f"  {side} {kind}: mean {statistics.mean(vals):,.0f}, "
                 f"min {min(vals):,.0f}, max {max(vals):,.0f}"
             )
+        vals = [
+            r["losses"][side]["killed"] + r["losses"][side]["missing"] for r in rows
+        ]
+        print(
+            f"  {side} killed+missing: mean {statistics.mean(vals):,.0f}, "
+            f"min {min(vals):,.0f}, max {max(vals):,.0f}"
+        )
     max_err = max(abs(v) for r in rows for v in r["accounting"].values())
     print(f"  accounting: max |error| {max_err}")
 
