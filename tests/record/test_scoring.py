@@ -237,3 +237,27 @@ def test_summary_end_past_trace_is_cut_with_warning(
     rows = by_place(score.to_dict())
     assert rows["hailar"]["error_days"] == pytest.approx(3.0)
     assert rows["kunashir"]["status"] == "beyond_run"
+
+
+def test_nation_scope_compares_a_nations_own_losses(
+    tmp_path: Path, record_dir: Path, scenario: Scenario
+) -> None:
+    """A range with scope 'nation' reads losses_by_nation, not the side total."""
+    (record_dir / "losses.csv").write_text(
+        "side,categories,low,high,scope,source\n"
+        "japan,captured,550000,650000,nation,test\n"
+        "japan,captured,550000,650000,all,test\n"
+    )
+    summary = {
+        "start": "1945-08-09T00:00:00+09:00",
+        "end": "1945-09-02T23:59:00+09:00",
+        "captures": {},
+        "losses": {"japan": {"captured": 740000.0}},
+        "losses_by_nation": {
+            "japan": {"captured": 600000.0},
+            "manchukuo": {"captured": 140000.0},
+        },
+    }
+    score = score_run(summary, load_record(record_dir, scenario))
+    got = [(x.scope, x.simulated, x.status) for x in score.losses]
+    assert got == [("nation", 600000.0, "inside"), ("all", 740000.0, "above")]
