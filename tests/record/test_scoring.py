@@ -261,3 +261,24 @@ def test_nation_scope_compares_a_nations_own_losses(
     score = score_run(summary, load_record(record_dir, scenario))
     got = [(x.scope, x.simulated, x.status) for x in score.losses]
     assert got == [("nation", 600000.0, "inside"), ("all", 740000.0, "above")]
+
+
+def test_formation_scope_compares_a_formations_losses(
+    tmp_path: Path, record_dir: Path, scenario: Scenario
+) -> None:
+    """A range whose scope is a formation id reads losses_by_formation."""
+    (record_dir / "losses.csv").write_text(
+        "side,categories,low,high,scope,source\n"
+        "ussr,killed+wounded,20000,25000,first_far_eastern_front,test\n"
+    )
+    summary = {
+        "start": "1945-08-09T00:00:00+09:00",
+        "end": "1945-09-02T23:59:00+09:00",
+        "captures": {},
+        "losses": {"ussr": {"killed": 9000.0, "wounded": 30000.0}},
+        "losses_by_formation": {
+            "first_far_eastern_front": {"ussr": {"killed": 3000.0, "wounded": 9000.0}}
+        },
+    }
+    (loss,) = score_run(summary, load_record(record_dir, scenario)).losses
+    assert (loss.simulated, loss.error, loss.status) == (12000.0, -8000.0, "below")

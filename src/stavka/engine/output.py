@@ -40,6 +40,8 @@ as main forces: the record gives main-force depth apart from forward detachments
 (history README: '50 (FD 70)' = main forces 50 km, forward detachment 70 km)."""
 
 ADVANCE_ECHELONS = {"front", "army", "group", "corps", "high_command"}
+LOSS_ECHELONS = {"front", "area_army", "army", "group"}
+"""Formations whose losses the summary gives (fronts, area armies, armies, groups)."""
 
 
 def formation_depth(
@@ -139,6 +141,13 @@ def build_summary(
             side: _losses(st, in_box & (u.side == k), replica)
             for k, side in enumerate(side_ids)
         }
+    by_formation: dict[str, dict[str, dict[str, float]]] = {}
+    for fid, idx in ctx.formation_units.items():
+        if idx and s.formations[fid].echelon.value in LOSS_ECHELONS:
+            mask = np.zeros(u.n, bool)
+            mask[idx] = True
+            side = side_ids[int(u.side[idx[0]])]
+            by_formation[fid] = {side: _losses(st, mask, replica)}
     nations = np.array(u.nation)
     by_nation = {
         str(n): _losses(st, nations == n, replica) for n in sorted(set(u.nation))
@@ -156,6 +165,7 @@ def build_summary(
         "losses": losses,
         "losses_by_region": by_region,
         "losses_by_nation": by_nation,
+        "losses_by_formation": by_formation,
         "accounting": accounting,
         "present": present_men,
         "params": ctx.params.as_dict(),

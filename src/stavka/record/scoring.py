@@ -277,6 +277,8 @@ def _loss(rng: LossRange, summary: dict[str, Any]) -> LossScore:
     elif rng.scope == "nation":
         # The side names a nation: its own forces only, not its allies'.
         table = summary.get("losses_by_nation", {})
+    elif rng.scope in summary.get("losses_by_formation", {}):
+        table = summary["losses_by_formation"][rng.scope]
     else:
         table = summary.get("losses_by_region", {}).get(rng.scope, {})
     side = table.get(rng.side)
