@@ -76,3 +76,23 @@ def test_report_renders_in_chromium(report_html: str, tmp_path: Path) -> None:
     assert remote == []
     assert len(widths) == 4 and min(widths) > 300
     assert shot.stat().st_size > 50_000
+
+
+def test_report_lists_losses_by_formation(evaluation: Evaluation) -> None:
+    """Each formation of the summary's losses_by_formation has a row with its name."""
+    from stavka.report.html import build_report
+
+    summary = evaluation.run.summary
+    saved = summary.get("losses_by_formation")
+    summary["losses_by_formation"] = {
+        "6gta": {"ussr": {"killed": 1234.0, "wounded": 5678.0}}
+    }
+    try:
+        text = build_report(evaluation, days=[1])
+    finally:
+        if saved is None:
+            summary.pop("losses_by_formation")
+        else:
+            summary["losses_by_formation"] = saved
+    name = getattr(evaluation.scenario.formations["6gta"], "name", "6gta")
+    assert f"<td>ussr</td><td>{name}</td><td class=num>1,234</td>" in text

@@ -158,6 +158,25 @@ def _loss_table(ev: Evaluation) -> str:
     )
 
 
+def _formation_losses(ev: Evaluation) -> str:
+    """Simulated losses of each front, area army, army and group (men)."""
+    kinds = ("killed", "wounded", "captured", "missing", "deserted")
+    by_formation = ev.run.summary.get("losses_by_formation") or {}
+    rows = []
+    forms = ev.scenario.formations
+    for fid, sides in by_formation.items():
+        name = getattr(forms.get(fid), "name", fid)
+        for side, cats in sides.items():
+            rows.append(
+                f"<tr><td>{_e(side)}</td><td>{_e(name)}</td>"
+                + "".join(
+                    f"<td class=num>{_num(cats.get(k), ',.0f')}</td>" for k in kinds
+                )
+                + "</tr>"
+            )
+    return _table(rows, ("side", "formation", *kinds))
+
+
 def _notes(ev: Evaluation) -> str:
     """Logistics/weather notes of the record (not scored)."""
     rows = [
@@ -244,6 +263,9 @@ def build_report(ev: Evaluation, days: list[int] | None = None) -> str:
         parts.append(f'<img alt="losses" src="{to_data_uri(loss_fig)}">')
     parts += [
         _loss_table(ev),
+        "<details><summary>simulated losses by formation</summary>",
+        _formation_losses(ev),
+        "</details>",
         "<h2>Map snapshots</h2><p>Units (dots) and place control (squares) at the end "
         "of each day.</p>",
         f'<img alt="map snapshots" src="{to_data_uri(snapshot_figure(ev, days), 90)}">',
