@@ -168,3 +168,16 @@ def test_air_landing_without_a_unit_gets_a_detachment(
     assert ctx.units.start_cell[i] == flat.place_cell["fort_c"]
     res = simulate(ctx, 1, days=4)
     assert res.final.status[0, i] != Status.WAITING
+
+
+def test_units_at_a_place_start_in_its_map_cell(ctx: Context) -> None:
+    """A formation located at a place starts in the cell place control is judged in."""
+    s, u = ctx.scenario, ctx.units
+    checked = 0
+    for i, fid in enumerate(u.ids):
+        f = s.formations.get(fid)
+        if f is None or f.location.place is None or f.location.lat is not None:
+            continue
+        assert u.start_cell[i] == ctx.theatre.place_cell[str(f.location.place)], fid
+        checked += 1
+    assert checked > 0

@@ -177,6 +177,22 @@ def _where(s: Scenario, f: Formation) -> tuple[float, float]:
     return place.lat, place.lon
 
 
+def _start_cell(s: Scenario, theatre: TheatreLike, f: Formation) -> int:
+    """Start cell of a formation: its coordinates' cell, or its place's map cell.
+
+    A place's cell is the one the map gives it (on land, in its 1945 country), the same
+    cell place control is judged in, so a garrison starts where its place is.
+    """
+    place = f.location.place
+    if (
+        f.location.lat is None
+        and place is not None
+        and str(place) in theatre.place_cell
+    ):
+        return int(theatre.place_cell[str(place)])
+    return _cell(theatre, *_where(s, f), f.id)
+
+
 def _cell(theatre: TheatreLike, lat: float, lon: float, what: str) -> int:
     try:
         cell = theatre.cell_of(lat, lon)
@@ -342,9 +358,7 @@ def build_context(
         [[f.strength.values()[k] or 0.0 for k in STRENGTH_ITEMS] for f in chosen],
         np.float32,
     )
-    start_cell = np.array(
-        [_cell(theatre, *_where(s, f), f.id) for f in chosen], np.int32
-    )
+    start_cell = np.array([_start_cell(s, theatre, f) for f in chosen], np.int32)
     start_hour = np.zeros(n, np.float32)
     go_hour = np.zeros(n, np.float32)
     objectives = np.full((n, MAX_OBJECTIVES), -1, np.int32)
@@ -376,8 +390,11 @@ def build_context(
                     continue
                 lat0, lon0 = _where(s, f)
                 d = [float(haversine_km(lat0, lon0, a, b)) for a, b in pts]
+                nearest = [p for p in pids if p in s.places][int(np.argmin(d))]
                 cells.append(
-                    _cell(theatre, *pts[int(np.argmin(d))], f"objective of {f.id}")
+                    theatre.place_cell[nearest]
+                    if nearest in theatre.place_cell
+                    else _cell(theatre, *pts[int(np.argmin(d))], f"objective of {f.id}")
                 )
             for k, c in enumerate(cells[:MAX_OBJECTIVES]):
                 objectives[i, k] = c
