@@ -88,6 +88,7 @@ class FieldBank:
     _nearby: dict[tuple[str, bytes], tuple[npt.NDArray[np.int32], F32]] = field(
         default_factory=dict
     )
+    _tabled: set[str] = field(default_factory=set)
 
     def reverse_graph(self, routing: str) -> csr_matrix:
         """The reversed routing graph of a class (cached).
@@ -218,11 +219,13 @@ class FieldBank:
         It does when ``replicas`` (those needing the class now) reach
         ``TABLE_MIN_REPLICAS``, or after ``TABLE_AFTER_SEARCHES`` multi-source
         searches: one search per candidate target (:meth:`place_table`) then costs
-        less than further cache misses.
+        less than further cache misses; or once the class has a table (built ahead
+        by the context's warm-up).
         """
         return (
             replicas >= TABLE_MIN_REPLICAS
             or self._misses.get(routing, 0.0) >= TABLE_AFTER_SEARCHES
+            or routing in self._tabled
         )
 
     def place_table(self, routing: str, cells: npt.NDArray[np.int64]) -> F32:
@@ -239,6 +242,7 @@ class FieldBank:
             table = np.ascontiguousarray(dist.T.astype(np.float32))
             order = np.argsort(table, axis=1, kind="stable")[:, :NEARBY]
             self._tables[key] = table
+            self._tabled.add(routing)
             self._nearby[key] = (
                 np.ascontiguousarray(order.astype(np.int32)),
                 np.ascontiguousarray(np.take_along_axis(table, order, axis=1)),
