@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from stavka.engine.kernels import LossRows
 from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Pos, State, Status
@@ -53,11 +54,11 @@ def collapse_split() -> tuple[float, float, float]:
 class CombatOutcome:
     """What combat did this step.
 
-    Losses [R, U, L, K], dislodged defenders, contact and the new assault progress
-    against each defender (km) [R, U].
+    Losses (of the units in contact), dislodged defenders, contact and the new assault
+    progress against each defender (km) [R, U].
     """
 
-    losses: npt.NDArray[np.float64]
+    losses: LossRows
     dislodged: npt.NDArray[np.bool_]
     in_contact: npt.NDArray[np.bool_]
     assault: npt.NDArray[np.float32]
@@ -81,7 +82,7 @@ def resolve_combat(
     men = st.present[..., PERSONNEL]
     att_mask = active & (st.attack_cell >= 0) & (u.side[None, :] == 0)
     def_mask = active & (u.side[None, :] == 1) & (men > 0)
-    losses = np.zeros_like(st.lost)
+    losses = LossRows.empty(st.lost.shape[2:])
     dislodged = np.zeros(st.cell.shape, bool)
     in_contact = np.zeros(st.cell.shape, bool)
     if not att_mask.any():
@@ -149,13 +150,15 @@ def resolve_combat(
     frac_a = np.where(hit_a, np.minimum(rate_a[idx_a] * st.noise, 1.0) * dt_days, 0.0)
     frac_d = np.where(hit_d, np.minimum(rate_d[idx_d] * st.noise, 1.0) * dt_days, 0.0)
     k, w, c = engaged_split()
-    for frac, mask in ((frac_a, hit_a), (frac_d, hit_d)):
-        rr, uu = np.nonzero(mask)
-        lost = st.present[rr, uu] * frac[rr, uu, None]
-        losses[rr, uu, KILLED] += lost * k
-        losses[rr, uu, WOUNDED] += lost * w
-        losses[rr, uu, MISSING] += lost * c
-        in_contact |= mask
+    # Attackers and defenders are distinct units: each in contact has one fraction.
+    in_contact = hit_a | hit_d
+    rr, uu = np.nonzero(in_contact)
+    frac = np.where(hit_a[rr, uu], frac_a[rr, uu], frac_d[rr, uu])
+    lost = st.present[rr, uu] * frac[:, None]
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
+    losses.hit[:, KILLED] = lost * k
+    losses.hit[:, WOUNDED] = lost * w
+    losses.hit[:, MISSING] = lost * c
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
     # Without noise the expected advance ``P(win) x km/day`` is used instead.

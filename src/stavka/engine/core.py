@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
+from stavka.engine.kernels import LossRows
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, current_field, move
 from stavka.engine.occupancy import CellSums, cell_keys
@@ -82,13 +83,14 @@ def init_state(ctx: Context, replicas: int) -> State:
 
 def _fall_back(
     ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
-) -> tuple[State, npt.NDArray[np.float64]]:
+) -> tuple[State, LossRows]:
     """Move dislodged defenders one cell back.
 
-    Those that hold or are cut off collapse instead.
+    Those that hold or are cut off collapse instead. Returns the losses of the
+    dislodged units.
     """
-    losses = np.zeros_like(st.lost)
     rr, uu = np.nonzero(dislodged)
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     if rr.size == 0:
         return st, losses
     here = st.cell[rr, uu]
@@ -127,7 +129,7 @@ def _fall_back(
     k, w, c = collapse_split()
     present = st.present[rr, uu]
     for kind, share in ((KILLED, k), (WOUNDED, w), (CAPTURED, c)):
-        losses[rr, uu, kind] += np.where(collapse[..., None], present * share, 0.0)
+        losses.hit[:, kind] += np.where(collapse[..., None], present * share, 0.0)
     assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
     return st.replace(
         cell=cell, posture=posture, status=status, assault=assault
@@ -181,7 +183,7 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
 
 def _apply_losses(
     st: State,
-    losses: npt.NDArray[np.float64],
+    losses: npt.NDArray[np.float64] | LossRows,
     owned: bool = False,
     rows: npt.ArrayLike | None = None,
 ) -> tuple[State, bool]:
@@ -191,23 +193,28 @@ def _apply_losses(
 
     Args:
         st: the state.
-        losses: the losses to apply.
+        losses: the losses to apply (dense, or the listed units' own).
         owned: ``st.present`` and ``st.lost`` are this step's own copies (no earlier
             state shares them), so they may be written in place.
         rows: [R, U] the units that may have a loss (default: found from ``losses``);
-            a unit without one is left as it is either way.
+            a unit without one is left as it is either way. Not used with
+            :class:`LossRows`.
 
     Returns:
         The new state, and whether its present and lost arrays are owned now.
     """
-    if rows is None:
-        if not losses.any():
-            return st, owned
-        rows = np.asarray(losses.reshape(*losses.shape[:2], -1).any(axis=-1))
-    rr, uu = np.nonzero(np.asarray(rows))
+    if isinstance(losses, LossRows):
+        rr, uu, hit = losses.rr, losses.uu, losses.hit
+    else:
+        if rows is None:
+            if not losses.any():
+                return st, owned
+            rows = np.asarray(losses.reshape(*losses.shape[:2], -1).any(axis=-1))
+        rr, uu = np.nonzero(np.asarray(rows))
+        hit = losses[rr, uu]
     if rr.size == 0:
         return st, owned
-    hit, here = losses[rr, uu], st.present[rr, uu]
+    here = st.present[rr, uu]
     total = hit.sum(axis=1)
     scale = np.where(total > here, here / np.maximum(total, 1e-9), 1.0)
     hit = hit * scale[:, None, :]
@@ -261,8 +268,18 @@ def _control(ctx: Context, st: State, hour: float) -> State:
     return st.replace(control=control, capture_hour=capture)
 
 
-def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> State:
-    """Advance every replica by one step (pure apart from drawing from ``rngs``)."""
+def step(
+    ctx: Context,
+    net: SupplyNet,
+    st: State,
+    rngs: list[ReplicaRng],
+    inplace: bool = False,
+) -> State:
+    """Advance every replica by one step (pure apart from drawing from ``rngs``).
+
+    With ``inplace`` the step may overwrite ``st``'s holdings and losses arrays
+    (``present``, ``lost``) instead of copying them: for callers that drop ``st``.
+    """
     p = ctx.params
     hour = st.hour
     u = ctx.units
@@ -300,17 +317,16 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
         fight_hours=fight.astype(np.float32),
     )
     # The first loss applied copies present and lost; later ones write in place.
-    st, owned = _apply_losses(st, out.losses, rows=out.in_contact)
+    st, owned = _apply_losses(st, out.losses, owned=inplace)
     st, fall = _fall_back(ctx, st, out.dislodged)
-    st, owned = _apply_losses(st, fall, owned, rows=out.dislodged)
+    st, owned = _apply_losses(st, fall, owned)
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged, weather)
     # Morale and surrender.
     st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
-    # Desertion writes only the deserted kind, prisoner-taking only the captured one.
-    st, owned = _apply_losses(st, sur, owned, rows=sur[:, :, DESERTED].any(axis=-1))
+    st, owned = _apply_losses(st, sur, owned)
     taken = take_prisoners(ctx, st)
-    st, owned = _apply_losses(st, taken, owned, rows=taken[:, :, CAPTURED].any(axis=-1))
+    st, owned = _apply_losses(st, taken, owned)
     # Control and depth.
     st = _control(ctx, st, hour)
     lat, lon = ctx.theatre.lat, ctx.theatre.lon
@@ -324,6 +340,17 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
     return st.replace(
         hour=hour + p.step_hours,
         max_depth_km=np.maximum(st.max_depth_km, depth).astype(np.float32),
+    )
+
+
+def _copy_state(st: State) -> State:
+    """A state that shares no array with ``st``."""
+    return st.replace(
+        **{
+            name: np.copy(getattr(st, name))
+            for name in State.__dataclass_fields__
+            if name != "hour"
+        }
     )
 
 
@@ -363,14 +390,16 @@ def simulate(
     st = init_state(ctx, replicas)
     net = build_supply_net(ctx, st.control[0])
     result = RunResult(ctx=ctx, final=st)
+    # Without a trace no earlier state is kept: steps may reuse its arrays.
+    inplace = not trace_every
     for i in range(n_steps):
-        st = step(ctx, net, st, rngs)
+        st = step(ctx, net, st, rngs, inplace=inplace)
         if trace_every and i % trace_every == 0:
             result.trace.append(st)
         if st.hour % 24.0 < ctx.params.step_hours - 1e-9 or i == n_steps - 1:
             day = math.ceil(st.hour / 24.0 - 1e-9)
             result.daily_depth[day] = st.max_depth_km.copy()
             if on_day is not None:
-                on_day(day, st)
+                on_day(day, _copy_state(st) if inplace else st)
     result.final = st
     return result

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from stavka.engine.kernels import LossRows
 from stavka.engine.occupancy import CellSums, cell_keys
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Pos, State, Status
@@ -30,7 +31,7 @@ def surrender_and_desertion(
     hour: float,
     resolve: npt.NDArray[np.float32],
     in_contact: npt.NDArray[np.bool_],
-) -> tuple[State, npt.NDArray[np.float64]]:
+) -> tuple[State, LossRows]:
     """Apply order receipt, compliance and desertion.
 
     Args:
@@ -43,11 +44,10 @@ def surrender_and_desertion(
         in_contact: [R, U] the unit fought this step (puppet units desert faster).
 
     Returns:
-        The new state and the losses [R, U, L, K].
+        The new state and the losses (of the units that lost men or equipment).
     """
     u, p = ctx.units, ctx.params
     dt = p.step_hours
-    losses = np.zeros_like(st.lost)
     active = st.status == Status.ACTIVE
     defender = u.side[None, :] == 1
     order_hour = st.order_hour
@@ -82,17 +82,18 @@ def surrender_and_desertion(
         / 24.0
     )
     rr, uu = np.nonzero(puppet)
-    losses[rr, uu, DESERTED] += st.present[rr, uu] * rate[rr, uu, None]
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
+    losses.hit[:, DESERTED] = st.present[rr, uu] * rate[rr, uu, None]
+    losses = losses.where(losses.hit[:, DESERTED].any(axis=-1))
     status = np.where(complies, Status.SURRENDERED, st.status).astype(np.int8)
     return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
 
 
-def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float64]:
-    """Losses [R, U, L, K] of surrendered units within one cell of attacker troops."""
-    losses = np.zeros_like(st.lost)
+def take_prisoners(ctx: Context, st: State) -> LossRows:
+    """Losses of surrendered units within one cell of attacker troops."""
     waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
     if not waiting.any():
-        return losses
+        return LossRows.empty(st.lost.shape[2:])
     n = ctx.theatre.lat.shape[0]
     att = (st.status == Status.ACTIVE) & (ctx.units.side[None, :] == 0)
     held = CellSums.of(cell_keys(st.cell, n), att, st.present[..., PERSONNEL])
@@ -102,5 +103,6 @@ def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float64]:
     around = np.concatenate([here[:, None], np.where(nb < 0, here[:, None], nb)], 1)
     keys = rr[:, None].astype(np.int64) * n + around
     taken = (held.lookup(keys)[..., 0] > 0).any(axis=-1)
-    losses[rr[taken], uu[taken], CAPTURED] = st.present[rr[taken], uu[taken]]
+    losses = LossRows.zeros(rr[taken], uu[taken], st.lost.shape[2:])
+    losses.hit[:, CAPTURED] = st.present[rr[taken], uu[taken]]
     return losses
