@@ -1,4 +1,4 @@
-"""Engine identity check: SHA-256 of final states, to prove optimisations change nothing.
+"""Engine identity check: SHA-256 of final states (optimisations must change none).
 
 Usage: python benchmarks/engine_identity.py [--scenario august-storm] [--quick]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 __all__ = ["LossRows"]
 
@@ -50,3 +51,148 @@ class LossRows:
     def where(self, keep: npt.NDArray[np.bool_]) -> LossRows:
         """Only the listed units where ``keep`` [M] holds."""
         return LossRows(self.rr[keep], self.uu[keep], self.hit[keep])
+
+
+@njit(cache=True)
+def _min(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.minimum`` of two non-NaN floats (the first when equal)."""
+    return a if a <= b else b
+
+
+@njit(cache=True)
+def _max(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.maximum`` of two non-NaN floats (the first when equal)."""
+    return a if a >= b else b
+
+
+@njit(cache=True)
+def next_hops(
+    want: npt.NDArray[np.bool_],
+    field: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    route_class: npt.NDArray[np.int64],
+    route_hours: npt.NDArray[np.float32],
+    neighbors: npt.NDArray[np.int32],
+    fields: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
+    """:meth:`FieldBank.next_hop` of units that want to move [R, U], one by one.
+
+    Units that do not (``want`` false or ``field`` < 0) stay: next = cell, slot -1.
+    """
+    n_r, n_u = cell.shape
+    nxt = cell.copy()
+    slot = np.full((n_r, n_u), -1, np.intp)
+    eps = np.float32(1e-4)
+    for r in range(n_r):
+        for u in range(n_u):
+            f = field[r, u]
+            if not want[r, u] or f < 0:
+                continue
+            c = cell[r, u]
+            here = fields[f, c]
+            best = np.float32(np.inf)
+            k = -1
+            for j in range(neighbors.shape[1]):
+                nb = neighbors[c, j]
+                v = np.float32(np.inf)
+                if nb >= 0:
+                    v = route_hours[route_class[u], c, j] + fields[f, nb]
+                if k < 0 or v < best:  # argmin: the first smallest
+                    best = v
+                    k = j
+            nb = neighbors[c, k]
+            to = nb if nb >= 0 else 0
+            if np.isfinite(best) and fields[f, to] < here - eps:
+                nxt[r, u] = to
+                slot[r, u] = k
+    return nxt, slot
+
+
+@njit(cache=True)
+def march(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    progress: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    assault: npt.NDArray[np.float32],
+    men: npt.NDArray[np.float64],
+    nxt: npt.NDArray[np.int32],
+    slot: npt.NDArray[np.intp],
+    side: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    carrier: npt.NDArray[np.int64],
+    hours_now: npt.NDArray[np.float32],
+    carry_hours: npt.NDArray[np.float32],
+    factor: npt.NDArray[np.float32],
+    refill_tracked: float,
+    refill_motor: float,
+    threshold: float,
+    scratch: npt.NDArray[np.float64],
+) -> tuple[
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+]:  # pragma: no cover - compiled
+    """The march of ``movement.move`` after the next hops, unit by unit.
+
+    Men per side and cell are summed per replica into ``scratch`` [N, 2] (zeros on
+    entry and on return) in unit order, as ``CellSums.of`` sums them.
+
+    Returns:
+        New cell, progress, fuel, attack cell and assault progress [R, U].
+    """
+    n_r, n_u = cell.shape
+    new_cell = cell.copy()
+    prog_out = progress.copy()
+    fuel_out = fuel.copy()
+    attack = np.full((n_r, n_u), -1, np.int32)
+    assault_out = assault.copy()
+    for r in range(n_r):
+        for u in range(n_u):
+            if status[r, u] == 1 and men[r, u] > 0:
+                scratch[cell[r, u], side[u]] += men[r, u]
+        for u in range(n_u):
+            active = status[r, u] == 1
+            m = mobility[u]
+            c = cell[r, u]
+            s = slot[r, u]
+            going = s >= 0
+            k = s if going else 0
+            travel = hours_now[m, c, k] if going else np.float32(np.inf)
+            boat = carry_hours[carrier[u], c, k]
+            travel = boat if boat < travel else travel
+            motor = m == 2 or m == 3
+            refill = refill_tracked if m == 3 else refill_motor
+            fac = np.float64(factor[m])
+            can = _min(fac, np.float64(fuel[r, u]) * refill) if motor else fac
+            moving = can if going else 0.0
+            prog = np.float64(progress[r, u]) + moving
+            ready = going and moving > 0 and prog >= np.float64(travel)
+            other = 1 - side[u]
+            blocked = ready and scratch[nxt[r, u], other] > threshold
+            pinned = active and scratch[c, other] > threshold
+            enter = ready and not blocked and not pinned
+            if blocked and side[u] == 0 and posture[r, u] == 0:
+                attack[r, u] = nxt[r, u]
+            if active and side[u] == 0 and pinned:
+                attack[r, u] = c
+            if enter:
+                new_cell[r, u] = nxt[r, u]
+                prog2 = prog - np.float64(travel)
+                spent = moving
+                assault_out[r, u] = np.float32(0.0)
+            else:
+                prog2 = _min(prog, np.float64(travel) if going else 0.0)
+                spent = _max(prog2 - np.float64(progress[r, u]), 0.0)
+            prog_out[r, u] = np.float32(prog2)
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    _max(np.float64(fuel[r, u]) - spent / refill, 0.0)
+                )
+        for u in range(n_u):
+            scratch[cell[r, u], 0] = 0.0
+            scratch[cell[r, u], 1] = 0.0
+    return new_cell, prog_out, fuel_out, attack, assault_out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.kernels import march, next_hops
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
 
@@ -52,7 +52,6 @@ def _exploit(
     field: npt.NDArray[np.int32],
     nxt: npt.NDArray[np.int32],
     slot: npt.NDArray[np.intp],
-    route_h: npt.NDArray[np.float32],
     wants: npt.NDArray[np.bool_],
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
     """Send attacker units done with their plan to the nearest enemy-held place.
@@ -91,7 +90,7 @@ def _exploit(
                 cells,
                 held[rr],
                 st.cell[rr, uu],
-                route_h[rr, uu],
+                ctx.route_hours[c, st.cell[rr, uu]],
             )
             nxt[rr, uu], slot[rr, uu] = n2, s2
             continue
@@ -99,10 +98,23 @@ def _exploit(
             held_cells = ctx.place_cells[ctx.exploit_places[st.targets[r]]]
             who = of_class[r]
             n2, s2 = bank.nearest_step(
-                name, held_cells.astype(np.int64), st.cell[r, who], route_h[r, who]
+                name,
+                held_cells.astype(np.int64),
+                st.cell[r, who],
+                ctx.route_hours[c, st.cell[r, who]],
             )
             nxt[r, who], slot[r, who] = n2, s2
     return nxt, slot
+
+
+_SCRATCH: list[npt.NDArray[np.float64]] = []
+
+
+def _scratch(n_cells: int) -> npt.NDArray[np.float64]:
+    """A zeroed [N, 2] work array for :func:`kernels.march` (zero again after it)."""
+    if not _SCRATCH or _SCRATCH[0].shape[0] != n_cells:
+        _SCRATCH[:] = [np.zeros((n_cells, 2))]
+    return _SCRATCH[0]
 
 
 def move(
@@ -118,7 +130,6 @@ def move(
     """
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
-    side = u.side[None, :]
     active = st.status == Status.ACTIVE
     mob = np.broadcast_to(u.mobility[None, :], st.cell.shape)
     wants = (
@@ -126,67 +137,52 @@ def move(
         & np.isin(st.posture, (Pos.ATTACK, Pos.RESERVE, Pos.WITHDRAW))
         & (mob != Mob.STATIC)
     )
-    field = np.where(wants, current_field(ctx, st.objective), -1)
-    route_h = ctx.route_hours[ctx.route_class[None, :], st.cell]  # R x U x 6
-    nxt, slot = ctx.bank.next_hop(st.cell, field, route_h)
-    nxt, slot = _exploit(ctx, st, field, nxt, slot, route_h, wants)
-    going = slot >= 0
-    k = np.maximum(slot, 0)
-    travel = np.where(going, hours_now[mob, st.cell, k], np.inf)
-    boat = ctx.carry_hours[ctx.carrier[None, :], st.cell, k]
-    travel = np.minimum(travel, boat)
+    field = np.where(wants, current_field(ctx, st.objective), -1).astype(np.int32)
+    nxt, slot = next_hops(
+        wants,
+        field,
+        st.cell,
+        ctx.route_class,
+        ctx.route_hours,
+        ctx.bank.neighbors,
+        ctx.bank.fields,
+    )
+    nxt, slot = _exploit(ctx, st, field, nxt, slot, wants)
     # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
     # closing up the column), spread evenly over the day.
-    factor = (p.step_hours * ctx.march_share[mob]).astype(np.float32)
-    motorised = (mob == Mob.MOTOR) | (mob == Mob.TRACKED)
+    factor = (p.step_hours * ctx.march_share).astype(np.float32)
     # Fuel burns with engine hours: a refill lasts range / road speed hours of moving,
     # so sand, mud and mountains (slow edges) cost more fuel per km; a unit moves only
     # as many hours as its fuel allows.
-    refill_h = np.where(
-        mob == Mob.TRACKED,
-        p.tracked_range_km / p.tracked_road_kmh,
-        p.motor_range_km / p.motor_road_kmh,
-    )
-    can = np.where(motorised, np.minimum(factor, st.fuel * refill_h), factor)
-    moving = np.where(going, can, 0.0)
-    fuelled = moving > 0
-    progress = st.progress + moving
-    ready = going & fuelled & (progress >= travel)
-
     # Blocking: a cell holding enemy men above the threshold cannot be entered.
-    men = st.present[..., PERSONNEL]
-    keys = cell_keys(st.cell, n_cells)
-    # Men per side in each occupied cell (column s: side s; the other side adds 0).
-    by_side = np.stack([np.where(side == s_, men, 0.0) for s_ in (0, 1)], axis=-1)
-    holds = CellSums.of(keys, active & (men > 0), by_side)
-    there = holds.lookup(cell_keys(nxt, n_cells))
-    enemy_men = np.where(side == 0, there[..., 1], there[..., 0])
-    blocked = ready & (enemy_men > p.contact_threshold_men)
     # A unit sharing its cell with enemy troops (after a landing) is pinned: it
     # fights for the cell before it may leave; an attacker assaults its own cell.
-    here = holds.lookup(keys)
-    here_enemy = np.where(side == 0, here[..., 1], here[..., 0])
-    pinned = here_enemy > p.contact_threshold_men
-    enter = ready & ~blocked & ~pinned
-    attack_cell = np.where(
-        blocked & (side == 0) & (st.posture == Pos.ATTACK), nxt, -1
-    ).astype(np.int32)
-    attack_cell = np.where(active & (side == 0) & pinned, st.cell, attack_cell)
-
-    new_cell = np.where(enter, nxt, st.cell).astype(np.int32)
-    progress = np.where(
-        enter,
-        progress - np.where(enter, travel, 0),
-        np.minimum(progress, np.where(going, travel, 0)),
+    # (kernels.march, unit by unit.)
+    new_cell, progress, fuel, attack_cell, assault = march(
+        st.status,
+        st.posture,
+        st.cell,
+        st.progress,
+        st.fuel,
+        st.assault,
+        st.present[..., PERSONNEL],
+        nxt,
+        slot,
+        u.side,
+        u.mobility,
+        ctx.carrier,
+        hours_now,
+        ctx.carry_hours,
+        factor,
+        p.tracked_range_km / p.tracked_road_kmh,
+        p.motor_range_km / p.motor_road_kmh,
+        p.contact_threshold_men,
+        _scratch(n_cells),
     )
-    # Only hours actually spent moving burn fuel (a blocked column waits).
-    spent = np.where(enter, moving, np.maximum(progress - st.progress, 0.0))
-    fuel = np.where(motorised, np.maximum(st.fuel - spent / refill_h, 0.0), st.fuel)
-    assault = np.where(enter, 0.0, st.assault)
     return st.replace(
         cell=new_cell,
-        progress=progress.astype(np.float32),
-        fuel=fuel.astype(np.float32),
+        progress=progress,
+        fuel=fuel,
         attack_cell=attack_cell,
-        assault=assault.astype(np.float32),
+        assault=assault,
     )
