@@ -196,3 +196,66 @@ def march(
             scratch[cell[r, u], 0] = 0.0
             scratch[cell[r, u], 1] = 0.0
     return new_cell, prog_out, fuel_out, attack, assault_out
+
+
+@njit(cache=True)
+def step_down(
+    held: npt.NDArray[np.bool_],
+    cell: npt.NDArray[np.int32],
+    edge_h: npt.NDArray[np.float32],
+    neighbors: npt.NDArray[np.int32],
+    order: npt.NDArray[np.int32],
+    near: npt.NDArray[np.float32],
+    table: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
+    """:meth:`FieldBank.step_down_table` unit by unit (same arguments, same result).
+
+    A unit's value at a cell is its first target among the cell's ``NEARBY`` closest
+    candidates (``order``, ``near``), else the minimum over all its targets
+    (``table``); then the steepest descent of ``routing._descend``.
+    """
+    m_units = cell.shape[0]
+    n_nb = neighbors.shape[1]
+    nxt = cell.copy()
+    slot = np.full(m_units, -1, np.intp)
+    eps = np.float32(1e-4)
+    inf = np.float32(np.inf)
+    there = np.empty(n_nb, np.float32)
+    for i in range(m_units):
+        c = cell[i]
+        here = inf
+        for a in range(n_nb + 1):
+            cc = c
+            if a > 0:
+                cc = neighbors[c, a - 1]
+                if cc < 0:
+                    cc = 0
+            v = inf
+            found = False
+            for j in range(order.shape[1]):
+                if held[i, order[cc, j]]:
+                    v = near[cc, j]
+                    found = True
+                    break
+            if not found:
+                for t in range(table.shape[1]):
+                    if held[i, t] and table[cc, t] < v:
+                        v = table[cc, t]
+            if a == 0:
+                here = v
+            else:
+                there[a - 1] = v
+        best = inf
+        k = -1
+        for j in range(n_nb):
+            v = inf
+            if neighbors[c, j] >= 0:
+                v = edge_h[i, j] + there[j]
+            if k < 0 or v < best:
+                best = v
+                k = j
+        if np.isfinite(best) and there[k] < here - eps:
+            nb = neighbors[c, k]
+            nxt[i] = nb if nb >= 0 else 0
+            slot[i] = k
+    return nxt, slot

@@ -15,6 +15,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels import step_down
+
 __all__ = ["FieldBank", "TheatreLike", "graph_of"]
 
 F32 = npt.NDArray[np.float32]
@@ -272,6 +274,16 @@ class FieldBank:
         """
         table = self.place_table(routing, cells)
         order, near = self._nearby[(routing, cells.tobytes())]
+        if table.shape[1] > 0 and cell.size > 0:
+            return step_down(
+                np.ascontiguousarray(held),
+                cell.astype(np.int32),
+                np.asarray(edge_h, np.float32),
+                self.neighbors,
+                order,
+                near,
+                table,
+            )
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)
         at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7
