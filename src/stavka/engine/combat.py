@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows
-from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.kernels import LossRows, engagements
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Pos, State, Status
 
@@ -88,31 +87,26 @@ def resolve_combat(
     if not att_mask.any():
         return CombatOutcome(losses, dislodged, in_contact, st.assault)
 
-    att_keys = cell_keys(np.where(att_mask, st.attack_cell, 0), n_cells)
-    def_keys = cell_keys(st.cell, n_cells)
-    power = np.stack(
-        [
-            men,
-            st.present[..., TANKS] + st.present[..., SP_GUNS],
-            st.present[..., GUNS] + st.present[..., MORTARS],
-        ],
-        axis=-1,
+    ammo_ok = np.where(st.ammo > 0.05, 1.0, p.ammo_out_power_factor)
+    # Engagements: defended cells that are being attacked and hold defenders; the
+    # sums of power (men, tanks + SP guns, guns + mortars; times ammo_ok) per cell.
+    keys, a, d, held_men, fought, eng_a, eng_d = engagements(
+        att_mask,
+        def_mask,
+        st.attack_cell,
+        st.cell,
+        st.present,
+        ammo_ok,
+        st.posture == Pos.HOLD,
+        st.fight_hours,
+        n_cells,
+        (PERSONNEL, TANKS, SP_GUNS, GUNS, MORTARS),
     )
-    ammo_ok = np.where(st.ammo > 0.05, 1.0, p.ammo_out_power_factor)[..., None]
-    att_sum = CellSums.of(att_keys, att_mask, power * ammo_ok)
-    def_sum = CellSums.of(def_keys, def_mask, power * ammo_ok)
-    # Engagements: defended cells that are being attacked and hold defenders.
-    d_at = def_sum.lookup(att_sum.keys)
-    live = d_at[:, 0] > 0
-    keys = att_sum.keys[live]
     if keys.size == 0:
         return CombatOutcome(losses, dislodged, in_contact, st.assault)
-    a = att_sum.values[live]
-    d = d_at[live]
     cell = (keys % n_cells).astype(np.int64)
     fort = ctx.theatre.fortified_level[cell]
-    hold_sum = CellSums.of(def_keys, def_mask & (st.posture == Pos.HOLD), men)
-    holding = hold_sum.lookup(keys)[:, 0] > 0.5 * d[:, 0]
+    holding = held_men > 0.5 * d[:, 0]
     posture = np.where(
         fort > 0, 3, np.where(holding, 2, 4)
     )  # FORTIFIED / PREPARED / DELAY
@@ -134,7 +128,6 @@ def resolve_combat(
     att_men, def_men = a[:, 0].clip(1), d[:, 0].clip(1)
     # Loss rates fall with the length of a fight (fitted): step with the marginal rate
     # at the engagement's elapsed time (men-weighted mean of its defenders' hours).
-    fought = CellSums.of(def_keys, def_mask, st.fight_hours * men).lookup(keys)[:, 0]
     elapsed_h = np.maximum(fought / d[:, 0].clip(1) + p.step_hours, p.step_hours)
     rate_a, rate_d = m.attrition.marginal_loss_rates(
         att_men, def_men, duration_days=elapsed_h / 24.0, **factors
@@ -143,17 +136,18 @@ def resolve_combat(
     adv = m.advance.km_per_day(att_men, def_men, **factors)
 
     # Back to units: attackers by their assaulted key, defenders by their cell key.
-    idx_a = np.searchsorted(keys, att_keys).clip(0, keys.size - 1)
-    hit_a = att_mask & (keys[idx_a] == att_keys)
-    idx_d = np.searchsorted(keys, def_keys).clip(0, keys.size - 1)
-    hit_d = def_mask & (keys[idx_d] == def_keys)
-    frac_a = np.where(hit_a, np.minimum(rate_a[idx_a] * st.noise, 1.0) * dt_days, 0.0)
-    frac_d = np.where(hit_d, np.minimum(rate_d[idx_d] * st.noise, 1.0) * dt_days, 0.0)
-    k, w, c = engaged_split()
     # Attackers and defenders are distinct units: each in contact has one fraction.
-    in_contact = hit_a | hit_d
+    hit_d = eng_d >= 0
+    in_contact = (eng_a >= 0) | hit_d
     rr, uu = np.nonzero(in_contact)
-    frac = np.where(hit_a[rr, uu], frac_a[rr, uu], frac_d[rr, uu])
+    ea, ed = eng_a[rr, uu], eng_d[rr, uu]
+    noise = st.noise[rr, uu]
+    frac = np.where(
+        ea >= 0,
+        np.minimum(rate_a[ea] * noise, 1.0) * dt_days,
+        np.minimum(rate_d[ed] * noise, 1.0) * dt_days,
+    )
+    k, w, c = engaged_split()
     lost = st.present[rr, uu] * frac[:, None]
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     losses.hit[:, KILLED] = lost * k
@@ -162,12 +156,15 @@ def resolve_combat(
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
     # Without noise the expected advance ``P(win) x km/day`` is used instead.
-    wins = (st.luck < p_win[idx_d]) if p.combat_noise else p_win[idx_d]
-    gain = np.where(hit_d, wins * adv[idx_d] * dt_days, 0.0).astype(np.float32)
-    st_assault = st.assault + gain
+    rd, ud = np.nonzero(hit_d)
+    e = eng_d[rd, ud]
+    wins = (st.luck[rd, ud] < p_win[e]) if p.combat_noise else p_win[e]
+    gain = (wins * adv[e] * dt_days).astype(np.float32)
     # A defender is dislodged when the attacker's successful advance has gone through
     # its position; how fast that happens against a delaying, prepared or fortified
     # defence is the fitted advance model's answer (CDB90 postures DL, PD, FD).
-    dislodged = hit_d & (st_assault >= p.defended_depth_km)
-    assault = np.where(hit_d, st_assault, st.assault).astype(np.float32)
+    st_assault = st.assault[rd, ud] + gain
+    dislodged[rd, ud] = st_assault >= p.defended_depth_km
+    assault = st.assault.copy()
+    assault[rd, ud] = st_assault
     return CombatOutcome(losses, dislodged, in_contact, assault)

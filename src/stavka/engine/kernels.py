@@ -259,3 +259,112 @@ def step_down(
             nxt[i] = nb if nb >= 0 else 0
             slot[i] = k
     return nxt, slot
+
+
+@njit(cache=True)
+def engagements(
+    att_mask: npt.NDArray[np.bool_],
+    def_mask: npt.NDArray[np.bool_],
+    attack_cell: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    present: npt.NDArray[np.float64],
+    ammo_ok: npt.NDArray[np.float64],
+    holding: npt.NDArray[np.bool_],
+    fight_hours: npt.NDArray[np.float32],
+    n_cells: int,
+    cols: tuple[int, int, int, int, int],
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+]:  # pragma: no cover - compiled
+    """Engagements of ``combat.resolve_combat``: the attacked cells holding defenders.
+
+    Sums per (replica, cell), in unit order as ``CellSums.of`` adds them, of the
+    attackers' and defenders' power (men, tanks + SP guns, guns + mortars, times
+    ``ammo_ok``), the holding defenders' men and the defenders' fight hours x men.
+    ``cols`` are the strength columns (men, tanks, SP guns, guns, mortars).
+
+    Returns:
+        Keys ``replica * n_cells + cell`` (ascending), attacker and defender power
+        [E, 3], holding men [E], fight hours x men [E], and the engagement of each
+        attacking and each defending unit [R, U] (-1 = none).
+    """
+    n_r, n_u = cell.shape
+    men_c, tank_c, sp_c, gun_c, mor_c = cols
+    cap = n_r * n_u
+    keys = np.empty(cap, np.int64)
+    a_out = np.empty((cap, 3))
+    d_out = np.empty((cap, 3))
+    hold_out = np.empty(cap)
+    fought_out = np.empty(cap)
+    eng_a = np.full((n_r, n_u), -1, np.int64)
+    eng_d = np.full((n_r, n_u), -1, np.int64)
+    slot_of = np.full(n_cells, -1, np.int64)  # attacked cell -> its row in a_sum
+    eng_of = np.full(n_cells, -1, np.int64)  # engaged cell -> engagement index
+    d_sum = np.zeros((n_cells, 5))  # power (3), holding men, fight hours x men
+    a_sum = np.zeros((n_u, 3))
+    a_cells = np.empty(n_u, np.int64)
+    e = 0
+    for r in range(n_r):
+        n_a = 0
+        for u in range(n_u):
+            if att_mask[r, u]:
+                c = attack_cell[r, u]
+                if slot_of[c] < 0:
+                    slot_of[c] = n_a
+                    a_cells[n_a] = c
+                    a_sum[n_a, :] = 0.0
+                    n_a += 1
+                q = slot_of[c]
+                w = ammo_ok[r, u]
+                a_sum[q, 0] += present[r, u, men_c] * w
+                a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w
+                a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w
+        if n_a == 0:
+            continue
+        for u in range(n_u):
+            if def_mask[r, u]:
+                c = cell[r, u]
+                w = ammo_ok[r, u]
+                men = present[r, u, men_c]
+                d_sum[c, 0] += men * w
+                d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w
+                d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w
+                if holding[r, u]:
+                    d_sum[c, 3] += men
+                d_sum[c, 4] += np.float64(fight_hours[r, u]) * men
+        for c in np.sort(a_cells[:n_a]):
+            if d_sum[c, 0] > 0:
+                q = slot_of[c]
+                keys[e] = r * n_cells + c
+                a_out[e, :] = a_sum[q, :]
+                d_out[e, :] = d_sum[c, :3]
+                hold_out[e] = d_sum[c, 3]
+                fought_out[e] = d_sum[c, 4]
+                eng_of[c] = e
+                e += 1
+        for u in range(n_u):
+            if att_mask[r, u]:
+                eng_a[r, u] = eng_of[attack_cell[r, u]]
+            if def_mask[r, u]:
+                eng_d[r, u] = eng_of[cell[r, u]]
+        for u in range(n_u):
+            if def_mask[r, u]:
+                d_sum[cell[r, u], :] = 0.0
+        for q in range(n_a):
+            slot_of[a_cells[q]] = -1
+            eng_of[a_cells[q]] = -1
+    return (
+        keys[:e],
+        a_out[:e],
+        d_out[:e],
+        hold_out[:e],
+        fought_out[:e],
+        eng_a,
+        eng_d,
+    )
