@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
-from stavka.engine.kernels import LossRows
+from stavka.engine.kernels import LossRows, men_at_places
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, current_field, move
 from stavka.engine.occupancy import CellSums, cell_keys
@@ -243,22 +243,34 @@ def _at_places(
     return np.repeat(rr, count), np.repeat(uu, count), order[first + offset]
 
 
+_PLACES_BY_CELL: dict[int, tuple[npt.NDArray[np.int64], ...]] = {}
+
+
+def _places_by_cell(ctx: Context) -> tuple[npt.NDArray[np.int64], ...]:
+    """Places per cell: (first [N], count [N], places [P] ordered by cell), cached."""
+    if ctx.token not in _PLACES_BY_CELL:
+        if len(_PLACES_BY_CELL) > 64:
+            _PLACES_BY_CELL.clear()
+        n_cells = ctx.theatre.lat.shape[0]
+        order = np.argsort(ctx.place_cells, kind="stable").astype(np.int64)
+        count = np.bincount(ctx.place_cells, minlength=n_cells).astype(np.int64)
+        first = (np.cumsum(count) - count).astype(np.int64)
+        _PLACES_BY_CELL[ctx.token] = (first, count, order)
+    return _PLACES_BY_CELL[ctx.token]
+
+
 def _control(ctx: Context, st: State, hour: float) -> State:
     """Update place control and first-capture hours."""
     p = ctx.params
-    men = st.present[..., PERSONNEL]
-    active = st.status == Status.ACTIVE
-    side = ctx.units.side[None, :]
-    rr, uu, pp = _at_places(ctx.place_cells, st.cell)
-    n_r, n_p = st.control.shape
+    n_p = st.control.shape[1]
     # Sums in unit order, as a sequential sum over units would give.
-    s0, s1 = (
-        np.bincount(
-            rr * n_p + pp,
-            weights=np.where(active & (side == s_), men, 0.0)[rr, uu],
-            minlength=n_r * n_p,
-        ).reshape(n_r, n_p)
-        for s_ in (0, 1)
+    s0, s1 = men_at_places(
+        st.status,
+        ctx.units.side,
+        st.cell,
+        st.present[..., PERSONNEL],
+        *_places_by_cell(ctx),
+        n_p,
     )
     to0 = (s0 > 0) & (s1 <= p.contact_threshold_men)
     to1 = (s1 > 0) & (s0 <= 0)
@@ -283,6 +295,7 @@ def step(
     p = ctx.params
     hour = st.hour
     u = ctx.units
+    cell0, status0 = st.cell, st.status
     # Once-per-run and daily draws: each unit's resolve, and its combat luck
     # for the day.
     if hour < p.step_hours - 1e-9:
@@ -329,18 +342,16 @@ def step(
     st, owned = _apply_losses(st, taken, owned)
     # Control and depth.
     st = _control(ctx, st, hour)
+    # Only units that moved or were waiting can have a new depth: for the others it
+    # is the one already taken into the maximum.
     lat, lon = ctx.theatre.lat, ctx.theatre.lon
-    depth = haversine_km(
-        lat[u.start_cell][None, :],
-        lon[u.start_cell][None, :],
-        lat[st.cell],
-        lon[st.cell],
-    )
-    depth = np.where(st.status == Status.WAITING, 0.0, depth)
-    return st.replace(
-        hour=hour + p.step_hours,
-        max_depth_km=np.maximum(st.max_depth_km, depth).astype(np.float32),
-    )
+    rr, uu = np.nonzero((st.cell != cell0) | (status0 == Status.WAITING))
+    here, start = st.cell[rr, uu], u.start_cell[uu]
+    depth = haversine_km(lat[start], lon[start], lat[here], lon[here])
+    depth = np.where(st.status[rr, uu] == Status.WAITING, 0.0, depth)
+    max_depth = st.max_depth_km.copy()
+    max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth).astype(np.float32)
+    return st.replace(hour=hour + p.step_hours, max_depth_km=max_depth)
 
 
 def _copy_state(st: State) -> State:

@@ -368,3 +368,74 @@ def engagements(
         eng_a,
         eng_d,
     )
+
+
+@njit(cache=True)
+def prisoners(
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    men: npt.NDArray[np.float64],
+    neighbors: npt.NDArray[np.int32],
+    scratch: npt.NDArray[np.float64],
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Surrendered units with men, in or next to a cell with active attacker men.
+
+    ``scratch`` [N, 2] is zero on entry and on return (column 0 is used).
+    """
+    n_r, n_u = cell.shape
+    taken = np.zeros((n_r, n_u), np.bool_)
+    for r in range(n_r):
+        any_waiting = False
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                any_waiting = True
+                break
+        if not any_waiting:
+            continue
+        for u in range(n_u):
+            if status[r, u] == 1 and side[u] == 0:
+                scratch[cell[r, u], 0] += men[r, u]
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                c = cell[r, u]
+                hit = scratch[c, 0] > 0
+                for j in range(neighbors.shape[1]):
+                    nb = neighbors[c, j]
+                    if nb >= 0 and scratch[nb, 0] > 0:
+                        hit = True
+                taken[r, u] = hit
+        for u in range(n_u):
+            scratch[cell[r, u], 0] = 0.0
+    return taken
+
+
+@njit(cache=True)
+def men_at_places(
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    men: npt.NDArray[np.float64],
+    first: npt.NDArray[np.int64],
+    count: npt.NDArray[np.int64],
+    places: npt.NDArray[np.int64],
+    n_places: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:  # pragma: no cover
+    """Active men of each side at each place [R, P], summed in unit order.
+
+    The places at cell c are ``places[first[c] : first[c] + count[c]]``.
+    """
+    n_r, n_u = cell.shape
+    s0 = np.zeros((n_r, n_places))
+    s1 = np.zeros((n_r, n_places))
+    for r in range(n_r):
+        for u in range(n_u):
+            c = cell[r, u]
+            if count[c] == 0 or status[r, u] != 1:
+                continue
+            for q in range(first[c], first[c] + count[c]):
+                if side[u] == 0:
+                    s0[r, places[q]] += men[r, u]
+                else:
+                    s1[r, places[q]] += men[r, u]
+    return s0, s1

@@ -117,6 +117,20 @@ def truck_hours(
     return _TRUCK_CACHE[key]
 
 
+def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
+    """Indices of the equal rows of a [R, S] bool array, group by group."""
+    if rows.shape[0] == 0:
+        return []
+    if rows.shape[1] == 0:
+        return [np.arange(rows.shape[0])]
+    packed = np.packbits(rows, axis=1)
+    _, inverse = np.unique(packed, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+    return np.split(order, cuts)
+
+
 def resupply(
     ctx: Context,
     net: SupplyNet,
@@ -137,10 +151,7 @@ def resupply(
     rate_att = np.zeros(st.cell.shape)
     motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
     # Replicas with the same serving railheads share one truck-time field.
-    groups: dict[bytes, list[int]] = {}
-    for r, row in enumerate(serving):
-        groups.setdefault(row.tobytes(), []).append(r)
-    for rows in groups.values():
+    for rows in _groups(serving):
         one_way = truck_hours(ctx, net.cells[serving[rows[0]]], weather)[st.cell[rows]]
         trips = np.clip(
             p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0

@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows
-from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.kernels import LossRows, prisoners
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Pos, State, Status
 
@@ -89,20 +88,27 @@ def surrender_and_desertion(
     return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
 
 
+_WORK: list[npt.NDArray[np.float64]] = []
+
+
 def take_prisoners(ctx: Context, st: State) -> LossRows:
     """Losses of surrendered units within one cell of attacker troops."""
     waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
     if not waiting.any():
         return LossRows.empty(st.lost.shape[2:])
     n = ctx.theatre.lat.shape[0]
-    att = (st.status == Status.ACTIVE) & (ctx.units.side[None, :] == 0)
-    held = CellSums.of(cell_keys(st.cell, n), att, st.present[..., PERSONNEL])
-    rr, uu = np.nonzero(waiting)
-    here = st.cell[rr, uu]
-    nb = ctx.theatre.neighbors[here]
-    around = np.concatenate([here[:, None], np.where(nb < 0, here[:, None], nb)], 1)
-    keys = rr[:, None].astype(np.int64) * n + around
-    taken = (held.lookup(keys)[..., 0] > 0).any(axis=-1)
-    losses = LossRows.zeros(rr[taken], uu[taken], st.lost.shape[2:])
-    losses.hit[:, CAPTURED] = st.present[rr[taken], uu[taken]]
+    # Attacker men per cell, summed per replica in a zeroed [N, 2] work array.
+    work = _WORK[0] if _WORK and _WORK[0].shape[0] == n else np.zeros((n, 2))
+    _WORK[:] = [work]
+    taken = prisoners(
+        st.status,
+        ctx.units.side,
+        st.cell,
+        st.present[..., PERSONNEL],
+        ctx.theatre.neighbors,
+        work,
+    )
+    rr, uu = np.nonzero(taken)
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
+    losses.hit[:, CAPTURED] = st.present[rr, uu]
     return losses
