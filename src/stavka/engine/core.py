@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
-from stavka.engine.kernels import LossRows, men_at_places
+from stavka.engine.kernels import LossRows, apply_losses, men_at_places
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, current_field, move
 from stavka.engine.occupancy import CellSums, cell_keys
@@ -214,6 +214,12 @@ def _apply_losses(
         hit = losses[rr, uu]
     if rr.size == 0:
         return st, owned
+    if isinstance(losses, LossRows):
+        present, lost = (
+            (st.present, st.lost) if owned else (st.present.copy(), st.lost.copy())
+        )
+        apply_losses(present, lost, rr, uu, np.ascontiguousarray(hit))
+        return st.replace(present=present, lost=lost), True
     here = st.present[rr, uu]
     total = hit.sum(axis=1)
     scale = np.where(total > here, here / np.maximum(total, 1e-9), 1.0)

@@ -439,3 +439,35 @@ def men_at_places(
                 else:
                     s1[r, places[q]] += men[r, u]
     return s0, s1
+
+
+@njit(cache=True)
+def apply_losses(
+    present: npt.NDArray[np.float64],
+    lost: npt.NDArray[np.float64],
+    rr: IP,
+    uu: IP,
+    hit: F64,
+) -> None:  # pragma: no cover - compiled
+    """Move ``hit`` [M, L, K] of the listed units from ``present`` to ``lost``.
+
+    In place; capped at what is present (all kinds scaled alike), as
+    ``core._apply_losses`` does (the kinds are summed in order, as numpy's sum over
+    that axis does).
+    """
+    n_l, n_k = hit.shape[1], hit.shape[2]
+    for i in range(rr.size):
+        r, u = rr[i], uu[i]
+        for k in range(n_k):
+            here = present[r, u, k]
+            total = hit[i, 0, k]
+            for j in range(1, n_l):
+                total += hit[i, j, k]
+            scale = here / _max(total, 1e-9) if total > here else 1.0
+            gone = hit[i, 0, k] * scale
+            lost[r, u, 0, k] = lost[r, u, 0, k] + gone
+            for j in range(1, n_l):
+                h = hit[i, j, k] * scale
+                gone += h
+                lost[r, u, j, k] = lost[r, u, j, k] + h
+            present[r, u, k] = _max(here - gone, 0.0)
