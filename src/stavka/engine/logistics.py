@@ -77,6 +77,8 @@ _TRUCK_CACHE: dict[tuple[int, bytes, int], npt.NDArray[np.float64]] = {}
 _TRUCK_GRAPH: dict[tuple[int, int], csr_matrix] = {}
 _CONDITIONS: dict[tuple[int, str], int] = {}
 _PATTERNS: dict[tuple[int, bytes], int] = {}
+_BY_SERVING: dict[tuple[int, str, bytes], npt.NDArray[np.float64]] = {}
+"""Truck fields by serving railheads (a shortcut to ``truck_hours``'s cache)."""
 
 
 def _conditions(ctx: Context, weather: Weather) -> int:
@@ -152,7 +154,12 @@ def resupply(
     motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
     # Replicas with the same serving railheads share one truck-time field.
     for rows in _groups(serving):
-        one_way = truck_hours(ctx, net.cells[serving[rows[0]]], weather)[st.cell[rows]]
+        key = (ctx.token, weather.key, serving[rows[0]].tobytes())
+        if key not in _BY_SERVING:
+            if len(_BY_SERVING) > 4096:
+                _BY_SERVING.clear()
+            _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
+        one_way = _BY_SERVING[key][st.cell[rows]]
         trips = np.clip(
             p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
         )
