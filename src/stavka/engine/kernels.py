@@ -201,6 +201,7 @@ def march(
 @njit(cache=True)
 def step_down(
     held: npt.NDArray[np.bool_],
+    rows: IP,
     cell: npt.NDArray[np.int32],
     edge_h: npt.NDArray[np.float32],
     neighbors: npt.NDArray[np.int32],
@@ -209,6 +210,8 @@ def step_down(
     table: npt.NDArray[np.float32],
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
     """:meth:`FieldBank.step_down_table` unit by unit (same arguments, same result).
+
+    Unit i's targets are ``held[rows[i]]``.
 
     A unit's value at a cell is its first target among the cell's ``NEARBY`` closest
     candidates (``order``, ``near``), else the minimum over all its targets
@@ -223,6 +226,7 @@ def step_down(
     there = np.empty(n_nb, np.float32)
     for i in range(m_units):
         c = cell[i]
+        h = rows[i]
         here = inf
         for a in range(n_nb + 1):
             cc = c
@@ -233,13 +237,13 @@ def step_down(
             v = inf
             found = False
             for j in range(order.shape[1]):
-                if held[i, order[cc, j]]:
+                if held[h, order[cc, j]]:
                     v = near[cc, j]
                     found = True
                     break
             if not found:
                 for t in range(table.shape[1]):
-                    if held[i, t] and table[cc, t] < v:
+                    if held[h, t] and table[cc, t] < v:
                         v = table[cc, t]
             if a == 0:
                 here = v
@@ -471,3 +475,25 @@ def apply_losses(
                 gone += h
                 lost[r, u, j, k] = lost[r, u, j, k] + h
             present[r, u, k] = _max(here - gone, 0.0)
+
+
+@njit(cache=True)
+def passed_objectives(
+    objective: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    objectives: npt.NDArray[np.int32],
+) -> npt.NDArray[np.int32]:  # pragma: no cover - compiled
+    """Each unit's objective index after passing those it stands on [R, U].
+
+    ``objectives`` [U, M] are the objective cells (-1 = none).
+    """
+    n_r, n_u = cell.shape
+    m = objectives.shape[1]
+    out = np.empty((n_r, n_u), np.int32)
+    for r in range(n_r):
+        for u in range(n_u):
+            o = objective[r, u]
+            while o < m and objectives[u, o] >= 0 and objectives[u, o] == cell[r, u]:
+                o += 1
+            out[r, u] = o
+    return out

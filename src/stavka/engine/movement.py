@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import march, next_hops
+from stavka.engine.kernels import march, next_hops, passed_objectives
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
 
@@ -20,18 +20,7 @@ __all__ = ["advance_objectives", "current_field", "move"]
 
 def advance_objectives(ctx: Context, st: State) -> npt.NDArray[np.int32]:
     """Step each unit past objectives it stands on; return the new objective index."""
-    obj = st.objective.copy()
-    m = ctx.units.objectives.shape[1]
-    for _ in range(m):
-        safe = np.minimum(obj, m - 1)
-        target = np.take_along_axis(
-            ctx.units.objectives[None].repeat(obj.shape[0], 0), safe[..., None], -1
-        )[..., 0]
-        reached = (obj < m) & (target >= 0) & (target == st.cell)
-        if not reached.any():
-            break
-        obj = obj + reached
-    return obj.astype(np.int32)
+    return passed_objectives(st.objective, st.cell, ctx.units.objectives)
 
 
 def current_field(
@@ -39,10 +28,8 @@ def current_field(
 ) -> npt.NDArray[np.int32]:
     """Routing field index of each unit's current objective (-1 = none left)."""
     m = ctx.obj_field.shape[1]
-    fields = np.broadcast_to(
-        ctx.obj_field[None], (objective.shape[0], *ctx.obj_field.shape)
-    )
-    f = np.take_along_axis(fields, np.minimum(objective, m - 1)[..., None], -1)[..., 0]
+    units = np.arange(ctx.obj_field.shape[0])
+    f = ctx.obj_field[units, np.minimum(objective, m - 1)]
     return np.where(objective < m, f, -1).astype(np.int32)
 
 
@@ -72,31 +59,35 @@ def _exploit(
         return nxt, slot
     nxt, slot = nxt.copy(), slot.copy()
     bank = ctx.bank
-    for c in np.unique(ctx.route_class[idle.any(axis=0)]):
+    ir, iu = np.nonzero(idle)
+    of_class = ctx.route_class[iu]
+    held = None
+    for c in np.unique(of_class):
         name = ctx.route_names[c]
-        of_class = idle & (ctx.route_class == c)[None, :]
-        if bank.prefers_table(name, int(of_class.any(axis=1).sum())):
+        rr, uu = ir[of_class == c], iu[of_class == c]  # by replica, then unit
+        if bank.prefers_table(name, int(np.count_nonzero(np.diff(rr))) + 1):
             # Every replica at once: nearest = minimum over its held targets.
             cells, inverse = np.unique(
                 ctx.place_cells[ctx.exploit_places].astype(np.int64),
                 return_inverse=True,
             )
-            rr, uu = np.nonzero(of_class)
-            held = np.zeros((st.targets.shape[0], cells.size), bool)
-            tr, tp = np.nonzero(st.targets)
-            held[tr, inverse[tp]] = True
+            if held is None:
+                held = np.zeros((st.targets.shape[0], cells.size), bool)
+                tr, tp = np.nonzero(st.targets)
+                held[tr, inverse[tp]] = True
             n2, s2 = bank.step_down_table(
                 name,
                 cells,
-                held[rr],
+                held,
                 st.cell[rr, uu],
                 ctx.route_hours[c, st.cell[rr, uu]],
+                rows=rr,
             )
             nxt[rr, uu], slot[rr, uu] = n2, s2
             continue
-        for r in np.flatnonzero(of_class.any(axis=1)):
+        for r in np.unique(rr):
             held_cells = ctx.place_cells[ctx.exploit_places[st.targets[r]]]
-            who = of_class[r]
+            who = uu[rr == r]
             n2, s2 = bank.nearest_step(
                 name,
                 held_cells.astype(np.int64),

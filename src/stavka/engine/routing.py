@@ -258,6 +258,7 @@ class FieldBank:
         held: npt.NDArray[np.bool_],
         cell: npt.NDArray[np.int32],
         edge_h: F32,
+        rows: npt.NDArray[np.intp] | None = None,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
         """Like :meth:`nearest_step`, each unit with its own target subset.
 
@@ -268,15 +269,20 @@ class FieldBank:
         Args:
             routing: routing class.
             cells: [T] candidate target cells (:meth:`place_table`).
-            held: [M, T] which candidates are targets of each unit.
+            held: [M, T] which candidates are targets of each unit (with ``rows``:
+                unit i's are ``held[rows[i]]``).
             cell: [M] current cells.
             edge_h: [M, 6] edge hours out of the current cells.
+            rows: [M] row of ``held`` of each unit (default: its own).
         """
         table = self.place_table(routing, cells)
         order, near = self._nearby[(routing, cells.tobytes())]
+        if rows is None:
+            rows = np.arange(cell.shape[0], dtype=np.intp)
         if table.shape[1] > 0 and cell.size > 0:
             return step_down(
                 np.ascontiguousarray(held),
+                rows.astype(np.intp),
                 cell.astype(np.int32),
                 np.asarray(edge_h, np.float32),
                 self.neighbors,
@@ -290,8 +296,9 @@ class FieldBank:
         values = np.full(at.shape, np.inf, np.float32)
         if table.shape[1] == 0:
             return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
-        rows = np.arange(cell.shape[0])[:, None, None]
-        is_target = held[rows, np.take(order, at, axis=0)]  # M x 7 x NEARBY
+        held = held[rows]
+        idx = np.arange(cell.shape[0])[:, None, None]
+        is_target = held[idx, np.take(order, at, axis=0)]  # M x 7 x NEARBY
         first = np.argmax(is_target, axis=-1)[..., None]
         found = np.take_along_axis(is_target, first, axis=-1)[..., 0]
         values = np.take_along_axis(np.take(near, at, axis=0), first, axis=-1)[..., 0]
