@@ -15,10 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
-from stavka.engine.kernels import LossRows, apply_losses, men_at_places
+from stavka.engine.kernels import LossRows, apply_losses, free_cells, men_at_places
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
-from stavka.engine.movement import advance_objectives, current_field, move
-from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.movement import advance_objectives, move
 from stavka.engine.setup import Context
 from stavka.engine.state import LOSS_KINDS, PERSONNEL, K, Mob, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
@@ -81,6 +80,10 @@ def init_state(ctx: Context, replicas: int) -> State:
     )
 
 
+_MARK: list[npt.NDArray[np.bool_]] = []
+"""Work array of :func:`kernels.free_cells` (all false between calls)."""
+
+
 def _fall_back(
     ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
 ) -> tuple[State, LossRows]:
@@ -99,17 +102,23 @@ def _fall_back(
     # Cells attackers stand in or assault cannot be fallen back into.
     n_cells = ctx.theatre.lat.shape[0]
     attacker = (ctx.units.side[None, :] == 0) & (st.status == Status.ACTIVE)
-    hot_keys = np.concatenate(
-        [
-            cell_keys(st.cell, n_cells)[attacker],
-            cell_keys(np.maximum(st.attack_cell, 0), n_cells)[st.attack_cell >= 0],
-        ]
+    if not _MARK or _MARK[0].shape[0] != n_cells:
+        _MARK[:] = [np.zeros(n_cells, np.bool_)]
+    free = free_cells(
+        rr,
+        here,
+        st.cell,
+        attacker,
+        st.attack_cell,
+        ctx.theatre.neighbors,
+        np.asarray(ctx.theatre.water, np.bool_),
+        _MARK[0],
     )
-    uniq = np.unique(hot_keys)
-    hot = CellSums(uniq, np.ones((uniq.size, 1)))
-    attacked = hot.lookup(rr[:, None].astype(np.int64) * n_cells + safe)[..., 0] > 0
-    free = (nb >= 0) & ~ctx.theatre.water[safe] & ~attacked
-    field = current_field(ctx, st.objective)[rr, uu]
+    m = ctx.obj_field.shape[1]
+    obj = st.objective[rr, uu]
+    field = np.where(obj < m, ctx.obj_field[uu, np.minimum(obj, m - 1)], -1).astype(
+        np.int32
+    )
     toward, slot = ctx.bank.next_hop(
         here, field, ctx.route_hours[ctx.route_class[uu], here]
     )

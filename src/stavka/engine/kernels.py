@@ -497,3 +497,44 @@ def passed_objectives(
                 o += 1
             out[r, u] = o
     return out
+
+
+@njit(cache=True)
+def free_cells(
+    rr: IP,
+    here: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    attacker: npt.NDArray[np.bool_],
+    attack_cell: npt.NDArray[np.int32],
+    neighbors: npt.NDArray[np.int32],
+    water: npt.NDArray[np.bool_],
+    mark: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Neighbours [M, 6] a unit of replica ``rr`` in cell ``here`` may fall back to.
+
+    On the map, not water, and neither held by an attacker (``attacker`` [R, U]) nor
+    assaulted by anyone (``attack_cell`` [R, U], -1 none) in that replica. ``rr`` is
+    ascending; ``mark`` [N] is all false on entry and on return.
+    """
+    n_m = rr.size
+    n_u = attacker.shape[1]
+    n_nb = neighbors.shape[1]
+    free = np.zeros((n_m, n_nb), np.bool_)
+    i = 0
+    while i < n_m:
+        r = rr[i]
+        for u in range(n_u):
+            if attacker[r, u]:
+                mark[cell[r, u]] = True
+            if attack_cell[r, u] >= 0:
+                mark[attack_cell[r, u]] = True
+        while i < n_m and rr[i] == r:
+            for k in range(n_nb):
+                nb = neighbors[here[i], k]
+                free[i, k] = nb >= 0 and not water[nb] and not mark[nb]
+            i += 1
+        for u in range(n_u):
+            mark[cell[r, u]] = False
+            if attack_cell[r, u] >= 0:
+                mark[attack_cell[r, u]] = False
+    return free
