@@ -538,3 +538,54 @@ def free_cells(
             if attack_cell[r, u] >= 0:
                 mark[attack_cell[r, u]] = False
     return free
+
+
+@njit(cache=True)
+def resupply_units(
+    status: npt.NDArray[np.int8],
+    in_contact: npt.NDArray[np.bool_],
+    dislodged: npt.NDArray[np.bool_],
+    ammo: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    one_way: npt.NDArray[np.float64],
+    side: npt.NDArray[np.int8],
+    motorised: npt.NDArray[np.bool_],
+    ammo_use: np.float32,
+    consts: tuple[float, float, float, float, float],
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:  # pragma: no cover
+    """Fuel and ammunition after one step of ``logistics.resupply`` [R, U].
+
+    ``one_way`` is each unit's truck hours from its replica's nearest serving
+    railhead; ``ammo_use`` the combat loads a unit in contact spends this step
+    (float32, as numpy rounds it); ``consts`` are truck hours per day, refills per
+    day, air refills per day, the step in days and the initial fuel refills.
+    """
+    truck_h, refills, air, dt, initial_fuel = consts
+    n_r, n_u = status.shape
+    fuel_out = fuel.copy()
+    ammo_out = np.empty((n_r, n_u), np.float32)
+    rate_def_ok = refills * dt
+    for r in range(n_r):
+        for u in range(n_u):
+            a = ammo[r, u] - ammo_use if in_contact[r, u] else ammo[r, u]
+            if status[r, u] != 1:
+                ammo_out[r, u] = np.float32(_max(np.float64(a), 0.0))
+                continue
+            motor = motorised[u]
+            if side[u] == 0:
+                x = truck_h / _max(2.0 * one_way[r, u], 1e-3)
+                trips = _min(_max(x, 0.0), 1.0)
+                rate = refills * trips
+                if motor and rate < refills:
+                    rate = rate + air
+                rate = rate * dt
+            else:
+                rate = 0.0 if dislodged[r, u] else rate_def_ok
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    _min(np.float64(fuel[r, u]) + rate, initial_fuel)
+                )
+            ammo_out[r, u] = np.float32(
+                _max(_min(np.float64(a) + rate, 1.0), 0.0)
+            )
+    return fuel_out, ammo_out

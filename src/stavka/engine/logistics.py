@@ -19,9 +19,10 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels import resupply_units
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
-from stavka.engine.state import Mob, State, Status
+from stavka.engine.state import Mob, State
 from stavka.engine.weather import Weather
 from stavka.geo import haversine_km
 
@@ -125,8 +126,9 @@ def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
         return []
     if rows.shape[1] == 0:
         return [np.arange(rows.shape[0])]
-    packed = np.packbits(rows, axis=1)
-    _, inverse = np.unique(packed, axis=0, return_inverse=True)
+    packed = np.ascontiguousarray(np.packbits(rows, axis=1))
+    whole = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, inverse = np.unique(whole, return_inverse=True)
     inverse = inverse.ravel()
     order = np.argsort(inverse, kind="stable")
     cuts = np.flatnonzero(np.diff(inverse[order])) + 1
@@ -144,14 +146,11 @@ def resupply(
     """Consume ammunition in contact and resupply fuel and ammunition for one step."""
     u, p = ctx.units, ctx.params
     dt = p.step_hours / 24.0
-    active = st.status == Status.ACTIVE
-    ammo = np.where(st.in_contact, st.ammo - p.ammo_per_combat_day * dt, st.ammo)
     held = st.control[:, net.place_index] == 0  # R x S
     cap = st.capture_hour[:, net.place_index]
     since = hour - np.where(np.isnan(cap), np.inf, cap)
     serving = held & (net.own[None, :] | (since >= net.repair_hours[None, :]))
-    rate_att = np.zeros(st.cell.shape)
-    motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
+    one_way = np.empty(st.cell.shape)
     # Replicas with the same serving railheads share one truck-time field.
     for rows in _groups(serving):
         key = (ctx.token, weather.key, serving[rows[0]].tobytes())
@@ -159,24 +158,25 @@ def resupply(
             if len(_BY_SERVING) > 4096:
                 _BY_SERVING.clear()
             _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
-        one_way = _BY_SERVING[key][st.cell[rows]]
-        trips = np.clip(
-            p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
-        )
-        rate_att[rows] = p.resupply_refills_per_day * trips
-    rate_att = (
-        np.where(
-            motorised & (rate_att < p.resupply_refills_per_day),
-            rate_att + p.air_resupply_refills_per_day,
-            rate_att,
-        )
-        * dt
+        one_way[rows] = _BY_SERVING[key][st.cell[rows]]
+    # A round trip a day at most; air lift tops up motorised units that get less; the
+    # defender is resupplied unless dislodged (kernels.resupply_units, unit by unit).
+    fuel, ammo = resupply_units(
+        st.status,
+        st.in_contact,
+        dislodged,
+        st.ammo,
+        st.fuel,
+        one_way,
+        u.side,
+        np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED)),
+        np.float32(p.ammo_per_combat_day * dt),
+        (
+            p.truck_hours_per_day,
+            p.resupply_refills_per_day,
+            p.air_resupply_refills_per_day,
+            dt,
+            p.initial_fuel_refills,
+        ),
     )
-    rate_def = np.where(dislodged, 0.0, p.resupply_refills_per_day * dt)
-    rate = np.where(u.side[None, :] == 0, rate_att, rate_def)
-    max_fuel = np.where(motorised, p.initial_fuel_refills, 1.0)
-    fuel = np.where(active & motorised, np.minimum(st.fuel + rate, max_fuel), st.fuel)
-    ammo = np.where(active, np.minimum(ammo + rate, 1.0), ammo)
-    return st.replace(
-        fuel=fuel.astype(np.float32), ammo=np.maximum(ammo, 0.0).astype(np.float32)
-    )
+    return st.replace(fuel=fuel, ammo=ammo)
