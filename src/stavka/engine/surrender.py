@@ -24,6 +24,18 @@ PUPPET_NATIONS = frozenset({"manchukuo", "mengjiang"})
 CAPTURED, DESERTED = 2, 4
 
 
+_PUPPETS: dict[int, npt.NDArray[np.bool_]] = {}
+
+
+def _puppets(ctx: Context) -> npt.NDArray[np.bool_]:
+    """[U] units of a puppet nation (cached per context)."""
+    if ctx.token not in _PUPPETS:
+        if len(_PUPPETS) > 64:
+            _PUPPETS.clear()
+        _PUPPETS[ctx.token] = np.array([n in PUPPET_NATIONS for n in ctx.units.nation])
+    return _PUPPETS[ctx.token]
+
+
 def surrender_and_desertion(
     ctx: Context,
     st: State,
@@ -67,12 +79,13 @@ def surrender_and_desertion(
             defender & np.isinf(order_hour) & (arrives <= hour), arrives, order_hour
         )
     got = defender & active & (order_hour <= hour)
-    mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[None, :]
-    wait = -mean * np.log1p(-np.minimum(resolve, 1.0 - 1e-7))
-    complies = got & (hour + dt >= order_hour + wait)
-    puppet = (
-        np.array([n in PUPPET_NATIONS for n in u.nation])[None, :] & active & ~complies
-    )
+    # The compliance delay of the units that got the order (the others can't comply).
+    gr, gu = np.nonzero(got)
+    mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[gu]
+    wait = -mean * np.log1p(-np.minimum(resolve[gr, gu], 1.0 - 1e-7))
+    complies = np.zeros(got.shape, bool)
+    complies[gr, gu] = hour + dt >= order_hour[gr, gu] + wait
+    puppet = _puppets(ctx)[None, :] & active & ~complies
     rate = (
         np.where(
             in_contact, p.puppet_desertion_contact_per_day, p.puppet_desertion_per_day
