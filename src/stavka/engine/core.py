@@ -52,18 +52,18 @@ def init_state(ctx: Context, replicas: int) -> State:
         hour=0.0,
         status=np.broadcast_to(
             np.where(u.start_hour > 0, Status.WAITING, Status.ACTIVE), (r, n)
-        ).astype(np.int8),
+        ).astype(np.int8, order="C"),
         cell=np.broadcast_to(u.start_cell, (r, n)).copy(),
         progress=np.zeros((r, n), np.float32),
         objective=np.zeros((r, n), np.int32),
         posture=np.broadcast_to(
             np.where(u.go_hour > 0, Pos.HOLD, u.plan_posture), (r, n)
-        ).astype(np.int8),
-        present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float64),
+        ).astype(np.int8, order="C"),
+        present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float64, order="C"),
         lost=np.zeros((r, n, len(LOSS_KINDS), K), np.float64),
         fuel=np.broadcast_to(
             np.where(motor, p.initial_fuel_refills, 1.0), (r, n)
-        ).astype(np.float32),
+        ).astype(np.float32, order="C"),
         ammo=np.ones((r, n), np.float32),
         order_hour=np.full((r, n), np.inf, np.float32),
         control=np.broadcast_to(_initial_control(ctx), (r, len(ctx.place_ids))).copy(),
@@ -105,7 +105,7 @@ def _fall_back(
     if not _MARK or _MARK[0].shape[0] != n_cells:
         _MARK[:] = [np.zeros(n_cells, np.bool_)]
     free = free_cells(
-        rr,
+        np.ascontiguousarray(rr),
         here,
         st.cell,
         attacker,
@@ -227,7 +227,13 @@ def _apply_losses(
         present, lost = (
             (st.present, st.lost) if owned else (st.present.copy(), st.lost.copy())
         )
-        apply_losses(present, lost, rr, uu, np.ascontiguousarray(hit))
+        apply_losses(
+            present,
+            lost,
+            np.ascontiguousarray(rr),
+            np.ascontiguousarray(uu),
+            np.ascontiguousarray(hit),
+        )
         return st.replace(present=present, lost=lost), True
     here = st.present[rr, uu]
     total = hit.sum(axis=1)
