@@ -585,7 +585,5 @@ def resupply_units(
                 fuel_out[r, u] = np.float32(
                     _min(np.float64(fuel[r, u]) + rate, initial_fuel)
                 )
-            ammo_out[r, u] = np.float32(
-                _max(_min(np.float64(a) + rate, 1.0), 0.0)
-            )
+            ammo_out[r, u] = np.float32(_max(_min(np.float64(a) + rate, 1.0), 0.0))
     return fuel_out, ammo_out
