@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from numba import get_num_threads, njit, prange
+from numba import njit
 
-__all__ = ["LossRows", "work_array"]
+__all__ = ["LossRows"]
 
 F64 = npt.NDArray[np.float64]
 IP = npt.NDArray[np.intp]
@@ -53,22 +53,6 @@ class LossRows:
         return LossRows(self.rr[keep], self.uu[keep], self.hit[keep])
 
 
-_WORK: dict[tuple[int, int, int], F64] = {}
-
-
-def work_array(n_cells: int, cols: int) -> F64:
-    """A zeroed [B, N, cols] work array, one block per numba thread (cached).
-
-    The kernels that take one leave it zeroed again.
-    """
-    key = (get_num_threads(), n_cells, cols)
-    if key not in _WORK:
-        if len(_WORK) > 16:
-            _WORK.clear()
-        _WORK[key] = np.zeros(key)
-    return _WORK[key]
-
-
 @njit(cache=True)
 def _min(a: float, b: float) -> float:  # pragma: no cover - compiled
     """``np.minimum`` of two non-NaN floats (the first when equal)."""
@@ -81,7 +65,7 @@ def _max(a: float, b: float) -> float:  # pragma: no cover - compiled
     return a if a >= b else b
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def next_hops(
     want: npt.NDArray[np.bool_],
     field: npt.NDArray[np.int32],
@@ -99,7 +83,7 @@ def next_hops(
     nxt = cell.copy()
     slot = np.full((n_r, n_u), -1, np.intp)
     eps = np.float32(1e-4)
-    for r in prange(n_r):
+    for r in range(n_r):
         for u in range(n_u):
             f = field[r, u]
             if not want[r, u] or f < 0:
@@ -124,7 +108,7 @@ def next_hops(
     return nxt, slot
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def march(
     status: npt.NDArray[np.int8],
     posture: npt.NDArray[np.int8],
@@ -144,7 +128,7 @@ def march(
     refill_tracked: float,
     refill_motor: float,
     threshold: float,
-    scratches: npt.NDArray[np.float64],
+    scratch: npt.NDArray[np.float64],
 ) -> tuple[
     npt.NDArray[np.int32],
     npt.NDArray[np.float32],
@@ -154,9 +138,8 @@ def march(
 ]:  # pragma: no cover - compiled
     """The march of ``movement.move`` after the next hops, unit by unit.
 
-    Men per side and cell are summed per replica into a ``scratches`` [B, N, 2]
-    block (zeros on entry and on return; one per thread, see :func:`work_array`) in
-    unit order, as ``CellSums.of`` sums them.
+    Men per side and cell are summed per replica into ``scratch`` [N, 2] (zeros on
+    entry and on return) in unit order, as ``CellSums.of`` sums them.
 
     Returns:
         New cell, progress, fuel, attack cell and assault progress [R, U].
@@ -167,115 +150,55 @@ def march(
     fuel_out = fuel.copy()
     attack = np.full((n_r, n_u), -1, np.int32)
     assault_out = assault.copy()
-    n_b = scratches.shape[0]
-    for b in prange(n_b):
-        scratch = scratches[b]
-        for r in range(b * n_r // n_b, (b + 1) * n_r // n_b):
-            _march_replica(
-                r,
-                status,
-                posture,
-                cell,
-                progress,
-                fuel,
-                men,
-                nxt,
-                slot,
-                side,
-                mobility,
-                carrier,
-                hours_now,
-                carry_hours,
-                factor,
-                refill_tracked,
-                refill_motor,
-                threshold,
-                scratch,
-                new_cell,
-                prog_out,
-                fuel_out,
-                attack,
-                assault_out,
-            )
+    for r in range(n_r):
+        for u in range(n_u):
+            if status[r, u] == 1 and men[r, u] > 0:
+                scratch[cell[r, u], side[u]] += men[r, u]
+        for u in range(n_u):
+            active = status[r, u] == 1
+            m = mobility[u]
+            c = cell[r, u]
+            s = slot[r, u]
+            going = s >= 0
+            k = s if going else 0
+            travel = hours_now[m, c, k] if going else np.float32(np.inf)
+            boat = carry_hours[carrier[u], c, k]
+            travel = boat if boat < travel else travel
+            motor = m == 2 or m == 3
+            refill = refill_tracked if m == 3 else refill_motor
+            fac = np.float64(factor[m])
+            can = _min(fac, np.float64(fuel[r, u]) * refill) if motor else fac
+            moving = can if going else 0.0
+            prog = np.float64(progress[r, u]) + moving
+            ready = going and moving > 0 and prog >= np.float64(travel)
+            other = 1 - side[u]
+            blocked = ready and scratch[nxt[r, u], other] > threshold
+            pinned = active and scratch[c, other] > threshold
+            enter = ready and not blocked and not pinned
+            if blocked and side[u] == 0 and posture[r, u] == 0:
+                attack[r, u] = nxt[r, u]
+            if active and side[u] == 0 and pinned:
+                attack[r, u] = c
+            if enter:
+                new_cell[r, u] = nxt[r, u]
+                prog2 = prog - np.float64(travel)
+                spent = moving
+                assault_out[r, u] = np.float32(0.0)
+            else:
+                prog2 = _min(prog, np.float64(travel) if going else 0.0)
+                spent = _max(prog2 - np.float64(progress[r, u]), 0.0)
+            prog_out[r, u] = np.float32(prog2)
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    _max(np.float64(fuel[r, u]) - spent / refill, 0.0)
+                )
+        for u in range(n_u):
+            scratch[cell[r, u], 0] = 0.0
+            scratch[cell[r, u], 1] = 0.0
     return new_cell, prog_out, fuel_out, attack, assault_out
 
 
 @njit(cache=True)
-def _march_replica(
-    r: int,
-    status: npt.NDArray[np.int8],
-    posture: npt.NDArray[np.int8],
-    cell: npt.NDArray[np.int32],
-    progress: npt.NDArray[np.float32],
-    fuel: npt.NDArray[np.float32],
-    men: npt.NDArray[np.float64],
-    nxt: npt.NDArray[np.int32],
-    slot: npt.NDArray[np.intp],
-    side: npt.NDArray[np.int8],
-    mobility: npt.NDArray[np.int8],
-    carrier: npt.NDArray[np.int64],
-    hours_now: npt.NDArray[np.float32],
-    carry_hours: npt.NDArray[np.float32],
-    factor: npt.NDArray[np.float32],
-    refill_tracked: float,
-    refill_motor: float,
-    threshold: float,
-    scratch: npt.NDArray[np.float64],
-    new_cell: npt.NDArray[np.int32],
-    prog_out: npt.NDArray[np.float32],
-    fuel_out: npt.NDArray[np.float32],
-    attack: npt.NDArray[np.int32],
-    assault_out: npt.NDArray[np.float32],
-) -> None:  # pragma: no cover - compiled
-    """:func:`march` of replica ``r``, writing into the output arrays."""
-    n_u = cell.shape[1]
-    for u in range(n_u):
-        if status[r, u] == 1 and men[r, u] > 0:
-            scratch[cell[r, u], side[u]] += men[r, u]
-    for u in range(n_u):
-        active = status[r, u] == 1
-        m = mobility[u]
-        c = cell[r, u]
-        s = slot[r, u]
-        going = s >= 0
-        k = s if going else 0
-        travel = hours_now[m, c, k] if going else np.float32(np.inf)
-        boat = carry_hours[carrier[u], c, k]
-        travel = boat if boat < travel else travel
-        motor = m == 2 or m == 3
-        refill = refill_tracked if m == 3 else refill_motor
-        fac = np.float64(factor[m])
-        can = _min(fac, np.float64(fuel[r, u]) * refill) if motor else fac
-        moving = can if going else 0.0
-        prog = np.float64(progress[r, u]) + moving
-        ready = going and moving > 0 and prog >= np.float64(travel)
-        other = 1 - side[u]
-        blocked = ready and scratch[nxt[r, u], other] > threshold
-        pinned = active and scratch[c, other] > threshold
-        enter = ready and not blocked and not pinned
-        if blocked and side[u] == 0 and posture[r, u] == 0:
-            attack[r, u] = nxt[r, u]
-        if active and side[u] == 0 and pinned:
-            attack[r, u] = c
-        if enter:
-            new_cell[r, u] = nxt[r, u]
-            prog2 = prog - np.float64(travel)
-            spent = moving
-            assault_out[r, u] = np.float32(0.0)
-        else:
-            prog2 = _min(prog, np.float64(travel) if going else 0.0)
-            spent = _max(prog2 - np.float64(progress[r, u]), 0.0)
-        prog_out[r, u] = np.float32(prog2)
-        if motor:
-            fuel_out[r, u] = np.float32(
-                _max(np.float64(fuel[r, u]) - spent / refill, 0.0)
-            )
-    for u in range(n_u):
-        scratch[cell[r, u], 0] = 0.0
-        scratch[cell[r, u], 1] = 0.0
-
-
-@njit(cache=True, parallel=True)
 def step_down(
     held: npt.NDArray[np.bool_],
     rows: IP,
@@ -285,12 +208,10 @@ def step_down(
     order: npt.NDArray[np.int32],
     near: npt.NDArray[np.float32],
     table: npt.NDArray[np.float32],
-    n_b: int,
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
     """:meth:`FieldBank.step_down_table` unit by unit (same arguments, same result).
 
-    Unit i's targets are ``held[rows[i]]``; ``n_b`` blocks of units run in parallel
-    (the number of numba threads).
+    Unit i's targets are ``held[rows[i]]``.
 
     A unit's value at a cell is its first target among the cell's ``NEARBY`` closest
     candidates (``order``, ``near``), else the minimum over all its targets
@@ -300,82 +221,48 @@ def step_down(
     n_nb = neighbors.shape[1]
     nxt = cell.copy()
     slot = np.full(m_units, -1, np.intp)
-    for b in prange(n_b):
-        there = np.empty(n_nb, np.float32)
-        for i in range(b * m_units // n_b, (b + 1) * m_units // n_b):
-            _step_down_unit(
-                i,
-                held,
-                rows,
-                cell,
-                edge_h,
-                neighbors,
-                order,
-                near,
-                table,
-                there,
-                nxt,
-                slot,
-            )
-    return nxt, slot
-
-
-@njit(cache=True)
-def _step_down_unit(
-    i: int,
-    held: npt.NDArray[np.bool_],
-    rows: IP,
-    cell: npt.NDArray[np.int32],
-    edge_h: npt.NDArray[np.float32],
-    neighbors: npt.NDArray[np.int32],
-    order: npt.NDArray[np.int32],
-    near: npt.NDArray[np.float32],
-    table: npt.NDArray[np.float32],
-    there: npt.NDArray[np.float32],
-    nxt: npt.NDArray[np.int32],
-    slot: npt.NDArray[np.intp],
-) -> None:  # pragma: no cover - compiled
-    """:func:`step_down` of unit ``i`` (``there``: a work array of 6)."""
-    n_nb = neighbors.shape[1]
     eps = np.float32(1e-4)
     inf = np.float32(np.inf)
-    c = cell[i]
-    h = rows[i]
-    here = inf
-    for a in range(n_nb + 1):
-        cc = c
-        if a > 0:
-            cc = neighbors[c, a - 1]
-            if cc < 0:
-                cc = 0
-        v = inf
-        found = False
-        for j in range(order.shape[1]):
-            if held[h, order[cc, j]]:
-                v = near[cc, j]
-                found = True
-                break
-        if not found:
-            for t in range(table.shape[1]):
-                if held[h, t] and table[cc, t] < v:
-                    v = table[cc, t]
-        if a == 0:
-            here = v
-        else:
-            there[a - 1] = v
-    best = inf
-    k = -1
-    for j in range(n_nb):
-        v = inf
-        if neighbors[c, j] >= 0:
-            v = edge_h[i, j] + there[j]
-        if k < 0 or v < best:
-            best = v
-            k = j
-    if np.isfinite(best) and there[k] < here - eps:
-        nb = neighbors[c, k]
-        nxt[i] = nb if nb >= 0 else 0
-        slot[i] = k
+    there = np.empty(n_nb, np.float32)
+    for i in range(m_units):
+        c = cell[i]
+        h = rows[i]
+        here = inf
+        for a in range(n_nb + 1):
+            cc = c
+            if a > 0:
+                cc = neighbors[c, a - 1]
+                if cc < 0:
+                    cc = 0
+            v = inf
+            found = False
+            for j in range(order.shape[1]):
+                if held[h, order[cc, j]]:
+                    v = near[cc, j]
+                    found = True
+                    break
+            if not found:
+                for t in range(table.shape[1]):
+                    if held[h, t] and table[cc, t] < v:
+                        v = table[cc, t]
+            if a == 0:
+                here = v
+            else:
+                there[a - 1] = v
+        best = inf
+        k = -1
+        for j in range(n_nb):
+            v = inf
+            if neighbors[c, j] >= 0:
+                v = edge_h[i, j] + there[j]
+            if k < 0 or v < best:
+                best = v
+                k = j
+        if np.isfinite(best) and there[k] < here - eps:
+            nb = neighbors[c, k]
+            nxt[i] = nb if nb >= 0 else 0
+            slot[i] = k
+    return nxt, slot
 
 
 @njit(cache=True)
@@ -487,67 +374,47 @@ def engagements(
     )
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def prisoners(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
     cell: npt.NDArray[np.int32],
     men: npt.NDArray[np.float64],
     neighbors: npt.NDArray[np.int32],
-    scratches: npt.NDArray[np.float64],
+    scratch: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
     """Surrendered units with men, in or next to a cell with active attacker men.
 
-    ``scratches`` [B, N, 2] are zero on entry and on return (column 0 is used; one
-    block per thread, see :func:`work_array`).
+    ``scratch`` [N, 2] is zero on entry and on return (column 0 is used).
     """
     n_r, n_u = cell.shape
     taken = np.zeros((n_r, n_u), np.bool_)
-    n_b = scratches.shape[0]
-    for b in prange(n_b):
-        scratch = scratches[b]
-        for r in range(b * n_r // n_b, (b + 1) * n_r // n_b):
-            _prisoners_replica(r, status, side, cell, men, neighbors, scratch, taken)
+    for r in range(n_r):
+        any_waiting = False
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                any_waiting = True
+                break
+        if not any_waiting:
+            continue
+        for u in range(n_u):
+            if status[r, u] == 1 and side[u] == 0:
+                scratch[cell[r, u], 0] += men[r, u]
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                c = cell[r, u]
+                hit = scratch[c, 0] > 0
+                for j in range(neighbors.shape[1]):
+                    nb = neighbors[c, j]
+                    if nb >= 0 and scratch[nb, 0] > 0:
+                        hit = True
+                taken[r, u] = hit
+        for u in range(n_u):
+            scratch[cell[r, u], 0] = 0.0
     return taken
 
 
 @njit(cache=True)
-def _prisoners_replica(
-    r: int,
-    status: npt.NDArray[np.int8],
-    side: npt.NDArray[np.int8],
-    cell: npt.NDArray[np.int32],
-    men: npt.NDArray[np.float64],
-    neighbors: npt.NDArray[np.int32],
-    scratch: npt.NDArray[np.float64],
-    taken: npt.NDArray[np.bool_],
-) -> None:  # pragma: no cover - compiled
-    """:func:`prisoners` of replica ``r``."""
-    n_u = cell.shape[1]
-    any_waiting = False
-    for u in range(n_u):
-        if status[r, u] == 2 and men[r, u] > 0:
-            any_waiting = True
-            break
-    if not any_waiting:
-        return
-    for u in range(n_u):
-        if status[r, u] == 1 and side[u] == 0:
-            scratch[cell[r, u], 0] += men[r, u]
-    for u in range(n_u):
-        if status[r, u] == 2 and men[r, u] > 0:
-            c = cell[r, u]
-            hit = scratch[c, 0] > 0
-            for j in range(neighbors.shape[1]):
-                nb = neighbors[c, j]
-                if nb >= 0 and scratch[nb, 0] > 0:
-                    hit = True
-            taken[r, u] = hit
-    for u in range(n_u):
-        scratch[cell[r, u], 0] = 0.0
-
-
-@njit(cache=True, parallel=True)
 def men_at_places(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
@@ -565,7 +432,7 @@ def men_at_places(
     n_r, n_u = cell.shape
     s0 = np.zeros((n_r, n_places))
     s1 = np.zeros((n_r, n_places))
-    for r in prange(n_r):
+    for r in range(n_r):
         for u in range(n_u):
             c = cell[r, u]
             if count[c] == 0 or status[r, u] != 1:
@@ -578,7 +445,7 @@ def men_at_places(
     return s0, s1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def apply_losses(
     present: npt.NDArray[np.float64],
     lost: npt.NDArray[np.float64],
@@ -593,7 +460,7 @@ def apply_losses(
     that axis does).
     """
     n_l, n_k = hit.shape[1], hit.shape[2]
-    for i in prange(rr.size):  # the listed units are distinct
+    for i in range(rr.size):
         r, u = rr[i], uu[i]
         for k in range(n_k):
             here = present[r, u, k]
@@ -610,7 +477,7 @@ def apply_losses(
             present[r, u, k] = _max(here - gone, 0.0)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def passed_objectives(
     objective: npt.NDArray[np.int32],
     cell: npt.NDArray[np.int32],
@@ -623,7 +490,7 @@ def passed_objectives(
     n_r, n_u = cell.shape
     m = objectives.shape[1]
     out = np.empty((n_r, n_u), np.int32)
-    for r in prange(n_r):
+    for r in range(n_r):
         for u in range(n_u):
             o = objective[r, u]
             while o < m and objectives[u, o] >= 0 and objectives[u, o] == cell[r, u]:
@@ -673,7 +540,7 @@ def free_cells(
     return free
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def resupply_units(
     status: npt.NDArray[np.int8],
     in_contact: npt.NDArray[np.bool_],
@@ -698,7 +565,7 @@ def resupply_units(
     fuel_out = fuel.copy()
     ammo_out = np.empty((n_r, n_u), np.float32)
     rate_def_ok = refills * dt
-    for r in prange(n_r):
+    for r in range(n_r):
         for u in range(n_u):
             a = ammo[r, u] - ammo_use if in_contact[r, u] else ammo[r, u]
             if status[r, u] != 1:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import march, next_hops, passed_objectives, work_array
+from stavka.engine.kernels import march, next_hops, passed_objectives
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
 
@@ -98,6 +98,16 @@ def _exploit(
     return nxt, slot
 
 
+_SCRATCH: list[npt.NDArray[np.float64]] = []
+
+
+def _scratch(n_cells: int) -> npt.NDArray[np.float64]:
+    """A zeroed [N, 2] work array for :func:`kernels.march` (zero again after it)."""
+    if not _SCRATCH or _SCRATCH[0].shape[0] != n_cells:
+        _SCRATCH[:] = [np.zeros((n_cells, 2))]
+    return _SCRATCH[0]
+
+
 def move(
     ctx: Context, st: State, hour: float, hours_now: npt.NDArray[np.float32]
 ) -> State:
@@ -158,7 +168,7 @@ def move(
         p.tracked_range_km / p.tracked_road_kmh,
         p.motor_range_km / p.motor_road_kmh,
         p.contact_threshold_men,
-        work_array(n_cells, 2),
+        _scratch(n_cells),
     )
     return st.replace(
         cell=new_cell,

@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from numba import get_num_threads
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -290,7 +289,6 @@ class FieldBank:
                 order,
                 near,
                 table,
-                get_num_threads(),
             )
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows, prisoners, work_array
+from stavka.engine.kernels import LossRows, prisoners
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Pos, State, Status
 
@@ -101,19 +101,25 @@ def surrender_and_desertion(
     return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
 
 
+_WORK: list[npt.NDArray[np.float64]] = []
+
+
 def take_prisoners(ctx: Context, st: State) -> LossRows:
     """Losses of surrendered units within one cell of attacker troops."""
     waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
     if not waiting.any():
         return LossRows.empty(st.lost.shape[2:])
     n = ctx.theatre.lat.shape[0]
+    # Attacker men per cell, summed per replica in a zeroed [N, 2] work array.
+    work = _WORK[0] if _WORK and _WORK[0].shape[0] == n else np.zeros((n, 2))
+    _WORK[:] = [work]
     taken = prisoners(
         st.status,
         ctx.units.side,
         st.cell,
         st.present[..., PERSONNEL],
         ctx.theatre.neighbors,
-        work_array(n, 2),  # attacker men per cell, summed per replica
+        work,
     )
     rr, uu = np.nonzero(taken)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
