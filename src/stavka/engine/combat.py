@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from stavka.engine.kernels import LossRows, engagements
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Pos, State, Status
+from stavka.engine.state import PERSONNEL, State
 
 __all__ = [
     "CombatOutcome",
@@ -77,28 +77,22 @@ def resolve_combat(
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
     dt_days = p.step_hours / 24.0
-    active = st.status == Status.ACTIVE
-    men = st.present[..., PERSONNEL]
-    att_mask = active & (st.attack_cell >= 0) & (u.side[None, :] == 0)
-    def_mask = active & (u.side[None, :] == 1) & (men > 0)
     losses = LossRows.empty(st.lost.shape[2:])
     dislodged = np.zeros(st.cell.shape, bool)
-    in_contact = np.zeros(st.cell.shape, bool)
-    if not att_mask.any():
-        return CombatOutcome(losses, dislodged, in_contact, st.assault)
-
-    ammo_ok = np.where(st.ammo > 0.05, 1.0, p.ammo_out_power_factor)
     # Engagements: defended cells that are being attacked and hold defenders; the
-    # sums of power (men, tanks + SP guns, guns + mortars; times ammo_ok) per cell.
-    keys, a, d, held_men, fought, eng_a, eng_d = engagements(
-        att_mask,
-        def_mask,
+    # sums of power (men, tanks + SP guns, guns + mortars; times the ammunition
+    # factor) per cell.
+    keys, a, d, held_men, fought, contact, in_contact = engagements(
+        st.status,
+        u.side,
         st.attack_cell,
         st.cell,
         st.present,
-        ammo_ok,
-        st.posture == Pos.HOLD,
+        st.ammo,
+        st.posture,
         st.fight_hours,
+        np.float32(0.05),  # as numpy compares float32 ammunition with 0.05
+        p.ammo_out_power_factor,
         n_cells,
         (PERSONNEL, TANKS, SP_GUNS, GUNS, MORTARS),
     )
@@ -137,10 +131,7 @@ def resolve_combat(
 
     # Back to units: attackers by their assaulted key, defenders by their cell key.
     # Attackers and defenders are distinct units: each in contact has one fraction.
-    hit_d = eng_d >= 0
-    in_contact = (eng_a >= 0) | hit_d
-    rr, uu = np.nonzero(in_contact)
-    ea, ed = eng_a[rr, uu], eng_d[rr, uu]
+    rr, uu, ea, ed = contact.T
     noise = st.noise[rr, uu]
     frac = np.where(
         ea >= 0,
@@ -156,8 +147,7 @@ def resolve_combat(
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
     # Without noise the expected advance ``P(win) x km/day`` is used instead.
-    rd, ud = np.nonzero(hit_d)
-    e = eng_d[rd, ud]
+    rd, ud, e = rr[ed >= 0], uu[ed >= 0], ed[ed >= 0]
     wins = (st.luck[rd, ud] < p_win[e]) if p.combat_noise else p_win[e]
     gain = (wins * adv[e] * dt_days).astype(np.float32)
     # A defender is dislodged when the attacker's successful advance has gone through

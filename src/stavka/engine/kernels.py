@@ -267,14 +267,16 @@ def step_down(
 
 @njit(cache=True)
 def engagements(
-    att_mask: npt.NDArray[np.bool_],
-    def_mask: npt.NDArray[np.bool_],
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
     attack_cell: npt.NDArray[np.int32],
     cell: npt.NDArray[np.int32],
     present: npt.NDArray[np.float64],
-    ammo_ok: npt.NDArray[np.float64],
-    holding: npt.NDArray[np.bool_],
+    ammo: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
     fight_hours: npt.NDArray[np.float32],
+    ammo_low: np.float32,
+    ammo_out_factor: float,
     n_cells: int,
     cols: tuple[int, int, int, int, int],
 ) -> tuple[
@@ -285,18 +287,23 @@ def engagements(
     npt.NDArray[np.float64],
     npt.NDArray[np.int64],
     npt.NDArray[np.int64],
+    npt.NDArray[np.bool_],
 ]:  # pragma: no cover - compiled
     """Engagements of ``combat.resolve_combat``: the attacked cells holding defenders.
 
-    Sums per (replica, cell), in unit order as ``CellSums.of`` adds them, of the
-    attackers' and defenders' power (men, tanks + SP guns, guns + mortars, times
-    ``ammo_ok``), the holding defenders' men and the defenders' fight hours x men.
-    ``cols`` are the strength columns (men, tanks, SP guns, guns, mortars).
+    Attackers are active attacker-side units with an ``attack_cell``; defenders are
+    active units of the other side with men. Sums per (replica, cell), in unit order
+    as ``CellSums.of`` adds them, of the attackers' and defenders' power (men, tanks
+    + SP guns, guns + mortars; times 1, or ``ammo_out_factor`` when ammunition is at
+    or below ``ammo_low``), the holding defenders' men and the defenders' fight
+    hours x men. ``cols`` are the strength columns (men, tanks, SP guns, guns,
+    mortars).
 
     Returns:
         Keys ``replica * n_cells + cell`` (ascending), attacker and defender power
-        [E, 3], holding men [E], fight hours x men [E], and the engagement of each
-        attacking and each defending unit [R, U] (-1 = none).
+        [E, 3], holding men [E], fight hours x men [E]; the units in contact as
+        [C, 4] rows (replica, unit, attacked engagement or -1, defended engagement or
+        -1) in replica-then-unit order; and the contact mask [R, U].
     """
     n_r, n_u = cell.shape
     men_c, tank_c, sp_c, gun_c, mor_c = cols
@@ -306,18 +313,26 @@ def engagements(
     d_out = np.empty((cap, 3))
     hold_out = np.empty(cap)
     fought_out = np.empty(cap)
-    eng_a = np.full((n_r, n_u), -1, np.int64)
-    eng_d = np.full((n_r, n_u), -1, np.int64)
+    contact = np.empty((cap, 4), np.int64)
+    in_contact = np.zeros((n_r, n_u), np.bool_)
     slot_of = np.full(n_cells, -1, np.int64)  # attacked cell -> its row in a_sum
     eng_of = np.full(n_cells, -1, np.int64)  # engaged cell -> engagement index
     d_sum = np.zeros((n_cells, 5))  # power (3), holding men, fight hours x men
     a_sum = np.zeros((n_u, 3))
     a_cells = np.empty(n_u, np.int64)
+    att = np.zeros(n_u, np.bool_)
+    dfd = np.zeros(n_u, np.bool_)
+    w = np.empty(n_u)
     e = 0
+    n_c = 0
     for r in range(n_r):
         n_a = 0
         for u in range(n_u):
-            if att_mask[r, u]:
+            active = status[r, u] == 1
+            att[u] = active and attack_cell[r, u] >= 0 and side[u] == 0
+            dfd[u] = active and side[u] == 1 and present[r, u, men_c] > 0
+            w[u] = 1.0 if ammo[r, u] > ammo_low else ammo_out_factor
+            if att[u]:
                 c = attack_cell[r, u]
                 if slot_of[c] < 0:
                     slot_of[c] = n_a
@@ -325,21 +340,19 @@ def engagements(
                     a_sum[n_a, :] = 0.0
                     n_a += 1
                 q = slot_of[c]
-                w = ammo_ok[r, u]
-                a_sum[q, 0] += present[r, u, men_c] * w
-                a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w
-                a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w
+                a_sum[q, 0] += present[r, u, men_c] * w[u]
+                a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
+                a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
         if n_a == 0:
             continue
         for u in range(n_u):
-            if def_mask[r, u]:
+            if dfd[u]:
                 c = cell[r, u]
-                w = ammo_ok[r, u]
                 men = present[r, u, men_c]
-                d_sum[c, 0] += men * w
-                d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w
-                d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w
-                if holding[r, u]:
+                d_sum[c, 0] += men * w[u]
+                d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
+                d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
+                if posture[r, u] == 1:  # holding
                     d_sum[c, 3] += men
                 d_sum[c, 4] += np.float64(fight_hours[r, u]) * men
         for c in np.sort(a_cells[:n_a]):
@@ -353,12 +366,17 @@ def engagements(
                 eng_of[c] = e
                 e += 1
         for u in range(n_u):
-            if att_mask[r, u]:
-                eng_a[r, u] = eng_of[attack_cell[r, u]]
-            if def_mask[r, u]:
-                eng_d[r, u] = eng_of[cell[r, u]]
+            ea = eng_of[attack_cell[r, u]] if att[u] else -1
+            ed = eng_of[cell[r, u]] if dfd[u] else -1
+            if ea >= 0 or ed >= 0:
+                contact[n_c, 0] = r
+                contact[n_c, 1] = u
+                contact[n_c, 2] = ea
+                contact[n_c, 3] = ed
+                in_contact[r, u] = True
+                n_c += 1
         for u in range(n_u):
-            if def_mask[r, u]:
+            if dfd[u]:
                 d_sum[cell[r, u], :] = 0.0
         for q in range(n_a):
             slot_of[a_cells[q]] = -1
@@ -369,8 +387,8 @@ def engagements(
         d_out[:e],
         hold_out[:e],
         fought_out[:e],
-        eng_a,
-        eng_d,
+        contact[:n_c],
+        in_contact,
     )
 
 
