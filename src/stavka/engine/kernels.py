@@ -605,3 +605,36 @@ def resupply_units(
                 )
             ammo_out[r, u] = np.float32(_max(_min(np.float64(a) + rate, 1.0), 0.0))
     return fuel_out, ammo_out
+
+
+@njit(cache=True)
+def wanted_fields(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    objective: npt.NDArray[np.int32],
+    obj_field: npt.NDArray[np.int32],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int32]]:  # pragma: no cover
+    """Units that want to move, and their objective's routing field [R, U].
+
+    Active, not static, and attacking, in reserve or withdrawing; the field is
+    ``obj_field[u, objective]`` (-1 past the last objective or not wanting).
+    """
+    n_r, n_u = status.shape
+    m = obj_field.shape[1]
+    wants = np.zeros((n_r, n_u), np.bool_)
+    field = np.full((n_r, n_u), -1, np.int32)
+    for r in range(n_r):
+        for u in range(n_u):
+            pos = posture[r, u]
+            if (
+                status[r, u] != 1
+                or mobility[u] == 4
+                or not (pos == 0 or pos == 4 or pos == 3)
+            ):
+                continue
+            wants[r, u] = True
+            o = objective[r, u]
+            if o < m:
+                field[r, u] = obj_field[u, o]
+    return wants, field

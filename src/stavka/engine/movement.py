@@ -11,9 +11,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import march, next_hops, passed_objectives
+from stavka.engine.kernels import (
+    march,
+    next_hops,
+    passed_objectives,
+    wanted_fields,
+)
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
+from stavka.engine.state import PERSONNEL, Mob, Pos, State
 
 __all__ = ["advance_objectives", "current_field", "move"]
 
@@ -121,14 +126,11 @@ def move(
     """
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
-    active = st.status == Status.ACTIVE
-    mob = np.broadcast_to(u.mobility[None, :], st.cell.shape)
-    wants = (
-        active
-        & np.isin(st.posture, (Pos.ATTACK, Pos.RESERVE, Pos.WITHDRAW))
-        & (mob != Mob.STATIC)
+    # Active units that attack, follow or withdraw and can move want their current
+    # objective's field (-1 = no objective left).
+    wants, field = wanted_fields(
+        st.status, st.posture, u.mobility, st.objective, ctx.obj_field
     )
-    field = np.where(wants, current_field(ctx, st.objective), -1).astype(np.int32)
     nxt, slot = next_hops(
         wants,
         field,
