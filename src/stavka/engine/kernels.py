@@ -160,6 +160,14 @@ def march(
             c = cell[r, u]
             s = slot[r, u]
             going = s >= 0
+            if not going:
+                # Staying: progress is dropped, no fuel burns (0 / refill); an
+                # attacker unit sharing its cell with the enemy assaults it.
+                prog_out[r, u] = np.float32(_min(np.float64(progress[r, u]) + 0.0, 0.0))
+                other = 1 - side[u]
+                if active and side[u] == 0 and scratch[c, other] > threshold:
+                    attack[r, u] = c
+                continue
             k = s if going else 0
             travel = hours_now[m, c, k] if going else np.float32(np.inf)
             boat = carry_hours[carrier[u], c, k]
