@@ -264,10 +264,11 @@ def _at_places(
     return np.repeat(rr, count), np.repeat(uu, count), order[first + offset]
 
 
-_PLACES_BY_CELL: dict[int, tuple[npt.NDArray[np.int64], ...]] = {}
+I64 = npt.NDArray[np.int64]
+_PLACES_BY_CELL: dict[int, tuple[I64, I64, I64]] = {}
 
 
-def _places_by_cell(ctx: Context) -> tuple[npt.NDArray[np.int64], ...]:
+def _places_by_cell(ctx: Context) -> tuple[I64, I64, I64]:
     """Places per cell: (first [N], count [N], places [P] ordered by cell), cached."""
     if ctx.token not in _PLACES_BY_CELL:
         if len(_PLACES_BY_CELL) > 64:

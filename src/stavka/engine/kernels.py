@@ -7,7 +7,9 @@ the same order as the numpy reductions they stand for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +19,12 @@ __all__ = ["LossRows"]
 
 F64 = npt.NDArray[np.float64]
 IP = npt.NDArray[np.intp]
+Fn = TypeVar("Fn", bound=Callable[..., Any])
+
+
+def _jit(fn: Fn) -> Fn:
+    """``numba.njit(cache=True)``, keeping the Python signature for type checkers."""
+    return cast(Fn, njit(cache=True)(fn))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,19 +61,19 @@ class LossRows:
         return LossRows(self.rr[keep], self.uu[keep], self.hit[keep])
 
 
-@njit(cache=True)
+@_jit
 def _min(a: float, b: float) -> float:  # pragma: no cover - compiled
     """``np.minimum`` of two non-NaN floats (the first when equal)."""
     return a if a <= b else b
 
 
-@njit(cache=True)
+@_jit
 def _max(a: float, b: float) -> float:  # pragma: no cover - compiled
     """``np.maximum`` of two non-NaN floats (the first when equal)."""
     return a if a >= b else b
 
 
-@njit(cache=True)
+@_jit
 def next_hops(
     want: npt.NDArray[np.bool_],
     field: npt.NDArray[np.int32],
@@ -108,7 +116,7 @@ def next_hops(
     return nxt, slot
 
 
-@njit(cache=True)
+@_jit
 def march(
     status: npt.NDArray[np.int8],
     posture: npt.NDArray[np.int8],
@@ -189,7 +197,7 @@ def march(
                 attack[r, u] = c
             if enter:
                 new_cell[r, u] = nxt[r, u]
-                prog2 = prog - np.float64(travel)
+                prog2 = float(prog - np.float64(travel))
                 spent = moving
                 assault_out[r, u] = np.float32(0.0)
             else:
@@ -206,7 +214,7 @@ def march(
     return new_cell, prog_out, fuel_out, attack, assault_out
 
 
-@njit(cache=True)
+@_jit
 def step_down(
     held: npt.NDArray[np.bool_],
     rows: IP,
@@ -273,7 +281,7 @@ def step_down(
     return nxt, slot
 
 
-@njit(cache=True)
+@_jit
 def engagements(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
@@ -293,7 +301,6 @@ def engagements(
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
-    npt.NDArray[np.int64],
     npt.NDArray[np.int64],
     npt.NDArray[np.bool_],
 ]:  # pragma: no cover - compiled
@@ -400,7 +407,7 @@ def engagements(
     )
 
 
-@njit(cache=True)
+@_jit
 def prisoners(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
@@ -440,7 +447,7 @@ def prisoners(
     return taken
 
 
-@njit(cache=True)
+@_jit
 def men_at_places(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
@@ -471,7 +478,7 @@ def men_at_places(
     return s0, s1
 
 
-@njit(cache=True)
+@_jit
 def apply_losses(
     present: npt.NDArray[np.float64],
     lost: npt.NDArray[np.float64],
@@ -503,7 +510,7 @@ def apply_losses(
             present[r, u, k] = _max(here - gone, 0.0)
 
 
-@njit(cache=True)
+@_jit
 def passed_objectives(
     objective: npt.NDArray[np.int32],
     cell: npt.NDArray[np.int32],
@@ -525,7 +532,7 @@ def passed_objectives(
     return out
 
 
-@njit(cache=True)
+@_jit
 def free_cells(
     rr: IP,
     here: npt.NDArray[np.int32],
@@ -566,7 +573,7 @@ def free_cells(
     return free
 
 
-@njit(cache=True)
+@_jit
 def resupply_units(
     status: npt.NDArray[np.int8],
     in_contact: npt.NDArray[np.bool_],
@@ -615,7 +622,7 @@ def resupply_units(
     return fuel_out, ammo_out
 
 
-@njit(cache=True)
+@_jit
 def wanted_fields(
     status: npt.NDArray[np.int8],
     posture: npt.NDArray[np.int8],

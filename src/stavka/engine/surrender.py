@@ -96,7 +96,7 @@ def surrender_and_desertion(
     rr, uu = np.nonzero(puppet)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     losses.hit[:, DESERTED] = st.present[rr, uu] * rate[rr, uu, None]
-    losses = losses.where(losses.hit[:, DESERTED].any(axis=-1))
+    losses = losses.where(np.asarray(losses.hit[:, DESERTED].any(axis=-1)))
     status = np.where(complies, Status.SURRENDERED, st.status).astype(np.int8)
     return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
 
