@@ -15,7 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
-from stavka.engine.kernels import LossRows, apply_losses, free_cells, men_at_places
+from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
 from stavka.engine.setup import Context

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows, prisoners
+from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_sums import prisoners
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Pos, State, Status
 
