@@ -344,3 +344,45 @@ def wanted_fields(
             if o < m:
                 field[r, u] = obj_field[u, o]
     return wants, field
+
+
+@kernel
+def idle_units(
+    wants: npt.NDArray[np.bool_],
+    field: npt.NDArray[np.int32],
+    able: npt.NDArray[np.bool_],
+    posture: npt.NDArray[np.int8],
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """(replica, unit) of the exploiting units, in replica-then-unit order.
+
+    Those that want to move, may exploit (``able``), attack and have no objective
+    left; the order is ``np.nonzero``'s.
+    """
+    n_r, n_u = wants.shape
+    rr = np.empty(n_r * n_u, np.intp)
+    uu = np.empty(n_r * n_u, np.intp)
+    n = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if wants[r, u] and field[r, u] < 0 and able[u] and posture[r, u] == 0:
+                rr[n] = r
+                uu[n] = u
+                n += 1
+    return rr[:n], uu[:n]
+
+
+@kernel
+def held_targets(
+    targets: npt.NDArray[np.bool_], column: IP, n_cols: int
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Whether any target place of each column is held [R, n_cols].
+
+    ``targets`` [R, P] are the held targets, ``column`` [P] each place's column.
+    """
+    n_r, n_p = targets.shape
+    out = np.zeros((n_r, n_cols), np.bool_)
+    for r in range(n_r):
+        for q in range(n_p):
+            if targets[r, q]:
+                out[r, column[q]] = True
+    return out

@@ -12,13 +12,15 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.kernels import (
+    held_targets,
+    idle_units,
     march,
     next_hops,
     passed_objectives,
     wanted_fields,
 )
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Mob, Pos, State
+from stavka.engine.state import PERSONNEL, Mob, State
 
 __all__ = ["advance_objectives", "current_field", "move"]
 
@@ -59,12 +61,14 @@ def _exploit(
     # After the defender's ceasefire order every attacker unit occupies the country.
     occupying = bool(ctx.surrender_hours) and st.hour >= ctx.surrender_hours[0]
     able = (mobile | occupying) & (u.side == 0) & (u.mobility != Mob.STATIC)
-    idle = wants & (field < 0) & able[None, :] & (st.posture == Pos.ATTACK)
-    if not idle.any() or ctx.exploit_places.size == 0:
+    if ctx.exploit_places.size == 0:
+        return nxt, slot
+    # Attacking units with no objective left (Pos.ATTACK), by replica then unit.
+    ir, iu = idle_units(wants, field, able, st.posture)
+    if ir.size == 0:
         return nxt, slot
     nxt, slot = nxt.copy(), slot.copy()
     bank = ctx.bank
-    ir, iu = np.nonzero(idle)
     of_class = ctx.route_class[iu]
     held = None
     for c in np.unique(of_class):
@@ -77,9 +81,7 @@ def _exploit(
                 return_inverse=True,
             )
             if held is None:
-                held = np.zeros((st.targets.shape[0], cells.size), bool)
-                tr, tp = np.nonzero(st.targets)
-                held[tr, inverse[tp]] = True
+                held = held_targets(st.targets, inverse.astype(np.intp), cells.size)
             n2, s2 = bank.step_down_table(
                 name,
                 cells,
