@@ -338,3 +338,58 @@ def resupply_units(
                 )
             ammo_out[r, u] = np.float32(nmax(nmin(np.float64(a) + rate, 1.0), 0.0))
     return fuel_out, ammo_out
+
+
+@kernel
+def orders(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    parent: npt.NDArray[np.int32],
+    depth: npt.NDArray[np.int32],
+    puppets: npt.NDArray[np.bool_],
+    order_hour: npt.NDArray[np.float32],
+    issued: bool,
+    first_order: np.float32,
+    per_level: float,
+    cutoff: float,
+    hour: np.float32,
+) -> tuple[npt.NDArray[np.float32], IP, IP, IP, IP]:  # pragma: no cover - compiled
+    """Receipt of the ceasefire order, as ``surrender.surrender_and_desertion`` has it.
+
+    A defender unit still without the order gets it ``depth x per_level`` hours after
+    ``first_order`` (times ``cutoff`` when its parent is not active or withdraws), if
+    that is by ``hour`` (float32, as numpy compares). Returns the new order hours
+    [R, U], the (replica, unit) rows of the active defenders holding the order, and
+    those of the active puppet units, both in replica-then-unit order.
+    """
+    n_r, n_u = status.shape
+    out = order_hour.copy()
+    gr = np.empty(n_r * n_u, np.intp)
+    gu = np.empty(n_r * n_u, np.intp)
+    pr = np.empty(n_r * n_u, np.intp)
+    pu = np.empty(n_r * n_u, np.intp)
+    n_g = 0
+    n_p = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            oh = order_hour[r, u]
+            if issued and side[u] == 1 and np.isinf(oh):
+                up = parent[u] if parent[u] > 0 else 0
+                cut = parent[u] >= 0 and (status[r, up] != 1 or posture[r, up] == 3)
+                delay = np.float64(depth[u]) * per_level * (cutoff if cut else 1.0)
+                arrives = np.float32(np.float64(first_order) + delay)
+                if arrives <= hour:
+                    oh = arrives
+                    out[r, u] = oh
+            if status[r, u] != 1:
+                continue
+            if side[u] == 1 and oh <= hour:
+                gr[n_g] = r
+                gu[n_g] = u
+                n_g += 1
+            if puppets[u]:
+                pr[n_p] = r
+                pu[n_p] = u
+                n_p += 1
+    return out, gr[:n_g], gu[:n_g], pr[:n_p], pu[:n_p]

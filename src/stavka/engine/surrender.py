@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_sums import prisoners
+from stavka.engine.kernels_sums import orders, prisoners
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Pos, State, Status
+from stavka.engine.state import PERSONNEL, State, Status
 
 __all__ = ["PUPPET_NATIONS", "surrender_and_desertion", "take_prisoners"]
 
@@ -60,46 +60,46 @@ def surrender_and_desertion(
     """
     u, p = ctx.units, ctx.params
     dt = p.step_hours
-    active = st.status == Status.ACTIVE
-    defender = u.side[None, :] == 1
-    order_hour = st.order_hour
     issued = [h for h in ctx.surrender_hours if h <= hour]
-    if issued:
-        # A headquarters that is destroyed, surrendered or falling back relays late.
-        par = np.maximum(u.parent, 0)
-        displaced = (u.parent[None, :] >= 0) & (
-            (st.status[:, par] != Status.ACTIVE) | (st.posture[:, par] == Pos.WITHDRAW)
-        )
-        delay = (
-            u.depth[None, :]
-            * p.order_delay_hours_per_level
-            * np.where(displaced, p.order_delay_cutoff_factor, 1.0)
-        )
-        arrives = (np.float32(issued[0]) + delay).astype(np.float32)
-        order_hour = np.where(
-            defender & np.isinf(order_hour) & (arrives <= hour), arrives, order_hour
-        )
-    got = defender & active & (order_hour <= hour)
+    # A headquarters that is destroyed, surrendered or falling back relays late
+    # (kernels_sums.orders: order receipt; who holds it; the active puppet units).
+    order_hour, gr, gu, pr, pu = orders(
+        st.status,
+        st.posture,
+        u.side,
+        u.parent,
+        u.depth,
+        _puppets(ctx),
+        st.order_hour,
+        bool(issued),
+        np.float32(issued[0] if issued else 0.0),
+        p.order_delay_hours_per_level,
+        p.order_delay_cutoff_factor,
+        np.float32(hour),  # numpy compares float32 hours with a float in float32
+    )
     # The compliance delay of the units that got the order (the others can't comply).
-    gr, gu = np.nonzero(got)
     mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[gu]
     wait = -mean * np.log1p(-np.minimum(resolve[gr, gu], 1.0 - 1e-7))
-    complies = np.zeros(got.shape, bool)
-    complies[gr, gu] = hour + dt >= order_hour[gr, gu] + wait
-    puppet = _puppets(ctx)[None, :] & active & ~complies
+    comply = hour + dt >= order_hour[gr, gu] + wait
+    complies = np.zeros(st.status.shape, bool)
+    complies[gr, gu] = comply
+    keep = ~complies[pr, pu]  # puppet units that do not lay down their arms desert
+    rr, uu = pr[keep], pu[keep]
     rate = (
         np.where(
-            in_contact, p.puppet_desertion_contact_per_day, p.puppet_desertion_per_day
+            in_contact[rr, uu],
+            p.puppet_desertion_contact_per_day,
+            p.puppet_desertion_per_day,
         )
         * dt
         / 24.0
     )
-    rr, uu = np.nonzero(puppet)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
-    losses.hit[:, DESERTED] = st.present[rr, uu] * rate[rr, uu, None]
+    losses.hit[:, DESERTED] = st.present[rr, uu] * rate[:, None]
     losses = losses.where(np.asarray(losses.hit[:, DESERTED].any(axis=-1)))
-    status = np.where(complies, Status.SURRENDERED, st.status).astype(np.int8)
-    return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
+    status = st.status.copy()
+    status[gr[comply], gu[comply]] = Status.SURRENDERED
+    return st.replace(status=status, order_hour=order_hour), losses
 
 
 _WORK: list[npt.NDArray[np.float64]] = []
