@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places
+from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places, moved
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
 from stavka.engine.setup import Context
@@ -368,7 +368,7 @@ def step(
     # Only units that moved or were waiting can have a new depth: for the others it
     # is the one already taken into the maximum.
     lat, lon = ctx.theatre.lat, ctx.theatre.lon
-    rr, uu = np.nonzero((st.cell != cell0) | (status0 == Status.WAITING))
+    rr, uu = moved(st.cell, cell0, status0)
     here, start = st.cell[rr, uu], u.start_cell[uu]
     depth = haversine_km(lat[start], lon[start], lat[here], lon[here])
     depth = np.where(st.status[rr, uu] == Status.WAITING, 0.0, depth)

@@ -16,6 +16,8 @@ __all__ = [
     "engagements",
     "free_cells",
     "men_at_places",
+    "moved",
+    "orders",
     "prisoners",
     "resupply_units",
 ]
@@ -155,13 +157,16 @@ def prisoners(
     men: npt.NDArray[np.float64],
     neighbors: npt.NDArray[np.int32],
     scratch: npt.NDArray[np.float64],
-) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
     """Surrendered units with men, in or next to a cell with active attacker men.
 
-    ``scratch`` [N, 2] is zero on entry and on return (column 0 is used).
+    Returns their (replica, unit) rows in replica-then-unit order. ``scratch``
+    [N, 2] is zero on entry and on return (column 0 is used).
     """
     n_r, n_u = cell.shape
-    taken = np.zeros((n_r, n_u), np.bool_)
+    rr = np.empty(n_r * n_u, np.intp)
+    uu = np.empty(n_r * n_u, np.intp)
+    n = 0
     for r in range(n_r):
         any_waiting = False
         for u in range(n_u):
@@ -181,10 +186,33 @@ def prisoners(
                     nb = neighbors[c, j]
                     if nb >= 0 and scratch[nb, 0] > 0:
                         hit = True
-                taken[r, u] = hit
+                if hit:
+                    rr[n] = r
+                    uu[n] = u
+                    n += 1
         for u in range(n_u):
             scratch[cell[r, u], 0] = 0.0
-    return taken
+    return rr[:n], uu[:n]
+
+
+@kernel
+def moved(
+    cell: npt.NDArray[np.int32],
+    before: npt.NDArray[np.int32],
+    status_before: npt.NDArray[np.int8],
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """(replica, unit) of the units that changed cell or were waiting [R, U] before."""
+    n_r, n_u = cell.shape
+    rr = np.empty(n_r * n_u, np.intp)
+    uu = np.empty(n_r * n_u, np.intp)
+    n = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if cell[r, u] != before[r, u] or status_before[r, u] == 0:
+                rr[n] = r
+                uu[n] = u
+                n += 1
+    return rr[:n], uu[:n]
 
 
 @kernel

@@ -155,7 +155,7 @@ def resupply(
     for rows in _groups(serving):
         key = (ctx.token, weather.key, serving[rows[0]].tobytes())
         if key not in _BY_SERVING:
-            if len(_BY_SERVING) > 4096:
+            if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
                 _BY_SERVING.clear()
             _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
         one_way[rows] = _BY_SERVING[key][st.cell[rows]]

@@ -107,14 +107,11 @@ _WORK: list[npt.NDArray[np.float64]] = []
 
 def take_prisoners(ctx: Context, st: State) -> LossRows:
     """Losses of surrendered units within one cell of attacker troops."""
-    waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
-    if not waiting.any():
-        return LossRows.empty(st.lost.shape[2:])
     n = ctx.theatre.lat.shape[0]
     # Attacker men per cell, summed per replica in a zeroed [N, 2] work array.
     work = _WORK[0] if _WORK and _WORK[0].shape[0] == n else np.zeros((n, 2))
     _WORK[:] = [work]
-    taken = prisoners(
+    rr, uu = prisoners(
         st.status,
         ctx.units.side,
         st.cell,
@@ -122,7 +119,6 @@ def take_prisoners(ctx: Context, st: State) -> LossRows:
         ctx.theatre.neighbors,
         work,
     )
-    rr, uu = np.nonzero(taken)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     losses.hit[:, CAPTURED] = st.present[rr, uu]
     return losses
