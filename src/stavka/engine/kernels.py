@@ -239,17 +239,33 @@ def step_down(
 
     Unit i's targets are ``held[rows[i]]``.
 
-    A unit's value at a cell is its first target among the cell's ``NEARBY`` closest
-    candidates (``order``, ``near``), else the minimum over all its targets
-    (``table``); then the steepest descent of ``routing._descend``.
+    A unit's value at a cell is the minimum over its targets: its first target among
+    the cell's ``NEARBY`` closest candidates (``order``, ``near``; ascending, so ties
+    give the same value) when it has more targets than that, else the minimum over
+    its few targets' ``table`` columns; then the steepest descent of
+    ``routing._descend``. Either way it is the exact minimum.
     """
     m_units = cell.shape[0]
     n_nb = neighbors.shape[1]
+    n_t = table.shape[1]
     nxt = cell.copy()
     slot = np.full(m_units, -1, np.intp)
     eps = np.float32(1e-4)
     inf = np.float32(np.inf)
     there = np.empty(n_nb, np.float32)
+    # Each held row's target columns (compressed rows).
+    n_rows = held.shape[0]
+    start = np.zeros(n_rows + 1, np.int64)
+    for h in range(n_rows):
+        start[h + 1] = start[h] + np.count_nonzero(held[h])
+    cols = np.empty(start[n_rows], np.int64)
+    for h in range(n_rows):
+        q = start[h]
+        for t in range(n_t):
+            if held[h, t]:
+                cols[q] = t
+                q += 1
+    few = order.shape[1]
     for i in range(m_units):
         c = cell[i]
         h = rows[i]
@@ -262,15 +278,16 @@ def step_down(
                     cc = 0
             v = inf
             found = False
-            for j in range(order.shape[1]):
-                if held[h, order[cc, j]]:
-                    v = near[cc, j]
-                    found = True
-                    break
+            if start[h + 1] - start[h] > few:
+                for j in range(few):
+                    if held[h, order[cc, j]]:
+                        v = near[cc, j]
+                        found = True
+                        break
             if not found:
-                for t in range(table.shape[1]):
-                    if held[h, t] and table[cc, t] < v:
-                        v = table[cc, t]
+                for q in range(start[h], start[h + 1]):
+                    if table[cc, cols[q]] < v:
+                        v = table[cc, cols[q]]
             if a == 0:
                 here = v
             else:
