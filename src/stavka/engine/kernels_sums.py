@@ -235,8 +235,10 @@ def men_at_places(
     s1 = np.zeros((n_r, n_places))
     for r in range(n_r):
         for u in range(n_u):
+            if status[r, u] != 1:
+                continue
             c = cell[r, u]
-            if count[c] == 0 or status[r, u] != 1:
+            if count[c] == 0:
                 continue
             for q in range(first[c], first[c] + count[c]):
                 if side[u] == 0:
