@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import F64, IP, kernel, nmax, nmin
+from stavka.engine.kernels import F64, IP, kernel
 
 __all__ = [
     "apply_losses",
@@ -21,6 +21,20 @@ __all__ = [
     "prisoners",
     "resupply_units",
 ]
+
+
+# Own copies of kernels.nmin / nmax: numba's on-disk cache does not notice changes
+# to compiled functions of another module.
+@kernel
+def nmin(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.minimum`` of two non-NaN floats (the first when equal)."""
+    return a if a <= b else b
+
+
+@kernel
+def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.maximum`` of two non-NaN floats (the first when equal)."""
+    return a if a >= b else b
 
 
 @kernel
