@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_sums import engagements
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Pos, State, Status
+from stavka.engine.state import PERSONNEL, State
 
 __all__ = [
     "CombatOutcome",
@@ -92,11 +93,11 @@ def step_loss_rates(
 class CombatOutcome:
     """What combat did this step.
 
-    Losses [R, U, L, K], dislodged defenders, contact and the new assault progress
-    against each defender (km) [R, U].
+    Losses (of the units in contact), dislodged defenders, contact and the new assault
+    progress against each defender (km) [R, U].
     """
 
-    losses: npt.NDArray[np.float64]
+    losses: LossRows
     dislodged: npt.NDArray[np.bool_]
     in_contact: npt.NDArray[np.bool_]
     assault: npt.NDArray[np.float32]
@@ -116,41 +117,30 @@ def resolve_combat(
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
     dt_days = p.step_hours / 24.0
-    active = st.status == Status.ACTIVE
-    men = st.present[..., PERSONNEL]
-    att_mask = active & (st.attack_cell >= 0) & (u.side[None, :] == 0)
-    def_mask = active & (u.side[None, :] == 1) & (men > 0)
-    losses = np.zeros_like(st.lost)
+    losses = LossRows.empty(st.lost.shape[2:])
     dislodged = np.zeros(st.cell.shape, bool)
-    in_contact = np.zeros(st.cell.shape, bool)
-    if not att_mask.any():
-        return CombatOutcome(losses, dislodged, in_contact, st.assault)
-
-    att_keys = cell_keys(np.where(att_mask, st.attack_cell, 0), n_cells)
-    def_keys = cell_keys(st.cell, n_cells)
-    power = np.stack(
-        [
-            men,
-            st.present[..., TANKS] + st.present[..., SP_GUNS],
-            st.present[..., GUNS] + st.present[..., MORTARS],
-        ],
-        axis=-1,
+    # Engagements: defended cells that are being attacked and hold defenders; the
+    # sums of power (men, tanks + SP guns, guns + mortars; times the ammunition
+    # factor) per cell.
+    keys, a, d, held_men, fought, contact, in_contact = engagements(
+        st.status,
+        u.side,
+        st.attack_cell,
+        st.cell,
+        st.present,
+        st.ammo,
+        st.posture,
+        st.fight_hours,
+        np.float32(0.05),  # as numpy compares float32 ammunition with 0.05
+        p.ammo_out_power_factor,
+        n_cells,
+        (PERSONNEL, TANKS, SP_GUNS, GUNS, MORTARS),
     )
-    ammo_ok = np.where(st.ammo > 0.05, 1.0, p.ammo_out_power_factor)[..., None]
-    att_sum = CellSums.of(att_keys, att_mask, power * ammo_ok)
-    def_sum = CellSums.of(def_keys, def_mask, power * ammo_ok)
-    # Engagements: defended cells that are being attacked and hold defenders.
-    d_at = def_sum.lookup(att_sum.keys)
-    live = d_at[:, 0] > 0
-    keys = att_sum.keys[live]
     if keys.size == 0:
         return CombatOutcome(losses, dislodged, in_contact, st.assault)
-    a = att_sum.values[live]
-    d = d_at[live]
     cell = (keys % n_cells).astype(np.int64)
     fort = ctx.theatre.fortified_level[cell]
-    hold_sum = CellSums.of(def_keys, def_mask & (st.posture == Pos.HOLD), men)
-    holding = hold_sum.lookup(keys)[:, 0] > 0.5 * d[:, 0]
+    holding = held_men > 0.5 * d[:, 0]
     posture = np.where(
         fort > 0, 3, np.where(holding, 2, 4)
     )  # FORTIFIED / PREPARED / DELAY
@@ -174,7 +164,6 @@ def resolve_combat(
     # C(T) = T x r(T) of the force, and a step from T1 to T2 = T1 + dt costs
     # C(T2) - C(T1) (exact for any step; T = the men-weighted mean of the
     # defenders' hours in the fight).
-    fought = CellSums.of(def_keys, def_mask, st.fight_hours * men).lookup(keys)[:, 0]
     rate_a, rate_d = step_loss_rates(
         m.attrition, att_men, def_men, fought / d[:, 0].clip(1), p.step_hours, factors
     )
@@ -182,29 +171,31 @@ def resolve_combat(
     adv = m.advance.km_per_day(att_men, def_men, **factors)
 
     # Back to units: attackers by their assaulted key, defenders by their cell key.
-    idx_a = np.searchsorted(keys, att_keys).clip(0, keys.size - 1)
-    hit_a = att_mask & (keys[idx_a] == att_keys)
-    idx_d = np.searchsorted(keys, def_keys).clip(0, keys.size - 1)
-    hit_d = def_mask & (keys[idx_d] == def_keys)
-    frac_a = np.where(hit_a, np.minimum(rate_a[idx_a] * st.noise, 1.0) * dt_days, 0.0)
-    frac_d = np.where(hit_d, np.minimum(rate_d[idx_d] * st.noise, 1.0) * dt_days, 0.0)
+    # Attackers and defenders are distinct units: each in contact has one fraction.
+    rr, uu, ea, ed = contact.T
+    noise = st.noise[rr, uu]
+    frac = np.where(
+        ea >= 0,
+        np.minimum(rate_a[ea] * noise, 1.0) * dt_days,
+        np.minimum(rate_d[ed] * noise, 1.0) * dt_days,
+    )
     k, w, c = engaged_split()
-    for frac, mask in ((frac_a, hit_a), (frac_d, hit_d)):
-        rr, uu = np.nonzero(mask)
-        lost = st.present[rr, uu] * frac[rr, uu, None]
-        losses[rr, uu, KILLED] += lost * k
-        losses[rr, uu, WOUNDED] += lost * w
-        losses[rr, uu, MISSING] += lost * c
-        in_contact |= mask
+    lost = st.present[rr, uu] * frac[:, None]
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
+    losses.hit[:, KILLED] = lost * k
+    losses.hit[:, WOUNDED] = lost * w
+    losses.hit[:, MISSING] = lost * c
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
     # Without noise the expected advance ``P(win) x km/day`` is used instead.
-    wins = (st.luck < p_win[idx_d]) if p.combat_noise else p_win[idx_d]
-    gain = np.where(hit_d, wins * adv[idx_d] * dt_days, 0.0).astype(np.float32)
-    st_assault = st.assault + gain
+    rd, ud, e = rr[ed >= 0], uu[ed >= 0], ed[ed >= 0]
+    wins = (st.luck[rd, ud] < p_win[e]) if p.combat_noise else p_win[e]
+    gain = (wins * adv[e] * dt_days).astype(np.float32)
     # A defender is dislodged when the attacker's successful advance has gone through
     # its position; how fast that happens against a delaying, prepared or fortified
     # defence is the fitted advance model's answer (CDB90 postures DL, PD, FD).
-    dislodged = hit_d & (st_assault >= p.defended_depth_km)
-    assault = np.where(hit_d, st_assault, st.assault).astype(np.float32)
+    st_assault = st.assault[rd, ud] + gain
+    dislodged[rd, ud] = st_assault >= p.defended_depth_km
+    assault = st.assault.copy()
+    assault[rd, ud] = st_assault
     return CombatOutcome(losses, dislodged, in_contact, assault)

@@ -15,9 +15,10 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
+from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places, moved
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
-from stavka.engine.movement import advance_objectives, current_field, move
-from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.movement import advance_objectives, move
 from stavka.engine.setup import Context
 from stavka.engine.state import LOSS_KINDS, PERSONNEL, K, Mob, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
@@ -52,18 +53,18 @@ def init_state(ctx: Context, replicas: int) -> State:
         hour=0.0,
         status=np.broadcast_to(
             np.where(u.start_hour > 0, Status.WAITING, Status.ACTIVE), (r, n)
-        ).astype(np.int8),
+        ).astype(np.int8, order="C"),
         cell=np.broadcast_to(u.start_cell, (r, n)).copy(),
         progress=np.zeros((r, n), np.float32),
         objective=np.zeros((r, n), np.int32),
         posture=np.broadcast_to(
             np.where(u.go_hour > 0, Pos.HOLD, u.plan_posture), (r, n)
-        ).astype(np.int8),
-        present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float64),
+        ).astype(np.int8, order="C"),
+        present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float64, order="C"),
         lost=np.zeros((r, n, len(LOSS_KINDS), K), np.float64),
         fuel=np.broadcast_to(
             np.where(motor, p.initial_fuel_refills, 1.0), (r, n)
-        ).astype(np.float32),
+        ).astype(np.float32, order="C"),
         ammo=np.ones((r, n), np.float32),
         order_hour=np.full((r, n), np.inf, np.float32),
         control=np.broadcast_to(_initial_control(ctx), (r, len(ctx.place_ids))).copy(),
@@ -81,15 +82,20 @@ def init_state(ctx: Context, replicas: int) -> State:
     )
 
 
+_MARK: list[npt.NDArray[np.bool_]] = []
+"""Work array of :func:`kernels.free_cells` (all false between calls)."""
+
+
 def _fall_back(
     ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
-) -> tuple[State, npt.NDArray[np.float64]]:
+) -> tuple[State, LossRows]:
     """Move dislodged defenders one cell back.
 
-    Those that hold or are cut off collapse instead.
+    Those that hold or are cut off collapse instead. Returns the losses of the
+    dislodged units.
     """
-    losses = np.zeros_like(st.lost)
     rr, uu = np.nonzero(dislodged)
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     if rr.size == 0:
         return st, losses
     here = st.cell[rr, uu]
@@ -98,17 +104,23 @@ def _fall_back(
     # Cells attackers stand in or assault cannot be fallen back into.
     n_cells = ctx.theatre.lat.shape[0]
     attacker = (ctx.units.side[None, :] == 0) & (st.status == Status.ACTIVE)
-    hot_keys = np.concatenate(
-        [
-            cell_keys(st.cell, n_cells)[attacker],
-            cell_keys(np.maximum(st.attack_cell, 0), n_cells)[st.attack_cell >= 0],
-        ]
+    if not _MARK or _MARK[0].shape[0] != n_cells:
+        _MARK[:] = [np.zeros(n_cells, np.bool_)]
+    free = free_cells(
+        np.ascontiguousarray(rr),
+        here,
+        st.cell,
+        attacker,
+        st.attack_cell,
+        ctx.theatre.neighbors,
+        np.asarray(ctx.theatre.water, np.bool_),
+        _MARK[0],
     )
-    uniq = np.unique(hot_keys)
-    hot = CellSums(uniq, np.ones((uniq.size, 1)))
-    attacked = hot.lookup(rr[:, None].astype(np.int64) * n_cells + safe)[..., 0] > 0
-    free = (nb >= 0) & ~ctx.theatre.water[safe] & ~attacked
-    field = current_field(ctx, st.objective)[rr, uu]
+    m = ctx.obj_field.shape[1]
+    obj = st.objective[rr, uu]
+    field = np.where(obj < m, ctx.obj_field[uu, np.minimum(obj, m - 1)], -1).astype(
+        np.int32
+    )
     toward, slot = ctx.bank.next_hop(
         here, field, ctx.route_hours[ctx.route_class[uu], here]
     )
@@ -128,7 +140,7 @@ def _fall_back(
     k, w, c = collapse_split()
     present = st.present[rr, uu]
     for kind, share in ((KILLED, k), (WOUNDED, w), (CAPTURED, c)):
-        losses[rr, uu, kind] += np.where(collapse[..., None], present * share, 0.0)
+        losses.hit[:, kind] += np.where(collapse[..., None], present * share, 0.0)
     assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
     return st.replace(
         cell=cell, posture=posture, status=status, assault=assault
@@ -182,7 +194,7 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
 
 def _apply_losses(
     st: State,
-    losses: npt.NDArray[np.float64],
+    losses: npt.NDArray[np.float64] | LossRows,
     owned: bool = False,
     rows: npt.ArrayLike | None = None,
 ) -> tuple[State, bool]:
@@ -192,23 +204,40 @@ def _apply_losses(
 
     Args:
         st: the state.
-        losses: the losses to apply.
+        losses: the losses to apply (dense, or the listed units' own).
         owned: ``st.present`` and ``st.lost`` are this step's own copies (no earlier
             state shares them), so they may be written in place.
         rows: [R, U] the units that may have a loss (default: found from ``losses``);
-            a unit without one is left as it is either way.
+            a unit without one is left as it is either way. Not used with
+            :class:`LossRows`.
 
     Returns:
         The new state, and whether its present and lost arrays are owned now.
     """
-    if rows is None:
-        if not losses.any():
-            return st, owned
-        rows = np.asarray(losses.reshape(*losses.shape[:2], -1).any(axis=-1))
-    rr, uu = np.nonzero(np.asarray(rows))
+    if isinstance(losses, LossRows):
+        rr, uu, hit = losses.rr, losses.uu, losses.hit
+    else:
+        if rows is None:
+            if not losses.any():
+                return st, owned
+            rows = np.asarray(losses.reshape(*losses.shape[:2], -1).any(axis=-1))
+        rr, uu = np.nonzero(np.asarray(rows))
+        hit = losses[rr, uu]
     if rr.size == 0:
         return st, owned
-    hit, here = losses[rr, uu], st.present[rr, uu]
+    if isinstance(losses, LossRows):
+        present, lost = (
+            (st.present, st.lost) if owned else (st.present.copy(), st.lost.copy())
+        )
+        apply_losses(
+            present,
+            lost,
+            np.ascontiguousarray(rr),
+            np.ascontiguousarray(uu),
+            np.ascontiguousarray(hit),
+        )
+        return st.replace(present=present, lost=lost), True
+    here = st.present[rr, uu]
     total = hit.sum(axis=1)
     scale = np.where(total > here, here / np.maximum(total, 1e-9), 1.0)
     hit = hit * scale[:, None, :]
@@ -237,22 +266,35 @@ def _at_places(
     return np.repeat(rr, count), np.repeat(uu, count), order[first + offset]
 
 
+I64 = npt.NDArray[np.int64]
+_PLACES_BY_CELL: dict[int, tuple[I64, I64, I64]] = {}
+
+
+def _places_by_cell(ctx: Context) -> tuple[I64, I64, I64]:
+    """Places per cell: (first [N], count [N], places [P] ordered by cell), cached."""
+    if ctx.token not in _PLACES_BY_CELL:
+        if len(_PLACES_BY_CELL) > 64:
+            _PLACES_BY_CELL.clear()
+        n_cells = ctx.theatre.lat.shape[0]
+        order = np.argsort(ctx.place_cells, kind="stable").astype(np.int64)
+        count = np.bincount(ctx.place_cells, minlength=n_cells).astype(np.int64)
+        first = (np.cumsum(count) - count).astype(np.int64)
+        _PLACES_BY_CELL[ctx.token] = (first, count, order)
+    return _PLACES_BY_CELL[ctx.token]
+
+
 def _control(ctx: Context, st: State, hour: float) -> State:
     """Update place control and first-capture hours."""
     p = ctx.params
-    men = st.present[..., PERSONNEL]
-    active = st.status == Status.ACTIVE
-    side = ctx.units.side[None, :]
-    rr, uu, pp = _at_places(ctx.place_cells, st.cell)
-    n_r, n_p = st.control.shape
+    n_p = st.control.shape[1]
     # Sums in unit order, as a sequential sum over units would give.
-    s0, s1 = (
-        np.bincount(
-            rr * n_p + pp,
-            weights=np.where(active & (side == s_), men, 0.0)[rr, uu],
-            minlength=n_r * n_p,
-        ).reshape(n_r, n_p)
-        for s_ in (0, 1)
+    s0, s1 = men_at_places(
+        st.status,
+        ctx.units.side,
+        st.cell,
+        st.present[..., PERSONNEL],
+        *_places_by_cell(ctx),
+        n_p,
     )
     to0 = (s0 > 0) & (s1 <= p.contact_threshold_men)
     to1 = (s1 > 0) & (s0 <= 0)
@@ -262,11 +304,22 @@ def _control(ctx: Context, st: State, hour: float) -> State:
     return st.replace(control=control, capture_hour=capture)
 
 
-def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> State:
-    """Advance every replica by one step (pure apart from drawing from ``rngs``)."""
+def step(
+    ctx: Context,
+    net: SupplyNet,
+    st: State,
+    rngs: list[ReplicaRng],
+    inplace: bool = False,
+) -> State:
+    """Advance every replica by one step (pure apart from drawing from ``rngs``).
+
+    With ``inplace`` the step may overwrite ``st``'s holdings and losses arrays
+    (``present``, ``lost``) instead of copying them: for callers that drop ``st``.
+    """
     p = ctx.params
     hour = st.hour
     u = ctx.units
+    cell0, status0 = st.cell, st.status
     # Once-per-run and daily draws: each unit's resolve, and its combat luck
     # for the day.
     if hour < p.step_hours - 1e-9:
@@ -301,30 +354,38 @@ def step(ctx: Context, net: SupplyNet, st: State, rngs: list[ReplicaRng]) -> Sta
         fight_hours=fight.astype(np.float32),
     )
     # The first loss applied copies present and lost; later ones write in place.
-    st, owned = _apply_losses(st, out.losses, rows=out.in_contact)
+    st, owned = _apply_losses(st, out.losses, owned=inplace)
     st, fall = _fall_back(ctx, st, out.dislodged)
-    st, owned = _apply_losses(st, fall, owned, rows=out.dislodged)
+    st, owned = _apply_losses(st, fall, owned)
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged, weather)
     # Morale and surrender.
     st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
-    # Desertion writes only the deserted kind, prisoner-taking only the captured one.
-    st, owned = _apply_losses(st, sur, owned, rows=sur[:, :, DESERTED].any(axis=-1))
+    st, owned = _apply_losses(st, sur, owned)
     taken = take_prisoners(ctx, st)
-    st, owned = _apply_losses(st, taken, owned, rows=taken[:, :, CAPTURED].any(axis=-1))
+    st, owned = _apply_losses(st, taken, owned)
     # Control and depth.
     st = _control(ctx, st, hour)
+    # Only units that moved or were waiting can have a new depth: for the others it
+    # is the one already taken into the maximum.
     lat, lon = ctx.theatre.lat, ctx.theatre.lon
-    depth = haversine_km(
-        lat[u.start_cell][None, :],
-        lon[u.start_cell][None, :],
-        lat[st.cell],
-        lon[st.cell],
-    )
-    depth = np.where(st.status == Status.WAITING, 0.0, depth)
+    rr, uu = moved(st.cell, cell0, status0)
+    here, start = st.cell[rr, uu], u.start_cell[uu]
+    depth = haversine_km(lat[start], lon[start], lat[here], lon[here])
+    depth = np.where(st.status[rr, uu] == Status.WAITING, 0.0, depth)
+    max_depth = st.max_depth_km.copy()
+    max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth).astype(np.float32)
+    return st.replace(hour=hour + p.step_hours, max_depth_km=max_depth)
+
+
+def _copy_state(st: State) -> State:
+    """A state that shares no array with ``st``."""
     return st.replace(
-        hour=hour + p.step_hours,
-        max_depth_km=np.maximum(st.max_depth_km, depth).astype(np.float32),
+        **{
+            name: np.copy(getattr(st, name))
+            for name in State.__dataclass_fields__
+            if name != "hour"
+        }
     )
 
 
@@ -364,14 +425,16 @@ def simulate(
     st = init_state(ctx, replicas)
     net = build_supply_net(ctx, st.control[0])
     result = RunResult(ctx=ctx, final=st)
+    # Without a trace no earlier state is kept: steps may reuse its arrays.
+    inplace = not trace_every
     for i in range(n_steps):
-        st = step(ctx, net, st, rngs)
+        st = step(ctx, net, st, rngs, inplace=inplace)
         if trace_every and i % trace_every == 0:
             result.trace.append(st)
         if st.hour % 24.0 < ctx.params.step_hours - 1e-9 or i == n_steps - 1:
             day = math.ceil(st.hour / 24.0 - 1e-9)
             result.daily_depth[day] = st.max_depth_km.copy()
             if on_day is not None:
-                on_day(day, st)
+                on_day(day, _copy_state(st) if inplace else st)
     result.final = st
     return result

@@ -20,9 +20,10 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels_sums import resupply_units
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
-from stavka.engine.state import Mob, State, Status
+from stavka.engine.state import Mob, State
 from stavka.engine.weather import Weather
 from stavka.geo import haversine_km
 
@@ -78,6 +79,8 @@ _TRUCK_CACHE: dict[tuple[int, bytes, int], npt.NDArray[np.float64]] = {}
 _TRUCK_GRAPH: dict[tuple[int, int], csr_matrix] = {}
 _CONDITIONS: dict[tuple[int, str], int] = {}
 _PATTERNS: dict[tuple[int, bytes], int] = {}
+_BY_SERVING: dict[tuple[int, str, bytes], npt.NDArray[np.float64]] = {}
+"""Truck fields by serving railheads (a shortcut to ``truck_hours``'s cache)."""
 
 
 def _conditions(ctx: Context, weather: Weather) -> int:
@@ -118,6 +121,21 @@ def truck_hours(
     return _TRUCK_CACHE[key]
 
 
+def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
+    """Indices of the equal rows of a [R, S] bool array, group by group."""
+    if rows.shape[0] == 0:
+        return []
+    if rows.shape[1] == 0:
+        return [np.arange(rows.shape[0])]
+    packed = np.ascontiguousarray(np.packbits(rows, axis=1))
+    whole = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, inverse = np.unique(whole, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+    return np.split(order, cuts)
+
+
 def resupply(
     ctx: Context,
     net: SupplyNet,
@@ -129,44 +147,43 @@ def resupply(
     """Consume ammunition in contact and resupply fuel and ammunition for one step."""
     u, p = ctx.units, ctx.params
     dt = p.step_hours / 24.0
-    active = st.status == Status.ACTIVE
-    ammo = np.where(st.in_contact, st.ammo - p.ammo_per_combat_day * dt, st.ammo)
     held = st.control[:, net.place_index] == 0  # R x S
     cap = st.capture_hour[:, net.place_index]
     since = hour - np.where(np.isnan(cap), np.inf, cap)
     serving = held & (net.own[None, :] | (since >= net.repair_hours[None, :]))
-    trips = np.zeros(st.cell.shape)
-    motorised = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))[None, :]
+    one_way = np.empty(st.cell.shape)
     # Replicas with the same serving railheads share one truck-time field.
-    groups: dict[bytes, list[int]] = {}
-    for r, row in enumerate(serving):
-        groups.setdefault(row.tobytes(), []).append(r)
-    for rows in groups.values():
-        one_way = truck_hours(ctx, net.cells[serving[rows[0]]], weather)[st.cell[rows]]
-        trips[rows] = np.clip(
-            p.truck_hours_per_day / np.maximum(2.0 * one_way, 1e-3), 0.0, 1.0
-        )
+    for rows in _groups(serving):
+        key = (ctx.token, weather.key, serving[rows[0]].tobytes())
+        if key not in _BY_SERVING:
+            if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
+                _BY_SERVING.clear()
+            _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
+        one_way[rows] = _BY_SERVING[key][st.cell[rows]]
     # A unit's supply column shuttles to the railhead and back: a load arrives when a
-    # round trip is complete (at most one a day), not as a steady trickle.
-    attacker = (u.side == 0)[None, :]
-    convoy = np.where(active & attacker, st.convoy + trips * dt, st.convoy)
-    arrives = convoy >= 1.0
-    convoy = np.where(arrives, convoy - 1.0, convoy)
-    load = np.where(arrives, p.resupply_refills_per_day, 0.0)
-    # Transport aircraft fly one day's lift to motorised units the trucks cannot
-    # serve daily; it lands at midday.
-    airlift_now = (hour % 24.0) <= 12.0 < (hour % 24.0) + p.step_hours
-    if airlift_now:
-        load = np.where(
-            motorised & (trips < 1.0), load + p.air_resupply_refills_per_day, load
-        )
-    rate_def = np.where(dislodged, 0.0, p.resupply_refills_per_day * dt)
-    rate = np.where(attacker, load, rate_def)
-    max_fuel = np.where(motorised, p.initial_fuel_refills, 1.0)
-    fuel = np.where(active & motorised, np.minimum(st.fuel + rate, max_fuel), st.fuel)
-    ammo = np.where(active, np.minimum(ammo + rate, 1.0), ammo)
-    return st.replace(
-        fuel=fuel.astype(np.float32),
-        ammo=np.maximum(ammo, 0.0).astype(np.float32),
-        convoy=convoy.astype(np.float32),
+    # round trip is complete (at most one a day), not as a steady trickle. Transport
+    # aircraft fly one day's lift to motorised units the trucks cannot serve daily; it
+    # lands at midday. The defender is resupplied unless dislodged
+    # (kernels_sums.resupply_units, unit by unit).
+    airlift = (hour % 24.0) <= 12.0 < (hour % 24.0) + p.step_hours
+    fuel, ammo, convoy = resupply_units(
+        st.status,
+        st.in_contact,
+        dislodged,
+        st.ammo,
+        st.fuel,
+        st.convoy,
+        one_way,
+        u.side,
+        np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED)),
+        np.float32(p.ammo_per_combat_day * dt),
+        bool(airlift),
+        (
+            p.truck_hours_per_day,
+            p.resupply_refills_per_day,
+            p.air_resupply_refills_per_day,
+            dt,
+            p.initial_fuel_refills,
+        ),
     )
+    return st.replace(fuel=fuel, ammo=ammo, convoy=convoy)

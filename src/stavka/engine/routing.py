@@ -15,6 +15,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels import step_down
+
 __all__ = ["FieldBank", "TheatreLike", "graph_of"]
 
 F32 = npt.NDArray[np.float32]
@@ -88,6 +90,7 @@ class FieldBank:
     _nearby: dict[tuple[str, bytes], tuple[npt.NDArray[np.int32], F32]] = field(
         default_factory=dict
     )
+    _tabled: set[str] = field(default_factory=set)
 
     def reverse_graph(self, routing: str) -> csr_matrix:
         """The reversed routing graph of a class (cached).
@@ -218,11 +221,13 @@ class FieldBank:
         It does when ``replicas`` (those needing the class now) reach
         ``TABLE_MIN_REPLICAS``, or after ``TABLE_AFTER_SEARCHES`` multi-source
         searches: one search per candidate target (:meth:`place_table`) then costs
-        less than further cache misses.
+        less than further cache misses; or once the class has a table (built ahead
+        by the context's warm-up).
         """
         return (
             replicas >= TABLE_MIN_REPLICAS
             or self._misses.get(routing, 0.0) >= TABLE_AFTER_SEARCHES
+            or routing in self._tabled
         )
 
     def place_table(self, routing: str, cells: npt.NDArray[np.int64]) -> F32:
@@ -239,6 +244,7 @@ class FieldBank:
             table = np.ascontiguousarray(dist.T.astype(np.float32))
             order = np.argsort(table, axis=1, kind="stable")[:, :NEARBY]
             self._tables[key] = table
+            self._tabled.add(routing)
             self._nearby[key] = (
                 np.ascontiguousarray(order.astype(np.int32)),
                 np.ascontiguousarray(np.take_along_axis(table, order, axis=1)),
@@ -252,6 +258,7 @@ class FieldBank:
         held: npt.NDArray[np.bool_],
         cell: npt.NDArray[np.int32],
         edge_h: F32,
+        rows: npt.NDArray[np.intp] | None = None,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
         """Like :meth:`nearest_step`, each unit with its own target subset.
 
@@ -262,20 +269,36 @@ class FieldBank:
         Args:
             routing: routing class.
             cells: [T] candidate target cells (:meth:`place_table`).
-            held: [M, T] which candidates are targets of each unit.
+            held: [M, T] which candidates are targets of each unit (with ``rows``:
+                unit i's are ``held[rows[i]]``).
             cell: [M] current cells.
             edge_h: [M, 6] edge hours out of the current cells.
+            rows: [M] row of ``held`` of each unit (default: its own).
         """
         table = self.place_table(routing, cells)
         order, near = self._nearby[(routing, cells.tobytes())]
+        if rows is None:
+            rows = np.arange(cell.shape[0], dtype=np.intp)
+        if table.shape[1] > 0 and cell.size > 0:
+            return step_down(
+                np.ascontiguousarray(held),
+                rows.astype(np.intp),
+                cell.astype(np.int32),
+                np.asarray(edge_h, np.float32),
+                self.neighbors,
+                order,
+                near,
+                table,
+            )
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)
         at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7
         values = np.full(at.shape, np.inf, np.float32)
         if table.shape[1] == 0:
             return _descend(nb, nb_safe, cell, values[:, 0], values[:, 1:], edge_h)
-        rows = np.arange(cell.shape[0])[:, None, None]
-        is_target = held[rows, np.take(order, at, axis=0)]  # M x 7 x NEARBY
+        held = held[rows]
+        idx = np.arange(cell.shape[0])[:, None, None]
+        is_target = held[idx, np.take(order, at, axis=0)]  # M x 7 x NEARBY
         first = np.argmax(is_target, axis=-1)[..., None]
         found = np.take_along_axis(is_target, first, axis=-1)[..., 0]
         values = np.take_along_axis(np.take(near, at, axis=0), first, axis=-1)[..., 0]

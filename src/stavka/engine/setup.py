@@ -435,7 +435,7 @@ def build_context(
     fu: dict[str, list[int]] = {}
     for fid in s.formations:
         fu[fid] = [index[x] for x in s.subtree(fid) if x in index]
-    return Context(
+    ctx = Context(
         scenario=s,
         theatre=theatre,
         params=params,
@@ -456,3 +456,20 @@ def build_context(
         model_terrain=_terrain_with_cities(s, theatre, place_ids),
         formation_units=fu,
     )
+    _warm_exploit_tables(ctx)
+    return ctx
+
+
+def _warm_exploit_tables(ctx: Context) -> None:
+    """Build the per-target routing tables exploitation uses, so runs don't pay.
+
+    One multi-source search per routing class of the attacker's moving units (any may
+    exploit once the defender's ceasefire order is out), over the candidate places.
+    """
+    if ctx.exploit_places.size == 0:
+        return
+    cells = np.unique(ctx.place_cells[ctx.exploit_places].astype(np.int64))
+    u = ctx.units
+    able = (u.side == 0) & (u.mobility != Mob.STATIC)
+    for c in np.unique(ctx.route_class[able]):
+        ctx.bank.place_table(ctx.route_names[c], cells)

@@ -14,14 +14,27 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.occupancy import CellSums, cell_keys
+from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_sums import orders, prisoners
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Pos, State, Status
+from stavka.engine.state import PERSONNEL, State, Status
 
 __all__ = ["PUPPET_NATIONS", "surrender_and_desertion", "take_prisoners"]
 
 PUPPET_NATIONS = frozenset({"manchukuo", "mengjiang"})
 CAPTURED, DESERTED = 2, 4
+
+
+_PUPPETS: dict[int, npt.NDArray[np.bool_]] = {}
+
+
+def _puppets(ctx: Context) -> npt.NDArray[np.bool_]:
+    """[U] units of a puppet nation (cached per context)."""
+    if ctx.token not in _PUPPETS:
+        if len(_PUPPETS) > 64:
+            _PUPPETS.clear()
+        _PUPPETS[ctx.token] = np.array([n in PUPPET_NATIONS for n in ctx.units.nation])
+    return _PUPPETS[ctx.token]
 
 
 def surrender_and_desertion(
@@ -30,7 +43,7 @@ def surrender_and_desertion(
     hour: float,
     resolve: npt.NDArray[np.float32],
     in_contact: npt.NDArray[np.bool_],
-) -> tuple[State, npt.NDArray[np.float64]]:
+) -> tuple[State, LossRows]:
     """Apply order receipt, compliance and desertion.
 
     Args:
@@ -43,64 +56,69 @@ def surrender_and_desertion(
         in_contact: [R, U] the unit fought this step (puppet units desert faster).
 
     Returns:
-        The new state and the losses [R, U, L, K].
+        The new state and the losses (of the units that lost men or equipment).
     """
     u, p = ctx.units, ctx.params
     dt = p.step_hours
-    losses = np.zeros_like(st.lost)
-    active = st.status == Status.ACTIVE
-    defender = u.side[None, :] == 1
-    order_hour = st.order_hour
     issued = [h for h in ctx.surrender_hours if h <= hour]
-    if issued:
-        # A headquarters that is destroyed, surrendered or falling back relays late.
-        par = np.maximum(u.parent, 0)
-        displaced = (u.parent[None, :] >= 0) & (
-            (st.status[:, par] != Status.ACTIVE) | (st.posture[:, par] == Pos.WITHDRAW)
-        )
-        delay = (
-            u.depth[None, :]
-            * p.order_delay_hours_per_level
-            * np.where(displaced, p.order_delay_cutoff_factor, 1.0)
-        )
-        arrives = (np.float32(issued[0]) + delay).astype(np.float32)
-        order_hour = np.where(
-            defender & np.isinf(order_hour) & (arrives <= hour), arrives, order_hour
-        )
-    got = defender & active & (order_hour <= hour)
-    mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[None, :]
-    wait = -mean * np.log1p(-np.minimum(resolve, 1.0 - 1e-7))
-    complies = got & (hour + dt >= order_hour + wait)
-    puppet = (
-        np.array([n in PUPPET_NATIONS for n in u.nation])[None, :] & active & ~complies
+    # A headquarters that is destroyed, surrendered or falling back relays late
+    # (kernels_sums.orders: order receipt; who holds it; the active puppet units).
+    order_hour, gr, gu, pr, pu = orders(
+        st.status,
+        st.posture,
+        u.side,
+        u.parent,
+        u.depth,
+        _puppets(ctx),
+        st.order_hour,
+        bool(issued),
+        np.float32(issued[0] if issued else 0.0),
+        p.order_delay_hours_per_level,
+        p.order_delay_cutoff_factor,
+        np.float32(hour),  # numpy compares float32 hours with a float in float32
     )
+    # The compliance delay of the units that got the order (the others can't comply).
+    mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[gu]
+    wait = -mean * np.log1p(-np.minimum(resolve[gr, gu], 1.0 - 1e-7))
+    comply = hour + dt >= order_hour[gr, gu] + wait
+    complies = np.zeros(st.status.shape, bool)
+    complies[gr, gu] = comply
+    keep = ~complies[pr, pu]  # puppet units that do not lay down their arms desert
+    rr, uu = pr[keep], pu[keep]
     rate = (
         np.where(
-            in_contact, p.puppet_desertion_contact_per_day, p.puppet_desertion_per_day
+            in_contact[rr, uu],
+            p.puppet_desertion_contact_per_day,
+            p.puppet_desertion_per_day,
         )
         * dt
         / 24.0
     )
-    rr, uu = np.nonzero(puppet)
-    losses[rr, uu, DESERTED] += st.present[rr, uu] * rate[rr, uu, None]
-    status = np.where(complies, Status.SURRENDERED, st.status).astype(np.int8)
-    return st.replace(status=status, order_hour=order_hour.astype(np.float32)), losses
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
+    losses.hit[:, DESERTED] = st.present[rr, uu] * rate[:, None]
+    losses = losses.where(np.asarray(losses.hit[:, DESERTED].any(axis=-1)))
+    status = st.status.copy()
+    status[gr[comply], gu[comply]] = Status.SURRENDERED
+    return st.replace(status=status, order_hour=order_hour), losses
 
 
-def take_prisoners(ctx: Context, st: State) -> npt.NDArray[np.float64]:
-    """Losses [R, U, L, K] of surrendered units within one cell of attacker troops."""
-    losses = np.zeros_like(st.lost)
-    waiting = (st.status == Status.SURRENDERED) & (st.present[..., PERSONNEL] > 0)
-    if not waiting.any():
-        return losses
+_WORK: list[npt.NDArray[np.float64]] = []
+
+
+def take_prisoners(ctx: Context, st: State) -> LossRows:
+    """Losses of surrendered units within one cell of attacker troops."""
     n = ctx.theatre.lat.shape[0]
-    att = (st.status == Status.ACTIVE) & (ctx.units.side[None, :] == 0)
-    held = CellSums.of(cell_keys(st.cell, n), att, st.present[..., PERSONNEL])
-    rr, uu = np.nonzero(waiting)
-    here = st.cell[rr, uu]
-    nb = ctx.theatre.neighbors[here]
-    around = np.concatenate([here[:, None], np.where(nb < 0, here[:, None], nb)], 1)
-    keys = rr[:, None].astype(np.int64) * n + around
-    taken = (held.lookup(keys)[..., 0] > 0).any(axis=-1)
-    losses[rr[taken], uu[taken], CAPTURED] = st.present[rr[taken], uu[taken]]
+    # Attacker men per cell, summed per replica in a zeroed [N, 2] work array.
+    work = _WORK[0] if _WORK and _WORK[0].shape[0] == n else np.zeros((n, 2))
+    _WORK[:] = [work]
+    rr, uu = prisoners(
+        st.status,
+        ctx.units.side,
+        st.cell,
+        st.present[..., PERSONNEL],
+        ctx.theatre.neighbors,
+        work,
+    )
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
+    losses.hit[:, CAPTURED] = st.present[rr, uu]
     return losses

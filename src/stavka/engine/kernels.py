@@ -1,0 +1,405 @@
+"""Fast paths of the step: sparse losses; compiled movement and routing loops.
+
+Every function here gives bit for bit what the plain numpy code it replaces gave
+(``benchmarks/engine_identity.py`` checks whole campaigns); the loops add floats in
+the same order as the numpy reductions they stand for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+__all__ = [
+    "LossRows",
+    "kernel",
+    "march",
+    "next_hops",
+    "nmax",
+    "nmin",
+    "passed_objectives",
+    "step_down",
+    "wanted_fields",
+]
+
+F64 = npt.NDArray[np.float64]
+IP = npt.NDArray[np.intp]
+Fn = TypeVar("Fn", bound=Callable[..., Any])
+
+
+def kernel(fn: Fn) -> Fn:
+    """``numba.njit(cache=True)``, keeping the Python signature for type checkers."""
+    return cast(Fn, njit(cache=True)(fn))
+
+
+@dataclass(frozen=True, slots=True)
+class LossRows:
+    """Losses of a few units: replica ``rr``, unit ``uu`` and their [M, L, K] figures.
+
+    The sparse form of a dense [R, U, L, K] loss array: units not listed lose nothing.
+    Listed units are distinct; a listed unit may lose nothing (a no-op).
+    """
+
+    rr: IP
+    uu: IP
+    hit: F64
+
+    @classmethod
+    def empty(cls, shape: tuple[int, ...]) -> LossRows:
+        """No losses; ``shape`` is the dense shape's trailing (L, K)."""
+        none = np.zeros(0, np.intp)
+        return cls(none, none, np.zeros((0, *shape)))
+
+    @classmethod
+    def zeros(cls, rr: IP, uu: IP, shape: tuple[int, ...]) -> LossRows:
+        """Zero losses (to be filled in) for the listed units."""
+        return cls(rr, uu, np.zeros((rr.size, *shape)))
+
+    def dense(self, shape: tuple[int, ...]) -> F64:
+        """The dense [R, U, L, K] array."""
+        out = np.zeros(shape)
+        out[self.rr, self.uu] = self.hit
+        return out
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> LossRows:
+        """Only the listed units where ``keep`` [M] holds."""
+        return LossRows(self.rr[keep], self.uu[keep], self.hit[keep])
+
+
+@kernel
+def nmin(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.minimum`` of two non-NaN floats (the first when equal)."""
+    return a if a <= b else b
+
+
+@kernel
+def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.maximum`` of two non-NaN floats (the first when equal)."""
+    return a if a >= b else b
+
+
+@kernel
+def next_hops(
+    want: npt.NDArray[np.bool_],
+    field: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    route_class: npt.NDArray[np.int64],
+    route_hours: npt.NDArray[np.float32],
+    neighbors: npt.NDArray[np.int32],
+    fields: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
+    """:meth:`FieldBank.next_hop` of units that want to move [R, U], one by one.
+
+    Units that do not (``want`` false or ``field`` < 0) stay: next = cell, slot -1.
+    """
+    n_r, n_u = cell.shape
+    nxt = cell.copy()
+    slot = np.full((n_r, n_u), -1, np.intp)
+    eps = np.float32(1e-4)
+    for r in range(n_r):
+        for u in range(n_u):
+            f = field[r, u]
+            if not want[r, u] or f < 0:
+                continue
+            c = cell[r, u]
+            here = fields[f, c]
+            best = np.float32(np.inf)
+            k = -1
+            for j in range(neighbors.shape[1]):
+                nb = neighbors[c, j]
+                v = np.float32(np.inf)
+                if nb >= 0:
+                    v = route_hours[route_class[u], c, j] + fields[f, nb]
+                if k < 0 or v < best:  # argmin: the first smallest
+                    best = v
+                    k = j
+            nb = neighbors[c, k]
+            to = nb if nb >= 0 else 0
+            if np.isfinite(best) and fields[f, to] < here - eps:
+                nxt[r, u] = to
+                slot[r, u] = k
+    return nxt, slot
+
+
+@kernel
+def march(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    progress: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    assault: npt.NDArray[np.float32],
+    men: npt.NDArray[np.float64],
+    nxt: npt.NDArray[np.int32],
+    slot: npt.NDArray[np.intp],
+    side: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    carrier: npt.NDArray[np.int64],
+    hours_now: npt.NDArray[np.float32],
+    carry_hours: npt.NDArray[np.float32],
+    factor: npt.NDArray[np.float32],
+    refill_tracked: float,
+    refill_motor: float,
+    threshold: float,
+    scratch: npt.NDArray[np.float64],
+) -> tuple[
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+]:  # pragma: no cover - compiled
+    """The march of ``movement.move`` after the next hops, unit by unit.
+
+    Men per side and cell are summed per replica into ``scratch`` [N, 2] (zeros on
+    entry and on return) in unit order, as ``CellSums.of`` sums them.
+
+    Returns:
+        New cell, progress, fuel, attack cell and assault progress [R, U].
+    """
+    n_r, n_u = cell.shape
+    new_cell = cell.copy()
+    prog_out = progress.copy()
+    fuel_out = fuel.copy()
+    attack = np.full((n_r, n_u), -1, np.int32)
+    assault_out = assault.copy()
+    for r in range(n_r):
+        for u in range(n_u):
+            if status[r, u] == 1 and men[r, u] > 0:
+                scratch[cell[r, u], side[u]] += men[r, u]
+        for u in range(n_u):
+            active = status[r, u] == 1
+            m = mobility[u]
+            c = cell[r, u]
+            s = slot[r, u]
+            going = s >= 0
+            if not going:
+                # Staying: progress is dropped, no fuel burns (0 / refill); an
+                # attacker unit sharing its cell with the enemy assaults it.
+                prog_out[r, u] = np.float32(nmin(np.float64(progress[r, u]) + 0.0, 0.0))
+                other = 1 - side[u]
+                if active and side[u] == 0 and scratch[c, other] > threshold:
+                    attack[r, u] = c
+                continue
+            k = s if going else 0
+            travel = hours_now[m, c, k] if going else np.float32(np.inf)
+            boat = carry_hours[carrier[u], c, k]
+            travel = boat if boat < travel else travel
+            motor = m == 2 or m == 3
+            refill = refill_tracked if m == 3 else refill_motor
+            fac = np.float64(factor[m])
+            can = nmin(fac, np.float64(fuel[r, u]) * refill) if motor else fac
+            moving = can if going else 0.0
+            prog = np.float64(progress[r, u]) + moving
+            ready = going and moving > 0 and prog >= np.float64(travel)
+            other = 1 - side[u]
+            blocked = ready and scratch[nxt[r, u], other] > threshold
+            pinned = active and scratch[c, other] > threshold
+            enter = ready and not blocked and not pinned
+            if blocked and side[u] == 0 and posture[r, u] == 0:
+                attack[r, u] = nxt[r, u]
+            if active and side[u] == 0 and pinned:
+                attack[r, u] = c
+            if enter:
+                new_cell[r, u] = nxt[r, u]
+                prog2 = float(prog - np.float64(travel))
+                spent = moving
+                assault_out[r, u] = np.float32(0.0)
+            else:
+                prog2 = nmin(prog, np.float64(travel) if going else 0.0)
+                spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
+            prog_out[r, u] = np.float32(prog2)
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    nmax(np.float64(fuel[r, u]) - spent / refill, 0.0)
+                )
+        for u in range(n_u):
+            scratch[cell[r, u], 0] = 0.0
+            scratch[cell[r, u], 1] = 0.0
+    return new_cell, prog_out, fuel_out, attack, assault_out
+
+
+@kernel
+def step_down(
+    held: npt.NDArray[np.bool_],
+    rows: IP,
+    cell: npt.NDArray[np.int32],
+    edge_h: npt.NDArray[np.float32],
+    neighbors: npt.NDArray[np.int32],
+    order: npt.NDArray[np.int32],
+    near: npt.NDArray[np.float32],
+    table: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
+    """:meth:`FieldBank.step_down_table` unit by unit (same arguments, same result).
+
+    Unit i's targets are ``held[rows[i]]``.
+
+    A unit's value at a cell is the minimum over its targets: its first target among
+    the cell's ``NEARBY`` closest candidates (``order``, ``near``; ascending, so ties
+    give the same value) when it has more targets than that, else the minimum over
+    its few targets' ``table`` columns; then the steepest descent of
+    ``routing._descend``. Either way it is the exact minimum.
+    """
+    m_units = cell.shape[0]
+    n_nb = neighbors.shape[1]
+    n_t = table.shape[1]
+    nxt = cell.copy()
+    slot = np.full(m_units, -1, np.intp)
+    eps = np.float32(1e-4)
+    inf = np.float32(np.inf)
+    there = np.empty(n_nb, np.float32)
+    # Each held row's target columns (compressed rows).
+    n_rows = held.shape[0]
+    start = np.zeros(n_rows + 1, np.int64)
+    for h in range(n_rows):
+        start[h + 1] = start[h] + np.count_nonzero(held[h])
+    cols = np.empty(start[n_rows], np.int64)
+    for h in range(n_rows):
+        q = start[h]
+        for t in range(n_t):
+            if held[h, t]:
+                cols[q] = t
+                q += 1
+    few = order.shape[1]
+    for i in range(m_units):
+        c = cell[i]
+        h = rows[i]
+        here = inf
+        for a in range(n_nb + 1):
+            cc = c
+            if a > 0:
+                cc = neighbors[c, a - 1]
+                if cc < 0:
+                    cc = 0
+            v = inf
+            found = False
+            if start[h + 1] - start[h] > few:
+                for j in range(few):
+                    if held[h, order[cc, j]]:
+                        v = near[cc, j]
+                        found = True
+                        break
+            if not found:
+                for q in range(start[h], start[h + 1]):
+                    if table[cc, cols[q]] < v:
+                        v = table[cc, cols[q]]
+            if a == 0:
+                here = v
+            else:
+                there[a - 1] = v
+        best = inf
+        k = -1
+        for j in range(n_nb):
+            v = inf
+            if neighbors[c, j] >= 0:
+                v = edge_h[i, j] + there[j]
+            if k < 0 or v < best:
+                best = v
+                k = j
+        if np.isfinite(best) and there[k] < here - eps:
+            nb = neighbors[c, k]
+            nxt[i] = nb if nb >= 0 else 0
+            slot[i] = k
+    return nxt, slot
+
+
+@kernel
+def passed_objectives(
+    objective: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    objectives: npt.NDArray[np.int32],
+) -> npt.NDArray[np.int32]:  # pragma: no cover - compiled
+    """Each unit's objective index after passing those it stands on [R, U].
+
+    ``objectives`` [U, M] are the objective cells (-1 = none).
+    """
+    n_r, n_u = cell.shape
+    m = objectives.shape[1]
+    out = np.empty((n_r, n_u), np.int32)
+    for r in range(n_r):
+        for u in range(n_u):
+            o = objective[r, u]
+            while o < m and objectives[u, o] >= 0 and objectives[u, o] == cell[r, u]:
+                o += 1
+            out[r, u] = o
+    return out
+
+
+@kernel
+def wanted_fields(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    objective: npt.NDArray[np.int32],
+    obj_field: npt.NDArray[np.int32],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int32]]:  # pragma: no cover
+    """Units that want to move, and their objective's routing field [R, U].
+
+    Active, not static, and attacking, in reserve or withdrawing; the field is
+    ``obj_field[u, objective]`` (-1 past the last objective or not wanting).
+    """
+    n_r, n_u = status.shape
+    m = obj_field.shape[1]
+    wants = np.zeros((n_r, n_u), np.bool_)
+    field = np.full((n_r, n_u), -1, np.int32)
+    for r in range(n_r):
+        for u in range(n_u):
+            pos = posture[r, u]
+            if (
+                status[r, u] != 1
+                or mobility[u] == 4
+                or not (pos == 0 or pos == 4 or pos == 3)
+            ):
+                continue
+            wants[r, u] = True
+            o = objective[r, u]
+            if o < m:
+                field[r, u] = obj_field[u, o]
+    return wants, field
+
+
+@kernel
+def idle_units(
+    wants: npt.NDArray[np.bool_],
+    field: npt.NDArray[np.int32],
+    able: npt.NDArray[np.bool_],
+    posture: npt.NDArray[np.int8],
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """(replica, unit) of the exploiting units, in replica-then-unit order.
+
+    Those that want to move, may exploit (``able``), attack and have no objective
+    left; the order is ``np.nonzero``'s.
+    """
+    n_r, n_u = wants.shape
+    rr = np.empty(n_r * n_u, np.intp)
+    uu = np.empty(n_r * n_u, np.intp)
+    n = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if wants[r, u] and field[r, u] < 0 and able[u] and posture[r, u] == 0:
+                rr[n] = r
+                uu[n] = u
+                n += 1
+    return rr[:n], uu[:n]
+
+
+@kernel
+def held_targets(
+    targets: npt.NDArray[np.bool_], column: IP, n_cols: int
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Whether any target place of each column is held [R, n_cols].
+
+    ``targets`` [R, P] are the held targets, ``column`` [P] each place's column.
+    """
+    n_r, n_p = targets.shape
+    out = np.zeros((n_r, n_cols), np.bool_)
+    for r in range(n_r):
+        for q in range(n_p):
+            if targets[r, q]:
+                out[r, column[q]] = True
+    return out

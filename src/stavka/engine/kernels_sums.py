@@ -1,0 +1,452 @@
+"""Compiled per-unit loops of the step, part 2: sums over cells and places, losses.
+
+As in :mod:`stavka.engine.kernels`, each gives bit for bit what the numpy code it
+replaces gave: sums add in unit order, as ``np.add.at`` and ``np.bincount`` did.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.engine.kernels import F64, IP, kernel
+
+__all__ = [
+    "apply_losses",
+    "engagements",
+    "free_cells",
+    "men_at_places",
+    "moved",
+    "orders",
+    "prisoners",
+    "resupply_units",
+]
+
+
+# Own copies of kernels.nmin / nmax: numba's on-disk cache does not notice changes
+# to compiled functions of another module.
+@kernel
+def nmin(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.minimum`` of two non-NaN floats (the first when equal)."""
+    return a if a <= b else b
+
+
+@kernel
+def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.maximum`` of two non-NaN floats (the first when equal)."""
+    return a if a >= b else b
+
+
+@kernel
+def engagements(
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    attack_cell: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    present: npt.NDArray[np.float64],
+    ammo: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
+    fight_hours: npt.NDArray[np.float32],
+    ammo_low: np.float32,
+    ammo_out_factor: float,
+    n_cells: int,
+    cols: tuple[int, int, int, int, int],
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.bool_],
+]:  # pragma: no cover - compiled
+    """Engagements of ``combat.resolve_combat``: the attacked cells holding defenders.
+
+    Attackers are active attacker-side units with an ``attack_cell``; defenders are
+    active units of the other side with men. Sums per (replica, cell), in unit order
+    as ``CellSums.of`` adds them, of the attackers' and defenders' power (men, tanks
+    + SP guns, guns + mortars; times 1, or ``ammo_out_factor`` when ammunition is at
+    or below ``ammo_low``), the holding defenders' men and the defenders' fight
+    hours x men. ``cols`` are the strength columns (men, tanks, SP guns, guns,
+    mortars).
+
+    Returns:
+        Keys ``replica * n_cells + cell`` (ascending), attacker and defender power
+        [E, 3], holding men [E], fight hours x men [E]; the units in contact as
+        [C, 4] rows (replica, unit, attacked engagement or -1, defended engagement or
+        -1) in replica-then-unit order; and the contact mask [R, U].
+    """
+    n_r, n_u = cell.shape
+    men_c, tank_c, sp_c, gun_c, mor_c = cols
+    cap = n_r * n_u
+    keys = np.empty(cap, np.int64)
+    a_out = np.empty((cap, 3))
+    d_out = np.empty((cap, 3))
+    hold_out = np.empty(cap)
+    fought_out = np.empty(cap)
+    contact = np.empty((cap, 4), np.int64)
+    in_contact = np.zeros((n_r, n_u), np.bool_)
+    slot_of = np.full(n_cells, -1, np.int64)  # attacked cell -> its row in a_sum
+    eng_of = np.full(n_cells, -1, np.int64)  # engaged cell -> engagement index
+    d_sum = np.zeros((n_cells, 5))  # power (3), holding men, fight hours x men
+    a_sum = np.zeros((n_u, 3))
+    a_cells = np.empty(n_u, np.int64)
+    att = np.zeros(n_u, np.bool_)
+    dfd = np.zeros(n_u, np.bool_)
+    w = np.empty(n_u)
+    e = 0
+    n_c = 0
+    for r in range(n_r):
+        n_a = 0
+        for u in range(n_u):
+            active = status[r, u] == 1
+            att[u] = active and attack_cell[r, u] >= 0 and side[u] == 0
+            dfd[u] = active and side[u] == 1 and present[r, u, men_c] > 0
+            w[u] = 1.0 if ammo[r, u] > ammo_low else ammo_out_factor
+            if att[u]:
+                c = attack_cell[r, u]
+                if slot_of[c] < 0:
+                    slot_of[c] = n_a
+                    a_cells[n_a] = c
+                    a_sum[n_a, :] = 0.0
+                    n_a += 1
+                q = slot_of[c]
+                a_sum[q, 0] += present[r, u, men_c] * w[u]
+                a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
+                a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
+        if n_a == 0:
+            continue
+        for u in range(n_u):
+            if dfd[u]:
+                c = cell[r, u]
+                men = present[r, u, men_c]
+                d_sum[c, 0] += men * w[u]
+                d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
+                d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
+                if posture[r, u] == 1:  # holding
+                    d_sum[c, 3] += men
+                d_sum[c, 4] += np.float64(fight_hours[r, u]) * men
+        for c in np.sort(a_cells[:n_a]):
+            if d_sum[c, 0] > 0:
+                q = slot_of[c]
+                keys[e] = r * n_cells + c
+                a_out[e, :] = a_sum[q, :]
+                d_out[e, :] = d_sum[c, :3]
+                hold_out[e] = d_sum[c, 3]
+                fought_out[e] = d_sum[c, 4]
+                eng_of[c] = e
+                e += 1
+        for u in range(n_u):
+            ea = eng_of[attack_cell[r, u]] if att[u] else -1
+            ed = eng_of[cell[r, u]] if dfd[u] else -1
+            if ea >= 0 or ed >= 0:
+                contact[n_c, 0] = r
+                contact[n_c, 1] = u
+                contact[n_c, 2] = ea
+                contact[n_c, 3] = ed
+                in_contact[r, u] = True
+                n_c += 1
+        for u in range(n_u):
+            if dfd[u]:
+                d_sum[cell[r, u], :] = 0.0
+        for q in range(n_a):
+            slot_of[a_cells[q]] = -1
+            eng_of[a_cells[q]] = -1
+    return (
+        keys[:e],
+        a_out[:e],
+        d_out[:e],
+        hold_out[:e],
+        fought_out[:e],
+        contact[:n_c],
+        in_contact,
+    )
+
+
+@kernel
+def prisoners(
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    men: npt.NDArray[np.float64],
+    neighbors: npt.NDArray[np.int32],
+    scratch: npt.NDArray[np.float64],
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """Surrendered units with men, in or next to a cell with active attacker men.
+
+    Returns their (replica, unit) rows in replica-then-unit order. ``scratch``
+    [N, 2] is zero on entry and on return (column 0 is used).
+    """
+    n_r, n_u = cell.shape
+    rr = np.empty(n_r * n_u, np.intp)
+    uu = np.empty(n_r * n_u, np.intp)
+    n = 0
+    for r in range(n_r):
+        any_waiting = False
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                any_waiting = True
+                break
+        if not any_waiting:
+            continue
+        for u in range(n_u):
+            if status[r, u] == 1 and side[u] == 0:
+                scratch[cell[r, u], 0] += men[r, u]
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                c = cell[r, u]
+                hit = scratch[c, 0] > 0
+                for j in range(neighbors.shape[1]):
+                    nb = neighbors[c, j]
+                    if nb >= 0 and scratch[nb, 0] > 0:
+                        hit = True
+                if hit:
+                    rr[n] = r
+                    uu[n] = u
+                    n += 1
+        for u in range(n_u):
+            scratch[cell[r, u], 0] = 0.0
+    return rr[:n], uu[:n]
+
+
+@kernel
+def moved(
+    cell: npt.NDArray[np.int32],
+    before: npt.NDArray[np.int32],
+    status_before: npt.NDArray[np.int8],
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """(replica, unit) of the units that changed cell or were waiting [R, U] before."""
+    n_r, n_u = cell.shape
+    rr = np.empty(n_r * n_u, np.intp)
+    uu = np.empty(n_r * n_u, np.intp)
+    n = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if cell[r, u] != before[r, u] or status_before[r, u] == 0:
+                rr[n] = r
+                uu[n] = u
+                n += 1
+    return rr[:n], uu[:n]
+
+
+@kernel
+def men_at_places(
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    men: npt.NDArray[np.float64],
+    first: npt.NDArray[np.int64],
+    count: npt.NDArray[np.int64],
+    places: npt.NDArray[np.int64],
+    n_places: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:  # pragma: no cover
+    """Active men of each side at each place [R, P], summed in unit order.
+
+    The places at cell c are ``places[first[c] : first[c] + count[c]]``.
+    """
+    n_r, n_u = cell.shape
+    s0 = np.zeros((n_r, n_places))
+    s1 = np.zeros((n_r, n_places))
+    for r in range(n_r):
+        for u in range(n_u):
+            if status[r, u] != 1:
+                continue
+            c = cell[r, u]
+            if count[c] == 0:
+                continue
+            for q in range(first[c], first[c] + count[c]):
+                if side[u] == 0:
+                    s0[r, places[q]] += men[r, u]
+                else:
+                    s1[r, places[q]] += men[r, u]
+    return s0, s1
+
+
+@kernel
+def apply_losses(
+    present: npt.NDArray[np.float64],
+    lost: npt.NDArray[np.float64],
+    rr: IP,
+    uu: IP,
+    hit: F64,
+) -> None:  # pragma: no cover - compiled
+    """Move ``hit`` [M, L, K] of the listed units from ``present`` to ``lost``.
+
+    In place; capped at what is present (all kinds scaled alike), as
+    ``core._apply_losses`` does (the kinds are summed in order, as numpy's sum over
+    that axis does).
+    """
+    n_l, n_k = hit.shape[1], hit.shape[2]
+    for i in range(rr.size):
+        r, u = rr[i], uu[i]
+        for k in range(n_k):
+            here = present[r, u, k]
+            total = hit[i, 0, k]
+            for j in range(1, n_l):
+                total += hit[i, j, k]
+            scale = here / nmax(total, 1e-9) if total > here else 1.0
+            gone = hit[i, 0, k] * scale
+            lost[r, u, 0, k] = lost[r, u, 0, k] + gone
+            for j in range(1, n_l):
+                h = hit[i, j, k] * scale
+                gone += h
+                lost[r, u, j, k] = lost[r, u, j, k] + h
+            present[r, u, k] = nmax(here - gone, 0.0)
+
+
+@kernel
+def free_cells(
+    rr: IP,
+    here: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    attacker: npt.NDArray[np.bool_],
+    attack_cell: npt.NDArray[np.int32],
+    neighbors: npt.NDArray[np.int32],
+    water: npt.NDArray[np.bool_],
+    mark: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Neighbours [M, 6] a unit of replica ``rr`` in cell ``here`` may fall back to.
+
+    On the map, not water, and neither held by an attacker (``attacker`` [R, U]) nor
+    assaulted by anyone (``attack_cell`` [R, U], -1 none) in that replica. ``rr`` is
+    ascending; ``mark`` [N] is all false on entry and on return.
+    """
+    n_m = rr.size
+    n_u = attacker.shape[1]
+    n_nb = neighbors.shape[1]
+    free = np.zeros((n_m, n_nb), np.bool_)
+    i = 0
+    while i < n_m:
+        r = rr[i]
+        for u in range(n_u):
+            if attacker[r, u]:
+                mark[cell[r, u]] = True
+            if attack_cell[r, u] >= 0:
+                mark[attack_cell[r, u]] = True
+        while i < n_m and rr[i] == r:
+            for k in range(n_nb):
+                nb = neighbors[here[i], k]
+                free[i, k] = nb >= 0 and not water[nb] and not mark[nb]
+            i += 1
+        for u in range(n_u):
+            mark[cell[r, u]] = False
+            if attack_cell[r, u] >= 0:
+                mark[attack_cell[r, u]] = False
+    return free
+
+
+@kernel
+def resupply_units(
+    status: npt.NDArray[np.int8],
+    in_contact: npt.NDArray[np.bool_],
+    dislodged: npt.NDArray[np.bool_],
+    ammo: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    convoy: npt.NDArray[np.float32],
+    one_way: npt.NDArray[np.float64],
+    side: npt.NDArray[np.int8],
+    motorised: npt.NDArray[np.bool_],
+    ammo_use: np.float32,
+    airlift: bool,
+    consts: tuple[float, float, float, float, float],
+) -> tuple[
+    npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.float32]
+]:  # pragma: no cover
+    """Fuel, ammunition and supply-column progress after one step [R, U].
+
+    As ``logistics.resupply``: ``one_way`` is each unit's truck hours from its
+    replica's nearest serving railhead; an attacker's column completes
+    ``min(1, truck hours per day / (2 one_way))`` round trips a day and its load
+    (one refill) arrives when a trip is complete; ``airlift`` adds a day's air lift
+    to motorised units served less than daily; the defender is resupplied unless
+    dislodged. ``ammo_use`` is the combat loads a unit in contact spends this step
+    (float32, as numpy rounds it); ``consts`` are truck hours per day, refills per
+    trip, air refills per day, the step in days and the initial fuel refills.
+    """
+    truck_h, refills, air, dt, initial_fuel = consts
+    n_r, n_u = status.shape
+    fuel_out = fuel.copy()
+    convoy_out = convoy.copy()
+    ammo_out = np.empty((n_r, n_u), np.float32)
+    rate_def_ok = refills * dt
+    for r in range(n_r):
+        for u in range(n_u):
+            a = ammo[r, u] - ammo_use if in_contact[r, u] else ammo[r, u]
+            if status[r, u] != 1:
+                ammo_out[r, u] = np.float32(nmax(np.float64(a), 0.0))
+                continue
+            motor = motorised[u]
+            if side[u] == 0:
+                x = truck_h / nmax(2.0 * one_way[r, u], 1e-3)
+                trips = nmin(nmax(x, 0.0), 1.0)
+                c = np.float64(convoy[r, u]) + trips * dt
+                rate = 0.0
+                if c >= 1.0:
+                    c = c - 1.0
+                    rate = refills
+                if airlift and motor and trips < 1.0:
+                    rate = rate + air
+                convoy_out[r, u] = np.float32(c)
+            else:
+                rate = 0.0 if dislodged[r, u] else rate_def_ok
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    nmin(np.float64(fuel[r, u]) + rate, initial_fuel)
+                )
+            ammo_out[r, u] = np.float32(nmax(nmin(np.float64(a) + rate, 1.0), 0.0))
+    return fuel_out, ammo_out, convoy_out
+
+
+@kernel
+def orders(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    parent: npt.NDArray[np.int32],
+    depth: npt.NDArray[np.int32],
+    puppets: npt.NDArray[np.bool_],
+    order_hour: npt.NDArray[np.float32],
+    issued: bool,
+    first_order: np.float32,
+    per_level: float,
+    cutoff: float,
+    hour: np.float32,
+) -> tuple[npt.NDArray[np.float32], IP, IP, IP, IP]:  # pragma: no cover - compiled
+    """Receipt of the ceasefire order, as ``surrender.surrender_and_desertion`` has it.
+
+    A defender unit still without the order gets it ``depth x per_level`` hours after
+    ``first_order`` (times ``cutoff`` when its parent is not active or withdraws), if
+    that is by ``hour`` (float32, as numpy compares). Returns the new order hours
+    [R, U], the (replica, unit) rows of the active defenders holding the order, and
+    those of the active puppet units, both in replica-then-unit order.
+    """
+    n_r, n_u = status.shape
+    out = order_hour.copy()
+    gr = np.empty(n_r * n_u, np.intp)
+    gu = np.empty(n_r * n_u, np.intp)
+    pr = np.empty(n_r * n_u, np.intp)
+    pu = np.empty(n_r * n_u, np.intp)
+    n_g = 0
+    n_p = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            oh = order_hour[r, u]
+            if issued and side[u] == 1 and np.isinf(oh):
+                up = parent[u] if parent[u] > 0 else 0
+                cut = parent[u] >= 0 and (status[r, up] != 1 or posture[r, up] == 3)
+                delay = np.float64(depth[u]) * per_level * (cutoff if cut else 1.0)
+                arrives = np.float32(np.float64(first_order) + delay)
+                if arrives <= hour:
+                    oh = arrives
+                    out[r, u] = oh
+            if status[r, u] != 1:
+                continue
+            if side[u] == 1 and oh <= hour:
+                gr[n_g] = r
+                gu[n_g] = u
+                n_g += 1
+            if puppets[u]:
+                pr[n_p] = r
+                pu[n_p] = u
+                n_p += 1
+    return out, gr[:n_g], gu[:n_g], pr[:n_p], pu[:n_p]
