@@ -121,6 +121,7 @@ def run(
     typer.echo(f"\nrun directory: {out}  (simulated in {t_sim:.1f} s)")
     typer.echo(f"accounting (must be 0): {summary['accounting']}")
     typer.echo(f"losses (men): {summary['losses']}")
+    typer.echo(f"losses by nation (men): {summary.get('losses_by_nation', {})}")
     typer.echo(f"present at the end (men): {summary['present']}")
     score = summary.get("score")
     if isinstance(score, dict):
