@@ -4,7 +4,8 @@ The engine calls :func:`load_models` once and then the numpy-batched methods of 
 returned :class:`CombatModels` (shapes ``[B]``, one entry per engagement):
 
 - ``attrition.daily_loss_rates(att_strength, def_strength, **factors)``
-- ``attrition.marginal_loss_rates(...)`` (instantaneous rates on day T of a fight)
+- ``attrition.marginal_loss_rates(...)`` (instantaneous rates on day T of a fight; the
+  engine integrates ``T r(T)`` over each step instead)
 - ``outcome.p_attacker_wins(...)``, ``advance.km_per_day(...)``
 - ``loss_split.split(losses, situation)``, ``collapse_rate(fire_rate, situation)``
 

@@ -146,7 +146,10 @@ class AttritionModel:
         ``duration_days`` is the length of the engagement, not the engine's time step:
         rates fall with it (``r ~ T^c``, ``c`` about -0.75), so a 1-hour value applied
         hour after hour would greatly overstate losses. For an engagement that goes on,
-        use :meth:`marginal_loss_rates` with the elapsed days.
+        a step from elapsed ``T1`` to ``T2`` costs ``T2 r(T2) - T1 r(T1)`` of the force
+        (exact for any step; ``stavka.engine.combat.step_loss_rates``);
+        :meth:`marginal_loss_rates` gives the instantaneous rate, which misses most of
+        a fight's first step when used at the step's end.
         """
         factors.setdefault("era", WWII_ERA)
         eng = Engagement.build(att_strength, def_strength, **factors)
