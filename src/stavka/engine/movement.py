@@ -8,6 +8,7 @@ stops and assaults that cell instead (see ``combat``).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -105,16 +106,6 @@ def _exploit(
     return nxt, slot
 
 
-_SCRATCH: list[npt.NDArray[np.float64]] = []
-
-
-def _scratch(n_cells: int) -> npt.NDArray[np.float64]:
-    """A zeroed [N, 2] work array for :func:`kernels.march` (zero again after it)."""
-    if not _SCRATCH or _SCRATCH[0].shape[0] != n_cells:
-        _SCRATCH[:] = [np.zeros((n_cells, 2))]
-    return _SCRATCH[0]
-
-
 def move(
     ctx: Context, st: State, hour: float, hours_now: npt.NDArray[np.float32]
 ) -> State:
@@ -172,7 +163,8 @@ def move(
         p.tracked_range_km / p.tracked_road_kmh,
         p.motor_range_km / p.motor_road_kmh,
         p.contact_threshold_men,
-        _scratch(n_cells),
+        n_cells,
+        numba.get_num_threads(),
     )
     return st.replace(
         cell=new_cell,
