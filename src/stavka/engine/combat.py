@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -135,6 +136,7 @@ def resolve_combat(
         p.ammo_out_power_factor,
         n_cells,
         (PERSONNEL, TANKS, SP_GUNS, GUNS, MORTARS),
+        numba.get_num_threads(),
     )
     if keys.size == 0:
         return CombatOutcome(losses, dislodged, in_contact, st.assault)
