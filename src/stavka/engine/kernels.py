@@ -187,40 +187,19 @@ def march(
     n_t = max(min(threads, n_r), 1)
     work = np.zeros((n_t, n_cells, 2))
     for t in prange(n_t):
-        scratch = work[t]
-        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
-            _march_replica(
-                r,
-                status,
-                posture,
-                cell,
-                progress,
-                fuel,
-                men,
-                nxt,
-                slot,
-                side,
-                mobility,
-                carrier,
-                hours_now,
-                carry_hours,
-                factor,
-                refill_tracked,
-                refill_motor,
-                threshold,
-                scratch,
-                new_cell,
-                prog_out,
-                fuel_out,
-                attack,
-                assault_out,
-            )
+        _march_chunk(
+            t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
+            fuel, men, nxt, slot, side, mobility, carrier, hours_now, carry_hours,
+            factor, refill_tracked, refill_motor, threshold, work[t], new_cell,
+            prog_out, fuel_out, attack, assault_out,
+        )  # fmt: skip
     return new_cell, prog_out, fuel_out, attack, assault_out
 
 
 @kernel
-def _march_replica(
-    r: int,
+def _march_chunk(
+    r_lo: int,
+    r_hi: int,
     status: npt.NDArray[np.int8],
     posture: npt.NDArray[np.int8],
     cell: npt.NDArray[np.int32],
@@ -245,60 +224,61 @@ def _march_replica(
     attack: npt.NDArray[np.int32],
     assault_out: npt.NDArray[np.float32],
 ) -> None:  # pragma: no cover - compiled
-    """:func:`march` of replica ``r`` (writes its rows of the outputs)."""
+    """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially."""
     n_u = cell.shape[1]
-    for u in range(n_u):
-        if status[r, u] == 1 and men[r, u] > 0:
-            scratch[cell[r, u], side[u]] += men[r, u]
-    for u in range(n_u):
-        active = status[r, u] == 1
-        m = mobility[u]
-        c = cell[r, u]
-        s = slot[r, u]
-        going = s >= 0
-        if not going:
-            # Staying: progress is dropped, no fuel burns (0 / refill); an
-            # attacker unit sharing its cell with the enemy assaults it.
-            prog_out[r, u] = np.float32(nmin(np.float64(progress[r, u]) + 0.0, 0.0))
+    for r in range(r_lo, r_hi):
+        for u in range(n_u):
+            if status[r, u] == 1 and men[r, u] > 0:
+                scratch[cell[r, u], side[u]] += men[r, u]
+        for u in range(n_u):
+            active = status[r, u] == 1
+            m = mobility[u]
+            c = cell[r, u]
+            s = slot[r, u]
+            going = s >= 0
+            if not going:
+                # Staying: progress is dropped, no fuel burns (0 / refill); an
+                # attacker unit sharing its cell with the enemy assaults it.
+                prog_out[r, u] = np.float32(nmin(np.float64(progress[r, u]) + 0.0, 0.0))
+                other = 1 - side[u]
+                if active and side[u] == 0 and scratch[c, other] > threshold:
+                    attack[r, u] = c
+                continue
+            k = s if going else 0
+            travel = hours_now[m, c, k] if going else np.float32(np.inf)
+            boat = carry_hours[carrier[u], c, k]
+            travel = boat if boat < travel else travel
+            motor = m == 2 or m == 3
+            refill = refill_tracked if m == 3 else refill_motor
+            fac = np.float64(factor[m])
+            can = nmin(fac, np.float64(fuel[r, u]) * refill) if motor else fac
+            moving = can if going else 0.0
+            prog = np.float64(progress[r, u]) + moving
+            ready = going and moving > 0 and prog >= np.float64(travel)
             other = 1 - side[u]
-            if active and side[u] == 0 and scratch[c, other] > threshold:
+            blocked = ready and scratch[nxt[r, u], other] > threshold
+            pinned = active and scratch[c, other] > threshold
+            enter = ready and not blocked and not pinned
+            if blocked and side[u] == 0 and posture[r, u] == 0:
+                attack[r, u] = nxt[r, u]
+            if active and side[u] == 0 and pinned:
                 attack[r, u] = c
-            continue
-        k = s if going else 0
-        travel = hours_now[m, c, k] if going else np.float32(np.inf)
-        boat = carry_hours[carrier[u], c, k]
-        travel = boat if boat < travel else travel
-        motor = m == 2 or m == 3
-        refill = refill_tracked if m == 3 else refill_motor
-        fac = np.float64(factor[m])
-        can = nmin(fac, np.float64(fuel[r, u]) * refill) if motor else fac
-        moving = can if going else 0.0
-        prog = np.float64(progress[r, u]) + moving
-        ready = going and moving > 0 and prog >= np.float64(travel)
-        other = 1 - side[u]
-        blocked = ready and scratch[nxt[r, u], other] > threshold
-        pinned = active and scratch[c, other] > threshold
-        enter = ready and not blocked and not pinned
-        if blocked and side[u] == 0 and posture[r, u] == 0:
-            attack[r, u] = nxt[r, u]
-        if active and side[u] == 0 and pinned:
-            attack[r, u] = c
-        if enter:
-            new_cell[r, u] = nxt[r, u]
-            prog2 = float(prog - np.float64(travel))
-            spent = moving
-            assault_out[r, u] = np.float32(0.0)
-        else:
-            prog2 = nmin(prog, np.float64(travel) if going else 0.0)
-            spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
-        prog_out[r, u] = np.float32(prog2)
-        if motor:
-            fuel_out[r, u] = np.float32(
-                nmax(np.float64(fuel[r, u]) - spent / refill, 0.0)
-            )
-    for u in range(n_u):
-        scratch[cell[r, u], 0] = 0.0
-        scratch[cell[r, u], 1] = 0.0
+            if enter:
+                new_cell[r, u] = nxt[r, u]
+                prog2 = float(prog - np.float64(travel))
+                spent = moving
+                assault_out[r, u] = np.float32(0.0)
+            else:
+                prog2 = nmin(prog, np.float64(travel) if going else 0.0)
+                spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
+            prog_out[r, u] = np.float32(prog2)
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    nmax(np.float64(fuel[r, u]) - spent / refill, 0.0)
+                )
+        for u in range(n_u):
+            scratch[cell[r, u], 0] = 0.0
+            scratch[cell[r, u], 1] = 0.0
 
 
 @pkernel
@@ -334,7 +314,9 @@ def step_down(
     n_rows = held.shape[0]
     start = np.zeros(n_rows + 1, np.int64)
     for h in range(n_rows):
-        start[h + 1] = start[h] + np.count_nonzero(held[h])
+        start[h + 1] = start[h]
+        for t in range(n_t):  # (no array calls: each would be a parallel loop)
+            start[h + 1] += held[h, t]
     cols = np.empty(start[n_rows], np.int64)
     for h in range(n_rows):
         q = start[h]

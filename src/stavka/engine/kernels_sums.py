@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-
 from numba import prange
 
 from stavka.engine.kernels import F64, IP, kernel, pkernel
@@ -71,8 +70,8 @@ def engagements(
     + SP guns, guns + mortars; times 1, or ``ammo_out_factor`` when ammunition is at
     or below ``ammo_low``), the holding defenders' men and the defenders' fight
     hours x men. ``cols`` are the strength columns (men, tanks, SP guns, guns,
-    mortars). Replicas run in parallel in ``threads`` contiguous chunks, each
-    replica into its own rows; the rows are then joined in replica order.
+    mortars). Replicas run in parallel in ``threads`` contiguous chunks, each chunk
+    into its own rows; the rows are then joined in chunk order.
 
     Returns:
         Keys ``replica * n_cells + cell`` (ascending), attacker and defender power
@@ -89,59 +88,53 @@ def engagements(
     fought_out = np.empty(cap)
     contact = np.empty((cap, 4), np.int64)
     in_contact = np.zeros((n_r, n_u), np.bool_)
-    n_eng = np.zeros(n_r, np.int64)
-    n_con = np.zeros(n_r, np.int64)
     n_t = max(min(threads, n_r), 1)
+    n_eng = np.zeros(n_t, np.int64)
+    n_con = np.zeros(n_t, np.int64)
     for t in prange(n_t):
-        slot_of = np.full(n_cells, -1, np.int64)  # attacked cell -> its row in a_sum
-        eng_of = np.full(n_cells, -1, np.int64)  # engaged cell -> engagement index
-        d_sum = np.zeros((n_cells, 5))  # power (3), holding men, fight hours x men
-        a_sum = np.zeros((n_u, 3))
-        a_cells = np.empty(n_u, np.int64)
-        att = np.zeros(n_u, np.bool_)
-        dfd = np.zeros(n_u, np.bool_)
-        w = np.empty(n_u)
-        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
-            n_eng[r], n_con[r] = _engage_replica(
-                r, status, side, attack_cell, cell, present, ammo, posture,
-                fight_hours, ammo_low, ammo_out_factor, n_cells, cols, r * n_u,
-                keys, a_out, d_out, hold_out, fought_out, contact, in_contact,
-                slot_of, eng_of, d_sum, a_sum, a_cells, att, dfd, w,
-            )  # fmt: skip
-    # Join the replicas' rows; engagement numbers become global.
-    e = 0
-    n_c = 0
-    for r in range(n_r):
-        lo = r * n_u
-        for i in range(n_c, n_c + n_con[r]):
-            j = lo + i - n_c
+        n_eng[t], n_con[t] = _engage_chunk(
+            t * n_r // n_t, (t + 1) * n_r // n_t, (t * n_r // n_t) * n_u,
+            status, side, attack_cell, cell, present, ammo, posture, fight_hours,
+            ammo_low, ammo_out_factor, n_cells, cols, keys, a_out, d_out,
+            hold_out, fought_out, contact, in_contact,
+        )  # fmt: skip
+    # Join the chunks' rows; engagement numbers become global.
+    e_all = 0
+    c_all = 0
+    for t in range(n_t):
+        lo = (t * n_r // n_t) * n_u
+        for i in range(c_all, c_all + n_con[t]):
+            j = lo + i - c_all
             contact[i, 0] = contact[j, 0]
             contact[i, 1] = contact[j, 1]
-            contact[i, 2] = contact[j, 2] + e if contact[j, 2] >= 0 else -1
-            contact[i, 3] = contact[j, 3] + e if contact[j, 3] >= 0 else -1
-        for i in range(e, e + n_eng[r]):
-            j = lo + i - e
+            contact[i, 2] = contact[j, 2] + e_all if contact[j, 2] >= 0 else -1
+            contact[i, 3] = contact[j, 3] + e_all if contact[j, 3] >= 0 else -1
+        for i in range(e_all, e_all + n_eng[t]):
+            j = lo + i - e_all
             keys[i] = keys[j]
-            a_out[i, :] = a_out[j, :]
-            d_out[i, :] = d_out[j, :]
+            for x in range(3):  # (no slices: each would be a parallel loop)
+                a_out[i, x] = a_out[j, x]
+                d_out[i, x] = d_out[j, x]
             hold_out[i] = hold_out[j]
             fought_out[i] = fought_out[j]
-        e += n_eng[r]
-        n_c += n_con[r]
+        e_all += n_eng[t]
+        c_all += n_con[t]
     return (
-        keys[:e],
-        a_out[:e],
-        d_out[:e],
-        hold_out[:e],
-        fought_out[:e],
-        contact[:n_c],
+        keys[:e_all],
+        a_out[:e_all],
+        d_out[:e_all],
+        hold_out[:e_all],
+        fought_out[:e_all],
+        contact[:c_all],
         in_contact,
     )
 
 
 @kernel
-def _engage_replica(
-    r: int,
+def _engage_chunk(
+    r_lo: int,
+    r_hi: int,
+    lo: int,
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
     attack_cell: npt.NDArray[np.int32],
@@ -154,7 +147,6 @@ def _engage_replica(
     ammo_out_factor: float,
     n_cells: int,
     cols: tuple[int, int, int, int, int],
-    lo: int,
     keys: npt.NDArray[np.int64],
     a_out: F64,
     d_out: F64,
@@ -162,79 +154,82 @@ def _engage_replica(
     fought_out: F64,
     contact: npt.NDArray[np.int64],
     in_contact: npt.NDArray[np.bool_],
-    slot_of: npt.NDArray[np.int64],
-    eng_of: npt.NDArray[np.int64],
-    d_sum: F64,
-    a_sum: F64,
-    a_cells: npt.NDArray[np.int64],
-    att: npt.NDArray[np.bool_],
-    dfd: npt.NDArray[np.bool_],
-    w: F64,
 ) -> tuple[int, int]:  # pragma: no cover - compiled
-    """:func:`engagements` of replica ``r``, into rows ``lo`` on (local numbers).
+    """:func:`engagements` of replicas ``r_lo`` to ``r_hi`` (one chunk), serially.
 
-    The work arrays ``slot_of``, ``eng_of`` (-1) and ``d_sum`` (0) are so on entry
-    and on return. Returns the numbers of engagements and of units in contact.
+    Writes the chunk's rows from row ``lo`` on, with chunk-local engagement numbers;
+    returns the numbers of engagements and of units in contact.
     """
     n_u = cell.shape[1]
     men_c, tank_c, sp_c, gun_c, mor_c = cols
-    e = 0
+    slot_of = np.full(n_cells, -1, np.int64)  # attacked cell -> its row in a_sum
+    eng_of = np.full(n_cells, -1, np.int64)  # engaged cell -> engagement index
+    d_sum = np.zeros((n_cells, 5))  # power (3), holding men, fight hours x men
+    a_sum = np.zeros((n_u, 3))
+    a_cells = np.empty(n_u, np.int64)
+    att = np.zeros(n_u, np.bool_)
+    dfd = np.zeros(n_u, np.bool_)
+    w = np.empty(n_u)
+    e = 0  # engagements and contact rows of the chunk (chunk-local numbers)
     n_c = 0
-    n_a = 0
-    for u in range(n_u):
-        active = status[r, u] == 1
-        att[u] = active and attack_cell[r, u] >= 0 and side[u] == 0
-        dfd[u] = active and side[u] == 1 and present[r, u, men_c] > 0
-        w[u] = 1.0 if ammo[r, u] > ammo_low else ammo_out_factor
-        if att[u]:
-            c = attack_cell[r, u]
-            if slot_of[c] < 0:
-                slot_of[c] = n_a
-                a_cells[n_a] = c
-                a_sum[n_a, :] = 0.0
-                n_a += 1
-            q = slot_of[c]
-            a_sum[q, 0] += present[r, u, men_c] * w[u]
-            a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
-            a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
-    if n_a == 0:
-        return 0, 0
-    for u in range(n_u):
-        if dfd[u]:
-            c = cell[r, u]
-            men = present[r, u, men_c]
-            d_sum[c, 0] += men * w[u]
-            d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
-            d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
-            if posture[r, u] == 1:  # holding
-                d_sum[c, 3] += men
-            d_sum[c, 4] += np.float64(fight_hours[r, u]) * men
-    for c in np.sort(a_cells[:n_a]):
-        if d_sum[c, 0] > 0:
-            q = slot_of[c]
-            keys[lo + e] = r * n_cells + c
-            a_out[lo + e, :] = a_sum[q, :]
-            d_out[lo + e, :] = d_sum[c, :3]
-            hold_out[lo + e] = d_sum[c, 3]
-            fought_out[lo + e] = d_sum[c, 4]
-            eng_of[c] = e
-            e += 1
-    for u in range(n_u):
-        ea = eng_of[attack_cell[r, u]] if att[u] else -1
-        ed = eng_of[cell[r, u]] if dfd[u] else -1
-        if ea >= 0 or ed >= 0:
-            contact[lo + n_c, 0] = r
-            contact[lo + n_c, 1] = u
-            contact[lo + n_c, 2] = ea
-            contact[lo + n_c, 3] = ed
-            in_contact[r, u] = True
-            n_c += 1
-    for u in range(n_u):
-        if dfd[u]:
-            d_sum[cell[r, u], :] = 0.0
-    for q in range(n_a):
-        slot_of[a_cells[q]] = -1
-        eng_of[a_cells[q]] = -1
+    for r in range(r_lo, r_hi):
+        n_a = 0
+        for u in range(n_u):
+            active = status[r, u] == 1
+            att[u] = active and attack_cell[r, u] >= 0 and side[u] == 0
+            dfd[u] = active and side[u] == 1 and present[r, u, men_c] > 0
+            w[u] = 1.0 if ammo[r, u] > ammo_low else ammo_out_factor
+            if att[u]:
+                c = attack_cell[r, u]
+                if slot_of[c] < 0:
+                    slot_of[c] = n_a
+                    a_cells[n_a] = c
+                    a_sum[n_a, :] = 0.0
+                    n_a += 1
+                q = slot_of[c]
+                wu = w[u]
+                a_sum[q, 0] += present[r, u, men_c] * wu
+                a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * wu
+                a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * wu
+        if n_a == 0:
+            continue
+        for u in range(n_u):
+            if dfd[u]:
+                c = cell[r, u]
+                men = present[r, u, men_c]
+                wu = w[u]
+                d_sum[c, 0] += men * wu
+                d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * wu
+                d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * wu
+                if posture[r, u] == 1:  # holding
+                    d_sum[c, 3] += men
+                d_sum[c, 4] += np.float64(fight_hours[r, u]) * men
+        for c in np.sort(a_cells[:n_a]):
+            if d_sum[c, 0] > 0:
+                q = slot_of[c]
+                keys[lo + e] = r * n_cells + c
+                a_out[lo + e, :] = a_sum[q, :]
+                d_out[lo + e, :] = d_sum[c, :3]
+                hold_out[lo + e] = d_sum[c, 3]
+                fought_out[lo + e] = d_sum[c, 4]
+                eng_of[c] = e
+                e += 1
+        for u in range(n_u):
+            ea = eng_of[attack_cell[r, u]] if att[u] else -1
+            ed = eng_of[cell[r, u]] if dfd[u] else -1
+            if ea >= 0 or ed >= 0:
+                contact[lo + n_c, 0] = r
+                contact[lo + n_c, 1] = u
+                contact[lo + n_c, 2] = ea
+                contact[lo + n_c, 3] = ed
+                in_contact[r, u] = True
+                n_c += 1
+        for u in range(n_u):
+            if dfd[u]:
+                d_sum[cell[r, u], :] = 0.0
+        for q in range(n_a):
+            slot_of[a_cells[q]] = -1
+            eng_of[a_cells[q]] = -1
     return e, n_c
 
 
@@ -253,76 +248,96 @@ def prisoners(
     parallel in ``threads`` contiguous chunks, each with a [N] work array.
     """
     n_r, n_u = cell.shape
+    rr_all = np.empty(n_r * n_u, np.intp)
     uu_all = np.empty(n_r * n_u, np.intp)
-    count = np.zeros(n_r, np.int64)
     n_t = max(min(threads, n_r), 1)
+    count = np.zeros(n_t, np.int64)
     for t in prange(n_t):
         scratch = np.zeros(neighbors.shape[0])
-        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
-            count[r] = _prisoners_replica(
-                r, status, side, cell, men, neighbors, scratch, uu_all[r * n_u :]
-            )
-    return _join_rows(uu_all, count, n_u)
+        lo = (t * n_r // n_t) * n_u
+        count[t] = _prisoners_chunk(
+            t * n_r // n_t,
+            (t + 1) * n_r // n_t,
+            status,
+            side,
+            cell,
+            men,
+            neighbors,
+            scratch,
+            rr_all[lo:],
+            uu_all[lo:],
+        )
+    return _join_rows(rr_all, uu_all, count, n_r, n_u)
 
 
 @kernel
-def _prisoners_replica(
-    r: int,
+def _prisoners_chunk(
+    r_lo: int,
+    r_hi: int,
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
     cell: npt.NDArray[np.int32],
     men: npt.NDArray[np.float64],
     neighbors: npt.NDArray[np.int32],
     scratch: F64,
+    rr: IP,
     uu: IP,
 ) -> int:  # pragma: no cover - compiled
-    """:func:`prisoners` of replica ``r``: its units into ``uu``; their number.
+    """:func:`prisoners` of replicas ``r_lo`` to ``r_hi``, serially.
 
-    ``scratch`` [N] is zero on entry and on return.
+    Writes their rows to ``rr``, ``uu`` and returns their number. ``scratch`` [N]
+    is zero on entry and on return.
     """
     n_u = cell.shape[1]
-    any_waiting = False
-    for u in range(n_u):
-        if status[r, u] == 2 and men[r, u] > 0:
-            any_waiting = True
-            break
-    if not any_waiting:
-        return 0
     n = 0
-    for u in range(n_u):
-        if status[r, u] == 1 and side[u] == 0:
-            scratch[cell[r, u]] += men[r, u]
-    for u in range(n_u):
-        if status[r, u] == 2 and men[r, u] > 0:
-            c = cell[r, u]
-            hit = scratch[c] > 0
-            for j in range(neighbors.shape[1]):
-                nb = neighbors[c, j]
-                if nb >= 0 and scratch[nb] > 0:
-                    hit = True
-            if hit:
-                uu[n] = u
-                n += 1
-    for u in range(n_u):
-        scratch[cell[r, u]] = 0.0
+    for r in range(r_lo, r_hi):
+        any_waiting = False
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                any_waiting = True
+                break
+        if not any_waiting:
+            continue
+        for u in range(n_u):
+            if status[r, u] == 1 and side[u] == 0:
+                scratch[cell[r, u]] += men[r, u]
+        for u in range(n_u):
+            if status[r, u] == 2 and men[r, u] > 0:
+                c = cell[r, u]
+                hit = scratch[c] > 0
+                for j in range(neighbors.shape[1]):
+                    nb = neighbors[c, j]
+                    if nb >= 0 and scratch[nb] > 0:
+                        hit = True
+                if hit:
+                    rr[n] = r
+                    uu[n] = u
+                    n += 1
+        for u in range(n_u):
+            scratch[cell[r, u]] = 0.0
     return n
 
 
 @kernel
 def _join_rows(
-    uu_all: IP, count: npt.NDArray[np.int64], n_u: int
+    rr_all: IP, uu_all: IP, count: npt.NDArray[np.int64], n_r: int, n_u: int
 ) -> tuple[IP, IP]:  # pragma: no cover - compiled
-    """(replica, unit) rows from each replica's ``count[r]`` units at ``r * n_u``."""
+    """The rows of ``count.size`` chunks of replicas, each ``count[t]`` at its start.
+
+    Chunk t's rows start at row ``(t * n_r // count.size) * n_u``.
+    """
+    n_t = count.size
     n = 0
-    for r in range(count.size):
-        n += count[r]
+    for t in range(n_t):
+        n += count[t]
     rr = np.empty(n, np.intp)
     uu = np.empty(n, np.intp)
     i = 0
-    for r in range(count.size):
-        for j in range(count[r]):
-            rr[i] = r
-            uu[i] = uu_all[r * n_u + j]
+    for t in range(n_t):
+        lo = (t * n_r // n_t) * n_u
+        for j in range(count[t]):
+            rr[i] = rr_all[lo + j]
+            uu[i] = uu_all[lo + j]
             i += 1
     return rr, uu
 
