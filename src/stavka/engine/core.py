@@ -283,6 +283,37 @@ def _places_by_cell(ctx: Context) -> tuple[I64, I64, I64]:
     return _PLACES_BY_CELL[ctx.token]
 
 
+_DEPTHS: dict[int, tuple[I64, npt.NDArray[np.float32]]] = {}
+
+
+def _depth_km(
+    ctx: Context, uu: npt.NDArray[np.intp], here: npt.NDArray[np.int32]
+) -> npt.NDArray[np.float32]:
+    """Great-circle km from units ``uu``'s start cells to cells ``here`` (float32).
+
+    Looked up in a table per context [start cells, N], filled as pairs first occur
+    (nan = not yet). The float32 of the float64 distance: taking the maximum with a
+    float32 depth and rounding after, or rounding first, gives the same float32.
+    """
+    if ctx.token not in _DEPTHS:
+        if len(_DEPTHS) > 4:
+            _DEPTHS.clear()
+        starts, index = np.unique(ctx.units.start_cell, return_inverse=True)
+        table = np.full((starts.size, ctx.theatre.lat.shape[0]), np.nan, np.float32)
+        _DEPTHS[ctx.token] = (index.astype(np.int64).ravel(), table)
+    index, table = _DEPTHS[ctx.token]
+    row = index[uu]
+    depth = table[row, here]
+    miss = np.flatnonzero(np.isnan(depth))
+    if miss.size:
+        lat, lon = ctx.theatre.lat, ctx.theatre.lon
+        start, cell = ctx.units.start_cell[uu[miss]], here[miss]
+        km = haversine_km(lat[start], lon[start], lat[cell], lon[cell])
+        depth[miss] = km
+        table[row[miss], cell] = km
+    return depth
+
+
 def _control(ctx: Context, st: State, hour: float) -> State:
     """Update place control and first-capture hours."""
     p = ctx.params
@@ -368,13 +399,11 @@ def step(
     st = _control(ctx, st, hour)
     # Only units that moved or were waiting can have a new depth: for the others it
     # is the one already taken into the maximum.
-    lat, lon = ctx.theatre.lat, ctx.theatre.lon
     rr, uu = moved(st.cell, cell0, status0)
-    here, start = st.cell[rr, uu], u.start_cell[uu]
-    depth = haversine_km(lat[start], lon[start], lat[here], lon[here])
-    depth = np.where(st.status[rr, uu] == Status.WAITING, 0.0, depth)
+    depth = _depth_km(ctx, uu, st.cell[rr, uu])
+    depth = np.where(st.status[rr, uu] == Status.WAITING, np.float32(0), depth)
     max_depth = st.max_depth_km.copy()
-    max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth).astype(np.float32)
+    max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth)
     return st.replace(hour=hour + p.step_hours, max_depth_km=max_depth)
 
 
