@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_combat import contact_losses
 from stavka.engine.kernels_sums import engagements
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
@@ -174,19 +175,21 @@ def resolve_combat(
 
     # Back to units: attackers by their assaulted key, defenders by their cell key.
     # Attackers and defenders are distinct units: each in contact has one fraction.
-    rr, uu, ea, ed = contact.T
-    noise = st.noise[rr, uu]
-    frac = np.where(
-        ea >= 0,
-        np.minimum(rate_a[ea] * noise, 1.0) * dt_days,
-        np.minimum(rate_d[ed] * noise, 1.0) * dt_days,
+    # Each unit's share lost: min(rate x noise, 1) x dt, split into killed, wounded
+    # and missing (kernels_combat.contact_losses, unit by unit).
+    rr, uu, ed = contact[:, 0], contact[:, 1], contact[:, 3]
+    hit = contact_losses(
+        contact,
+        rate_a,
+        rate_d,
+        st.noise,
+        st.present,
+        dt_days,
+        engaged_split(),
+        (KILLED, WOUNDED, MISSING),
+        st.lost.shape[2],
     )
-    k, w, c = engaged_split()
-    lost = st.present[rr, uu] * frac[:, None]
-    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
-    losses.hit[:, KILLED] = lost * k
-    losses.hit[:, WOUNDED] = lost * w
-    losses.hit[:, MISSING] = lost * c
+    losses = LossRows(rr, uu, hit)
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
     # Without noise the expected advance ``P(win) x km/day`` is used instead.
