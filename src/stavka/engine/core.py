@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_combat import new_control
 from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places, moved
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
@@ -327,11 +328,12 @@ def _control(ctx: Context, st: State, hour: float) -> State:
         *_places_by_cell(ctx),
         n_p,
     )
-    to0 = (s0 > 0) & (s1 <= p.contact_threshold_men)
-    to1 = (s1 > 0) & (s0 <= 0)
-    control = np.where(to0, 0, np.where(to1, 1, st.control)).astype(np.int8)
-    first = to0 & np.isnan(st.capture_hour) & (st.control == 1)
-    capture = np.where(first, np.float32(hour), st.capture_hour).astype(np.float32)
+    # The attacker takes a place it holds men in against at most the contact
+    # threshold; the other side retakes one without attacker men
+    # (kernels_combat.new_control).
+    control, capture = new_control(
+        s0, s1, st.control, st.capture_hour, p.contact_threshold_men, np.float32(hour)
+    )
     return st.replace(control=control, capture_hour=capture)
 
 

@@ -287,6 +287,7 @@ def step_down(
     rows: IP,
     cell: npt.NDArray[np.int32],
     edge_h: npt.NDArray[np.float32],
+    by_cell: bool,
     neighbors: npt.NDArray[np.int32],
     order: npt.NDArray[np.int32],
     near: npt.NDArray[np.float32],
@@ -294,7 +295,8 @@ def step_down(
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
     """:meth:`FieldBank.step_down_table` unit by unit (same arguments, same result).
 
-    Unit i's targets are ``held[rows[i]]``.
+    Unit i's targets are ``held[rows[i]]``; its edge hours ``edge_h[i]``, or
+    ``edge_h[cell[i]]`` with ``by_cell``.
 
     A unit's value at a cell is the minimum over its targets: its first target among
     the cell's ``NEARBY`` closest candidates (``order``, ``near``; ascending, so ties
@@ -359,7 +361,7 @@ def step_down(
             for j in range(n_nb):
                 v = inf
                 if neighbors[c, j] >= 0:
-                    v = edge_h[i, j] + there[j]
+                    v = edge_h[c if by_cell else i, j] + there[j]
                 if k < 0 or v < best:
                     best = v
                     k = j

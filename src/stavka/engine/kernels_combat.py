@@ -1,7 +1,8 @@
-"""Compiled per-unit loops of combat (as :mod:`stavka.engine.kernels`: bit for bit).
+"""Compiled loops of combat, control, supply and exploitation glue.
 
-The losses of the units in contact, computed row by row in parallel instead of as
-numpy temporaries over all contact rows.
+As :mod:`stavka.engine.kernels`, bit for bit what the numpy code they replace gave:
+the losses of the units in contact, place control, truck hours by replica group and
+the units of each routing class, without numpy temporaries.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import numpy as np
 import numpy.typing as npt
 from numba import prange
 
-from stavka.engine.kernels import F64, pkernel
+from stavka.engine.kernels import F64, IP, kernel, pkernel
 
-__all__ = ["contact_losses"]
+__all__ = ["by_class", "contact_losses", "fill_rows", "new_control"]
 
 
 @pkernel
@@ -56,3 +57,69 @@ def contact_losses(
             hit[i, kind_w, j] = lost * share_w
             hit[i, kind_c, j] = lost * share_c
     return hit
+
+
+@pkernel
+def new_control(
+    s0: F64,
+    s1: F64,
+    control: npt.NDArray[np.int8],
+    capture_hour: npt.NDArray[np.float32],
+    threshold: float,
+    hour: np.float32,
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:  # pragma: no cover
+    """Place control and first-capture hours [R, P] from the men at places.
+
+    The attacker (0) takes a place where it has men and the other side has at most
+    ``threshold``; the other side retakes it where it has men and the attacker none.
+    A place first taken from side 1 gets ``hour`` as its capture hour.
+    """
+    n_r, n_p = control.shape
+    out = np.empty((n_r, n_p), np.int8)
+    cap = np.empty((n_r, n_p), np.float32)
+    for r in prange(n_r):
+        for q in range(n_p):
+            to0 = s0[r, q] > 0 and s1[r, q] <= threshold
+            to1 = s1[r, q] > 0 and s0[r, q] <= 0
+            out[r, q] = 0 if to0 else (1 if to1 else control[r, q])
+            first = to0 and np.isnan(capture_hour[r, q]) and control[r, q] == 1
+            cap[r, q] = hour if first else capture_hour[r, q]
+    return out, cap
+
+
+@kernel
+def fill_rows(
+    out: F64,
+    field: F64,
+    cell: npt.NDArray[np.int32],
+    rows: IP,
+) -> None:  # pragma: no cover - compiled
+    """``out[rows] = field[cell[rows]]`` (replicas ``rows`` [G] of [R, U] arrays)."""
+    n_u = cell.shape[1]
+    for i in range(rows.size):
+        r = rows[i]
+        for u in range(n_u):
+            out[r, u] = field[cell[r, u]]
+
+
+@kernel
+def by_class(
+    of_class: npt.NDArray[np.int64], n_classes: int
+) -> tuple[IP, npt.NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Indices grouped by class, in their order within a class (a stable sort).
+
+    Returns the order and the bounds [n_classes + 1]: class c's indices are
+    ``order[bounds[c] : bounds[c + 1]]``.
+    """
+    bounds = np.zeros(n_classes + 1, np.int64)
+    for i in range(of_class.size):
+        bounds[of_class[i] + 1] += 1
+    for c in range(n_classes):
+        bounds[c + 1] += bounds[c]
+    fill = bounds[:-1].copy()
+    order = np.empty(of_class.size, np.intp)
+    for i in range(of_class.size):
+        c = of_class[i]
+        order[fill[c]] = i
+        fill[c] += 1
+    return order, bounds

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels_combat import fill_rows
 from stavka.engine.kernels_sums import resupply_units
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
@@ -159,7 +160,7 @@ def resupply(
             if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
                 _BY_SERVING.clear()
             _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
-        one_way[rows] = _BY_SERVING[key][st.cell[rows]]
+        fill_rows(one_way, _BY_SERVING[key], st.cell, rows)
     # A unit's supply column shuttles to the railhead and back: a load arrives when a
     # round trip is complete (at most one a day), not as a steady trickle. Transport
     # aircraft fly one day's lift to motorised units the trucks cannot serve daily; it

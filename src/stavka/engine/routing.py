@@ -259,6 +259,7 @@ class FieldBank:
         cell: npt.NDArray[np.int32],
         edge_h: F32,
         rows: npt.NDArray[np.intp] | None = None,
+        by_cell: bool = False,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
         """Like :meth:`nearest_step`, each unit with its own target subset.
 
@@ -274,6 +275,7 @@ class FieldBank:
             cell: [M] current cells.
             edge_h: [M, 6] edge hours out of the current cells.
             rows: [M] row of ``held`` of each unit (default: its own).
+            by_cell: ``edge_h`` is [N, 6], the edge hours out of every cell.
         """
         table = self.place_table(routing, cells)
         order, near = self._nearby[(routing, cells.tobytes())]
@@ -285,11 +287,14 @@ class FieldBank:
                 rows.astype(np.intp),
                 cell.astype(np.int32),
                 np.asarray(edge_h, np.float32),
+                by_cell,
                 self.neighbors,
                 order,
                 near,
                 table,
             )
+        if by_cell:
+            edge_h = edge_h[cell]
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)
         at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7
