@@ -6,8 +6,9 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_routing import nearest_columns, search_table
-from stavka.engine.kernels_sums import engagements, prisoners
+from stavka.engine.kernels_sums import apply_losses, engagements, prisoners
 
 
 def test_search_table_matches_scipy_dijkstra() -> None:
@@ -67,3 +68,26 @@ def test_chunked_kernels_do_not_depend_on_the_chunks() -> None:
     assert taken[0][0].size > 0
     for rr, uu in taken[1:]:
         assert np.array_equal(rr, taken[0][0]) and np.array_equal(uu, taken[0][1])
+
+
+def test_contact_losses_applied_in_place_match_loss_rows() -> None:
+    """Applying contact losses in place moves what their loss rows would move."""
+    rng = np.random.default_rng(6)
+    n_r, n_u, n_l, n_k = 4, 30, 5, 9
+    rr, uu = np.nonzero(rng.random((n_r, n_u)) < 0.6)
+    n_e = 5
+    ea = np.where(rng.random(rr.size) < 0.5, rng.integers(0, n_e, rr.size), -1)
+    ed = np.where(ea < 0, rng.integers(0, n_e, rr.size), -1)
+    contact = np.stack([rr, uu, ea, ed], axis=1).astype(np.int64)
+    rates = rng.random(n_e) * 40, rng.random(n_e) * 40  # some shares exceed 1
+    noise = rng.lognormal(0, 0.5, (n_r, n_u)).astype(np.float32)
+    split = (0.6, 0.5, 0.4)  # over 1: a full share is capped at what is present
+    losses = ContactLosses(contact, *rates, noise, 1.0, split, (0, 1, 3))
+    present = rng.random((n_r, n_u, n_k)) * 100
+    lost = rng.random((n_r, n_u, n_l, n_k))
+    want_p, want_l = present.copy(), lost.copy()
+    rows = losses.rows(present, n_l)
+    apply_losses(want_p, want_l, rows.rr, rows.uu, rows.hit)
+    losses.apply(present, lost)
+    assert np.array_equal(present, want_p) and np.array_equal(lost, want_l)
+    assert (want_p < 1e-6).any()

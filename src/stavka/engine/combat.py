@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_combat import contact_losses
+from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_sums import engagements
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
@@ -99,7 +99,7 @@ class CombatOutcome:
     progress against each defender (km) [R, U].
     """
 
-    losses: LossRows
+    losses: LossRows | ContactLosses
     dislodged: npt.NDArray[np.bool_]
     in_contact: npt.NDArray[np.bool_]
     assault: npt.NDArray[np.float32]
@@ -119,7 +119,7 @@ def resolve_combat(
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
     dt_days = p.step_hours / 24.0
-    losses = LossRows.empty(st.lost.shape[2:])
+    losses: LossRows | ContactLosses = LossRows.empty(st.lost.shape[2:])
     dislodged = np.zeros(st.cell.shape, bool)
     # Engagements: defended cells that are being attacked and hold defenders; the
     # sums of power (men, tanks + SP guns, guns + mortars; times the ammunition
@@ -176,20 +176,17 @@ def resolve_combat(
     # Back to units: attackers by their assaulted key, defenders by their cell key.
     # Attackers and defenders are distinct units: each in contact has one fraction.
     # Each unit's share lost: min(rate x noise, 1) x dt, split into killed, wounded
-    # and missing (kernels_combat.contact_losses, unit by unit).
+    # and missing (applied by kernels_combat.apply_contact_losses, unit by unit).
     rr, uu, ed = contact[:, 0], contact[:, 1], contact[:, 3]
-    hit = contact_losses(
+    losses = ContactLosses(
         contact,
         rate_a,
         rate_d,
         st.noise,
-        st.present,
         dt_days,
         engaged_split(),
         (KILLED, WOUNDED, MISSING),
-        st.lost.shape[2],
     )
-    losses = LossRows(rr, uu, hit)
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
     # Without noise the expected advance ``P(win) x km/day`` is used instead.

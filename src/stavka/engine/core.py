@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_combat import new_control
+from stavka.engine.kernels_combat import ContactLosses, new_control
 from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places, moved
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
@@ -195,7 +195,7 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
 
 def _apply_losses(
     st: State,
-    losses: npt.NDArray[np.float64] | LossRows,
+    losses: npt.NDArray[np.float64] | LossRows | ContactLosses,
     owned: bool = False,
     rows: npt.ArrayLike | None = None,
 ) -> tuple[State, bool]:
@@ -215,6 +215,14 @@ def _apply_losses(
     Returns:
         The new state, and whether its present and lost arrays are owned now.
     """
+    if isinstance(losses, ContactLosses):
+        if losses.size == 0:
+            return st, owned
+        present, lost = (
+            (st.present, st.lost) if owned else (st.present.copy(), st.lost.copy())
+        )
+        losses.apply(present, lost)
+        return st.replace(present=present, lost=lost), True
     if isinstance(losses, LossRows):
         rr, uu, hit = losses.rr, losses.uu, losses.hit
     else:

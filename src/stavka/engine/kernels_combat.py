@@ -7,13 +7,74 @@ the units of each routing class, without numpy temporaries.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from numba import prange
 
-from stavka.engine.kernels import F64, IP, kernel, pkernel
+from stavka.engine.kernels import CHUNKS, F64, IP, LossRows, kernel, pkernel
 
-__all__ = ["by_class", "contact_losses", "fill_rows", "new_control"]
+__all__ = [
+    "ContactLosses",
+    "apply_contact_losses",
+    "by_class",
+    "contact_losses",
+    "fill_rows",
+    "new_control",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLosses:
+    """The losses of the units in contact, as the rates that make them.
+
+    Applied straight to the holdings (:func:`apply_contact_losses`) instead of going
+    through a [C, L, K] array; :meth:`rows` gives that array's :class:`LossRows`.
+    Arguments as :func:`contact_losses` has them.
+    """
+
+    contact: npt.NDArray[np.int64]
+    rate_a: F64
+    rate_d: F64
+    noise: npt.NDArray[np.float32]
+    dt_days: float
+    split: tuple[float, float, float]
+    kinds: tuple[int, int, int]
+
+    @property
+    def size(self) -> int:
+        """Number of units in contact."""
+        return int(self.contact.shape[0])
+
+    def rows(self, present: F64, n_kinds: int) -> LossRows:
+        """The losses as :class:`LossRows` (``present``: the holdings before them)."""
+        hit = contact_losses(
+            self.contact,
+            self.rate_a,
+            self.rate_d,
+            self.noise,
+            present,
+            self.dt_days,
+            self.split,
+            self.kinds,
+            n_kinds,
+        )
+        return LossRows(self.contact[:, 0], self.contact[:, 1], hit)
+
+    def apply(self, present: F64, lost: F64) -> None:
+        """Move the losses from ``present`` to ``lost`` in place (as ``rows`` would)."""
+        apply_contact_losses(
+            present,
+            lost,
+            self.contact,
+            self.rate_a,
+            self.rate_d,
+            self.noise,
+            self.dt_days,
+            self.split,
+            self.kinds,
+        )
 
 
 @pkernel
@@ -123,3 +184,59 @@ def by_class(
         order[fill[c]] = i
         fill[c] += 1
     return order, bounds
+
+
+@pkernel
+def apply_contact_losses(
+    present: F64,
+    lost: F64,
+    contact: npt.NDArray[np.int64],
+    rate_a: F64,
+    rate_d: F64,
+    noise: npt.NDArray[np.float32],
+    dt_days: float,
+    split: tuple[float, float, float],
+    kinds: tuple[int, int, int],
+) -> None:  # pragma: no cover - compiled
+    """:func:`contact_losses` then ``kernels_sums.apply_losses``, row by row.
+
+    In place, in parallel chunks (the units in contact are distinct); the same
+    floats in the same order as the two kernels, the zero loss kinds included.
+    """
+    n_k = present.shape[2]
+    n_l = lost.shape[2]
+    share_k, share_w, share_c = split
+    kind_k, kind_w, kind_c = kinds
+    n_c = contact.shape[0]
+    n_ch = max(min(CHUNKS, n_c), 1)
+    for ch in prange(n_ch):
+        hit = np.zeros(n_l)
+        for i in range(ch * n_c // n_ch, (ch + 1) * n_c // n_ch):
+            r, u, ea, ed = contact[i, 0], contact[i, 1], contact[i, 2], contact[i, 3]
+            nz = np.float64(noise[r, u])
+            x = rate_a[ea] * nz if ea >= 0 else rate_d[ed] * nz
+            if x > 1.0:  # np.minimum(x, 1.0)
+                x = 1.0
+            frac = x * dt_days
+            for k in range(n_k):
+                here = present[r, u, k]
+                part = here * frac
+                for j in range(n_l):
+                    hit[j] = 0.0
+                hit[kind_k] = part * share_k
+                hit[kind_w] = part * share_w
+                hit[kind_c] = part * share_c
+                total = hit[0]
+                for j in range(1, n_l):
+                    total += hit[j]
+                scale = 1.0
+                if total > here:
+                    scale = here / (total if total >= 1e-9 else 1e-9)
+                gone = hit[0] * scale
+                lost[r, u, 0, k] = lost[r, u, 0, k] + gone
+                for j in range(1, n_l):
+                    h = hit[j] * scale
+                    gone += h
+                    lost[r, u, j, k] = lost[r, u, j, k] + h
+                rest = here - gone
+                present[r, u, k] = rest if rest >= 0.0 else 0.0
