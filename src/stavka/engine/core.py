@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_combat import ContactLosses, new_control
+from stavka.engine.kernels_combat import ContactLosses, new_control, nonzero2
 from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places, moved
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
@@ -95,7 +95,7 @@ def _fall_back(
     Those that hold or are cut off collapse instead. Returns the losses of the
     dislodged units.
     """
-    rr, uu = np.nonzero(dislodged)
+    rr, uu = nonzero2(dislodged)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     if rr.size == 0:
         return st, losses

@@ -22,6 +22,7 @@ __all__ = [
     "contact_losses",
     "fill_rows",
     "new_control",
+    "nonzero2",
 ]
 
 
@@ -240,3 +241,24 @@ def apply_contact_losses(
                     lost[r, u, j, k] = lost[r, u, j, k] + h
                 rest = here - gone
                 present[r, u, k] = rest if rest >= 0.0 else 0.0
+
+
+@kernel
+def nonzero2(mask: npt.NDArray[np.bool_]) -> tuple[IP, IP]:  # pragma: no cover
+    """``np.nonzero`` of a [R, U] mask: its (replica, unit) rows in C order."""
+    n_r, n_u = mask.shape
+    n = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if mask[r, u]:
+                n += 1
+    rr = np.empty(n, np.intp)
+    uu = np.empty(n, np.intp)
+    i = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if mask[r, u]:
+                rr[i] = r
+                uu[i] = u
+                i += 1
+    return rr, uu
