@@ -14,6 +14,7 @@ import numpy.typing as npt
 from numba import prange
 
 from stavka.engine.kernels import CHUNKS, F64, IP, LossRows, kernel, pkernel
+from stavka.engine.state import Mob
 
 __all__ = [
     "ContactLosses",
@@ -21,9 +22,22 @@ __all__ = [
     "by_class",
     "contact_losses",
     "fill_rows",
+    "motorised",
     "new_control",
     "nonzero2",
 ]
+
+
+_MOTORISED: dict[int, npt.NDArray[np.bool_]] = {}
+
+
+def motorised(token: int, mobility: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
+    """Units that move on fuel (motor or tracked) [U], cached per context ``token``."""
+    if token not in _MOTORISED:
+        if len(_MOTORISED) > 64:
+            _MOTORISED.clear()
+        _MOTORISED[token] = np.isin(mobility, (Mob.MOTOR, Mob.TRACKED))
+    return _MOTORISED[token]
 
 
 @dataclass(frozen=True, slots=True)

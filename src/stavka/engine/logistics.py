@@ -20,7 +20,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from stavka.engine.kernels_combat import fill_rows
+from stavka.engine.kernels_combat import fill_rows, motorised
 from stavka.engine.kernels_sums import resupply_units
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
@@ -176,7 +176,7 @@ def resupply(
         st.convoy,
         one_way,
         u.side,
-        np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED)),
+        motorised(ctx.token, u.mobility),
         np.float32(p.ammo_per_combat_day * dt),
         bool(airlift),
         (

@@ -20,7 +20,7 @@ from stavka.engine.kernels import (
     passed_objectives,
     wanted_fields,
 )
-from stavka.engine.kernels_combat import by_class
+from stavka.engine.kernels_combat import by_class, motorised
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, State
 
@@ -74,7 +74,7 @@ def _exploit(
     (``exploit_places``).
     """
     u = ctx.units
-    mobile = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
+    mobile = motorised(ctx.token, u.mobility)
     # After the defender's ceasefire order every attacker unit occupies the country.
     occupying = bool(ctx.surrender_hours) and st.hour >= ctx.surrender_hours[0]
     able = (mobile | occupying) & (u.side == 0) & (u.mobility != Mob.STATIC)
