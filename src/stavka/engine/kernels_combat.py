@@ -25,6 +25,7 @@ __all__ = [
     "motorised",
     "new_control",
     "nonzero2",
+    "serving_railheads",
 ]
 
 
@@ -276,3 +277,30 @@ def nonzero2(mask: npt.NDArray[np.bool_]) -> tuple[IP, IP]:  # pragma: no cover
                 uu[i] = u
                 i += 1
     return rr, uu
+
+
+@kernel
+def serving_railheads(
+    control: npt.NDArray[np.int8],
+    capture_hour: npt.NDArray[np.float32],
+    place_index: npt.NDArray[np.int64],
+    own: npt.NDArray[np.bool_],
+    repair_hours: npt.NDArray[np.float32],
+    hour: np.float32,
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Stations serving as the attacker's railheads [R, S] (``logistics.resupply``).
+
+    Held by the attacker, and its own from the start or captured at least their
+    repair hours ago (in float32, as numpy subtracts a float32 capture hour from
+    the hour).
+    """
+    n_r = control.shape[0]
+    n_s = place_index.size
+    out = np.empty((n_r, n_s), np.bool_)
+    for r in range(n_r):
+        for s in range(n_s):
+            q = place_index[s]
+            c = capture_hour[r, q]
+            since = hour - (np.float32(np.inf) if np.isnan(c) else c)
+            out[r, s] = control[r, q] == 0 and (own[s] or since >= repair_hours[s])
+    return out

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from stavka.engine.kernels_combat import fill_rows, motorised
+from stavka.engine.kernels_combat import fill_rows, motorised, serving_railheads
 from stavka.engine.kernels_sums import resupply_units
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
@@ -148,10 +148,15 @@ def resupply(
     """Consume ammunition in contact and resupply fuel and ammunition for one step."""
     u, p = ctx.units, ctx.params
     dt = p.step_hours / 24.0
-    held = st.control[:, net.place_index] == 0  # R x S
-    cap = st.capture_hour[:, net.place_index]
-    since = hour - np.where(np.isnan(cap), np.inf, cap)
-    serving = held & (net.own[None, :] | (since >= net.repair_hours[None, :]))
+    # Held stations, own or repaired since their capture [R, S].
+    serving = serving_railheads(
+        st.control,
+        st.capture_hour,
+        net.place_index,
+        net.own,
+        net.repair_hours,
+        np.float32(hour),  # numpy subtracts float32 capture hours in float32
+    )
     one_way = np.empty(st.cell.shape)
     # Replicas with the same serving railheads share one truck-time field.
     for rows in _groups(serving):
