@@ -128,12 +128,14 @@ def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
         return []
     if rows.shape[1] == 0:
         return [np.arange(rows.shape[0])]
-    packed = np.ascontiguousarray(np.packbits(rows, axis=1))
-    whole = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, inverse = np.unique(whole, return_inverse=True)
-    inverse = inverse.ravel()
-    order = np.argsort(inverse, kind="stable")
-    cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+    # Rows packed into 64-bit words, sorted (stably) by them; equal rows are adjacent.
+    packed = np.packbits(rows, axis=1)
+    words = np.zeros((rows.shape[0], -(-packed.shape[1] // 8) * 8), np.uint8)
+    words[:, : packed.shape[1]] = packed
+    keys = words.view(np.uint64)
+    order = np.lexsort(keys.T[::-1])
+    ordered = keys[order]
+    cuts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
     return np.split(order, cuts)
 
 
