@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows
+from stavka.engine.kernels import LossRows, replica_chunks
 from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_sums import engagements
 from stavka.engine.setup import Context
@@ -137,7 +136,7 @@ def resolve_combat(
         p.ammo_out_power_factor,
         n_cells,
         (PERSONNEL, TANKS, SP_GUNS, GUNS, MORTARS),
-        numba.get_num_threads(),
+        replica_chunks(),
     )
     if keys.size == 0:
         return CombatOutcome(losses, dislodged, in_contact, st.assault)

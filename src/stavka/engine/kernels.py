@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+import numba
 import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
@@ -24,6 +25,7 @@ __all__ = [
     "nmin",
     "passed_objectives",
     "pkernel",
+    "replica_chunks",
     "step_down",
     "wanted_fields",
 ]
@@ -33,6 +35,16 @@ IP = npt.NDArray[np.intp]
 Fn = TypeVar("Fn", bound=Callable[..., Any])
 CHUNKS = 16
 """Parallel loops over listed units run in this many contiguous chunks."""
+MAX_REPLICA_CHUNKS = 8
+"""Most chunks of replicas (each with its own [N] work arrays) a kernel runs in."""
+
+
+def replica_chunks() -> int:
+    """Chunks of replicas for the kernels with work arrays: one per thread, at most 8.
+
+    Any number gives the same results; more only costs work arrays to zero.
+    """
+    return min(numba.get_num_threads(), MAX_REPLICA_CHUNKS)
 
 
 def kernel(fn: Fn) -> Fn:
@@ -173,7 +185,7 @@ def march(
     Men per side and cell are summed per replica into a [N, 2] work array
     (``n_cells`` = N; one per chunk, zero between replicas) in unit order, as
     ``CellSums.of`` sums them. Replicas run in parallel, in ``threads`` contiguous
-    chunks (``numba.get_num_threads()``; any number gives the same results).
+    chunks (:func:`replica_chunks`; any number gives the same results).
 
     Returns:
         New cell, progress, fuel, attack cell and assault progress [R, U].

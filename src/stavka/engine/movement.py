@@ -8,7 +8,6 @@ stops and assaults that cell instead (see ``combat``).
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -18,6 +17,7 @@ from stavka.engine.kernels import (
     march,
     next_hops,
     passed_objectives,
+    replica_chunks,
     wanted_fields,
 )
 from stavka.engine.kernels_combat import by_class, motorised
@@ -181,7 +181,7 @@ def move(
         p.motor_range_km / p.motor_road_kmh,
         p.contact_threshold_men,
         n_cells,
-        numba.get_num_threads(),
+        replica_chunks(),
     )
     return st.replace(
         cell=new_cell,

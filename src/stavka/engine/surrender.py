@@ -11,11 +11,10 @@ dislodged holding unit with no free cell to fall back to collapses (captured/mis
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows
+from stavka.engine.kernels import LossRows, replica_chunks
 from stavka.engine.kernels_sums import orders, prisoners
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State, Status
@@ -112,7 +111,7 @@ def take_prisoners(ctx: Context, st: State) -> LossRows:
         st.cell,
         st.present[..., PERSONNEL],
         ctx.theatre.neighbors,
-        numba.get_num_threads(),
+        replica_chunks(),
     )
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     losses.hit[:, CAPTURED] = st.present[rr, uu]
