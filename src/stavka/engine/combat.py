@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows
+from stavka.engine.kernels import LossRows, replica_chunks
+from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_sums import engagements
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
@@ -97,7 +98,7 @@ class CombatOutcome:
     progress against each defender (km) [R, U].
     """
 
-    losses: LossRows
+    losses: LossRows | ContactLosses
     dislodged: npt.NDArray[np.bool_]
     in_contact: npt.NDArray[np.bool_]
     assault: npt.NDArray[np.float32]
@@ -117,7 +118,7 @@ def resolve_combat(
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
     dt_days = p.step_hours / 24.0
-    losses = LossRows.empty(st.lost.shape[2:])
+    losses: LossRows | ContactLosses = LossRows.empty(st.lost.shape[2:])
     dislodged = np.zeros(st.cell.shape, bool)
     # Engagements: defended cells that are being attacked and hold defenders; the
     # sums of power (men, tanks + SP guns, guns + mortars; times the ammunition
@@ -135,6 +136,7 @@ def resolve_combat(
         p.ammo_out_power_factor,
         n_cells,
         (PERSONNEL, TANKS, SP_GUNS, GUNS, MORTARS),
+        replica_chunks(),
     )
     if keys.size == 0:
         return CombatOutcome(losses, dislodged, in_contact, st.assault)
@@ -172,19 +174,18 @@ def resolve_combat(
 
     # Back to units: attackers by their assaulted key, defenders by their cell key.
     # Attackers and defenders are distinct units: each in contact has one fraction.
-    rr, uu, ea, ed = contact.T
-    noise = st.noise[rr, uu]
-    frac = np.where(
-        ea >= 0,
-        np.minimum(rate_a[ea] * noise, 1.0) * dt_days,
-        np.minimum(rate_d[ed] * noise, 1.0) * dt_days,
+    # Each unit's share lost: min(rate x noise, 1) x dt, split into killed, wounded
+    # and missing (applied by kernels_combat.apply_contact_losses, unit by unit).
+    rr, uu, ed = contact[:, 0], contact[:, 1], contact[:, 3]
+    losses = ContactLosses(
+        contact,
+        rate_a,
+        rate_d,
+        st.noise,
+        dt_days,
+        engaged_split(),
+        (KILLED, WOUNDED, MISSING),
     )
-    k, w, c = engaged_split()
-    lost = st.present[rr, uu] * frac[:, None]
-    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
-    losses.hit[:, KILLED] = lost * k
-    losses.hit[:, WOUNDED] = lost * w
-    losses.hit[:, MISSING] = lost * c
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);
     # a successful attacker advances at the fitted rate.
     # Without noise the expected advance ``P(win) x km/day`` is used instead.

@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_combat import ContactLosses, new_control, nonzero2
 from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places, moved
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
@@ -94,7 +95,7 @@ def _fall_back(
     Those that hold or are cut off collapse instead. Returns the losses of the
     dislodged units.
     """
-    rr, uu = np.nonzero(dislodged)
+    rr, uu = nonzero2(dislodged)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     if rr.size == 0:
         return st, losses
@@ -194,7 +195,7 @@ def _daily_draws(ctx: Context, st: State, rngs: list[ReplicaRng]) -> State:
 
 def _apply_losses(
     st: State,
-    losses: npt.NDArray[np.float64] | LossRows,
+    losses: npt.NDArray[np.float64] | LossRows | ContactLosses,
     owned: bool = False,
     rows: npt.ArrayLike | None = None,
 ) -> tuple[State, bool]:
@@ -214,6 +215,14 @@ def _apply_losses(
     Returns:
         The new state, and whether its present and lost arrays are owned now.
     """
+    if isinstance(losses, ContactLosses):
+        if losses.size == 0:
+            return st, owned
+        present, lost = (
+            (st.present, st.lost) if owned else (st.present.copy(), st.lost.copy())
+        )
+        losses.apply(present, lost)
+        return st.replace(present=present, lost=lost), True
     if isinstance(losses, LossRows):
         rr, uu, hit = losses.rr, losses.uu, losses.hit
     else:
@@ -283,6 +292,37 @@ def _places_by_cell(ctx: Context) -> tuple[I64, I64, I64]:
     return _PLACES_BY_CELL[ctx.token]
 
 
+_DEPTHS: dict[int, tuple[I64, npt.NDArray[np.float32]]] = {}
+
+
+def _depth_km(
+    ctx: Context, uu: npt.NDArray[np.intp], here: npt.NDArray[np.int32]
+) -> npt.NDArray[np.float32]:
+    """Great-circle km from units ``uu``'s start cells to cells ``here`` (float32).
+
+    Looked up in a table per context [start cells, N], filled as pairs first occur
+    (nan = not yet). The float32 of the float64 distance: taking the maximum with a
+    float32 depth and rounding after, or rounding first, gives the same float32.
+    """
+    if ctx.token not in _DEPTHS:
+        if len(_DEPTHS) > 4:
+            _DEPTHS.clear()
+        starts, index = np.unique(ctx.units.start_cell, return_inverse=True)
+        table = np.full((starts.size, ctx.theatre.lat.shape[0]), np.nan, np.float32)
+        _DEPTHS[ctx.token] = (index.astype(np.int64).ravel(), table)
+    index, table = _DEPTHS[ctx.token]
+    row = index[uu]
+    depth = table[row, here]
+    miss = np.flatnonzero(np.isnan(depth))
+    if miss.size:
+        lat, lon = ctx.theatre.lat, ctx.theatre.lon
+        start, cell = ctx.units.start_cell[uu[miss]], here[miss]
+        km = haversine_km(lat[start], lon[start], lat[cell], lon[cell])
+        depth[miss] = km
+        table[row[miss], cell] = km
+    return depth
+
+
 def _control(ctx: Context, st: State, hour: float) -> State:
     """Update place control and first-capture hours."""
     p = ctx.params
@@ -296,11 +336,12 @@ def _control(ctx: Context, st: State, hour: float) -> State:
         *_places_by_cell(ctx),
         n_p,
     )
-    to0 = (s0 > 0) & (s1 <= p.contact_threshold_men)
-    to1 = (s1 > 0) & (s0 <= 0)
-    control = np.where(to0, 0, np.where(to1, 1, st.control)).astype(np.int8)
-    first = to0 & np.isnan(st.capture_hour) & (st.control == 1)
-    capture = np.where(first, np.float32(hour), st.capture_hour).astype(np.float32)
+    # The attacker takes a place it holds men in against at most the contact
+    # threshold; the other side retakes one without attacker men
+    # (kernels_combat.new_control).
+    control, capture = new_control(
+        s0, s1, st.control, st.capture_hour, p.contact_threshold_men, np.float32(hour)
+    )
     return st.replace(control=control, capture_hour=capture)
 
 
@@ -368,13 +409,11 @@ def step(
     st = _control(ctx, st, hour)
     # Only units that moved or were waiting can have a new depth: for the others it
     # is the one already taken into the maximum.
-    lat, lon = ctx.theatre.lat, ctx.theatre.lon
     rr, uu = moved(st.cell, cell0, status0)
-    here, start = st.cell[rr, uu], u.start_cell[uu]
-    depth = haversine_km(lat[start], lon[start], lat[here], lon[here])
-    depth = np.where(st.status[rr, uu] == Status.WAITING, 0.0, depth)
+    depth = _depth_km(ctx, uu, st.cell[rr, uu])
+    depth = np.where(st.status[rr, uu] == Status.WAITING, np.float32(0), depth)
     max_depth = st.max_depth_km.copy()
-    max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth).astype(np.float32)
+    max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth)
     return st.replace(hour=hour + p.step_hours, max_depth_km=max_depth)
 
 

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+import numba
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+from numba import njit, prange
 
 __all__ = [
     "LossRows",
@@ -23,6 +24,8 @@ __all__ = [
     "nmax",
     "nmin",
     "passed_objectives",
+    "pkernel",
+    "replica_chunks",
     "step_down",
     "wanted_fields",
 ]
@@ -30,11 +33,33 @@ __all__ = [
 F64 = npt.NDArray[np.float64]
 IP = npt.NDArray[np.intp]
 Fn = TypeVar("Fn", bound=Callable[..., Any])
+CHUNKS = 16
+"""Parallel loops over listed units run in this many contiguous chunks."""
+MAX_REPLICA_CHUNKS = 8
+"""Most chunks of replicas (each with its own [N] work arrays) a kernel runs in."""
+
+
+def replica_chunks() -> int:
+    """Chunks of replicas for the kernels with work arrays: one per thread, at most 8.
+
+    Any number gives the same results; more only costs work arrays to zero.
+    """
+    return min(numba.get_num_threads(), MAX_REPLICA_CHUNKS)
 
 
 def kernel(fn: Fn) -> Fn:
     """``numba.njit(cache=True)``, keeping the Python signature for type checkers."""
     return cast(Fn, njit(cache=True)(fn))
+
+
+def pkernel(fn: Fn) -> Fn:
+    """``numba.njit(cache=True, parallel=True)``: its ``prange`` loops run in threads.
+
+    Only loops over replicas (or listed units) whose iterations share no output run
+    in parallel; each iteration does what the serial loop did, so results stay bit
+    for bit the same whatever the number of threads.
+    """
+    return cast(Fn, njit(cache=True, parallel=True)(fn))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +108,7 @@ def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
     return a if a >= b else b
 
 
-@kernel
+@pkernel
 def next_hops(
     want: npt.NDArray[np.bool_],
     field: npt.NDArray[np.int32],
@@ -101,7 +126,7 @@ def next_hops(
     nxt = cell.copy()
     slot = np.full((n_r, n_u), -1, np.intp)
     eps = np.float32(1e-4)
-    for r in range(n_r):
+    for r in prange(n_r):
         for u in range(n_u):
             f = field[r, u]
             if not want[r, u] or f < 0:
@@ -126,7 +151,7 @@ def next_hops(
     return nxt, slot
 
 
-@kernel
+@pkernel
 def march(
     status: npt.NDArray[np.int8],
     posture: npt.NDArray[np.int8],
@@ -146,7 +171,8 @@ def march(
     refill_tracked: float,
     refill_motor: float,
     threshold: float,
-    scratch: npt.NDArray[np.float64],
+    n_cells: int,
+    threads: int,
 ) -> tuple[
     npt.NDArray[np.int32],
     npt.NDArray[np.float32],
@@ -156,8 +182,10 @@ def march(
 ]:  # pragma: no cover - compiled
     """The march of ``movement.move`` after the next hops, unit by unit.
 
-    Men per side and cell are summed per replica into ``scratch`` [N, 2] (zeros on
-    entry and on return) in unit order, as ``CellSums.of`` sums them.
+    Men per side and cell are summed per replica into a [N, 2] work array
+    (``n_cells`` = N; one per chunk, zero between replicas) in unit order, as
+    ``CellSums.of`` sums them. Replicas run in parallel, in ``threads`` contiguous
+    chunks (:func:`replica_chunks`; any number gives the same results).
 
     Returns:
         New cell, progress, fuel, attack cell and assault progress [R, U].
@@ -168,7 +196,49 @@ def march(
     fuel_out = fuel.copy()
     attack = np.full((n_r, n_u), -1, np.int32)
     assault_out = assault.copy()
-    for r in range(n_r):
+    n_t = max(min(threads, n_r), 1)
+    work = np.zeros((n_t, n_cells, 2))
+    for t in prange(n_t):
+        _march_chunk(
+            t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
+            fuel, men, nxt, slot, side, mobility, carrier, hours_now, carry_hours,
+            factor, refill_tracked, refill_motor, threshold, work[t], new_cell,
+            prog_out, fuel_out, attack, assault_out,
+        )  # fmt: skip
+    return new_cell, prog_out, fuel_out, attack, assault_out
+
+
+@kernel
+def _march_chunk(
+    r_lo: int,
+    r_hi: int,
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    progress: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    men: npt.NDArray[np.float64],
+    nxt: npt.NDArray[np.int32],
+    slot: npt.NDArray[np.intp],
+    side: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    carrier: npt.NDArray[np.int64],
+    hours_now: npt.NDArray[np.float32],
+    carry_hours: npt.NDArray[np.float32],
+    factor: npt.NDArray[np.float32],
+    refill_tracked: float,
+    refill_motor: float,
+    threshold: float,
+    scratch: npt.NDArray[np.float64],
+    new_cell: npt.NDArray[np.int32],
+    prog_out: npt.NDArray[np.float32],
+    fuel_out: npt.NDArray[np.float32],
+    attack: npt.NDArray[np.int32],
+    assault_out: npt.NDArray[np.float32],
+) -> None:  # pragma: no cover - compiled
+    """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially."""
+    n_u = cell.shape[1]
+    for r in range(r_lo, r_hi):
         for u in range(n_u):
             if status[r, u] == 1 and men[r, u] > 0:
                 scratch[cell[r, u], side[u]] += men[r, u]
@@ -221,15 +291,15 @@ def march(
         for u in range(n_u):
             scratch[cell[r, u], 0] = 0.0
             scratch[cell[r, u], 1] = 0.0
-    return new_cell, prog_out, fuel_out, attack, assault_out
 
 
-@kernel
+@pkernel
 def step_down(
     held: npt.NDArray[np.bool_],
     rows: IP,
     cell: npt.NDArray[np.int32],
     edge_h: npt.NDArray[np.float32],
+    by_cell: bool,
     neighbors: npt.NDArray[np.int32],
     order: npt.NDArray[np.int32],
     near: npt.NDArray[np.float32],
@@ -237,13 +307,15 @@ def step_down(
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
     """:meth:`FieldBank.step_down_table` unit by unit (same arguments, same result).
 
-    Unit i's targets are ``held[rows[i]]``.
+    Unit i's targets are ``held[rows[i]]``; its edge hours ``edge_h[i]``, or
+    ``edge_h[cell[i]]`` with ``by_cell``.
 
     A unit's value at a cell is the minimum over its targets: its first target among
     the cell's ``NEARBY`` closest candidates (``order``, ``near``; ascending, so ties
     give the same value) when it has more targets than that, else the minimum over
     its few targets' ``table`` columns; then the steepest descent of
-    ``routing._descend``. Either way it is the exact minimum.
+    ``routing._descend``. Either way it is the exact minimum. Units run in
+    parallel, in contiguous chunks.
     """
     m_units = cell.shape[0]
     n_nb = neighbors.shape[1]
@@ -252,12 +324,13 @@ def step_down(
     slot = np.full(m_units, -1, np.intp)
     eps = np.float32(1e-4)
     inf = np.float32(np.inf)
-    there = np.empty(n_nb, np.float32)
     # Each held row's target columns (compressed rows).
     n_rows = held.shape[0]
     start = np.zeros(n_rows + 1, np.int64)
     for h in range(n_rows):
-        start[h + 1] = start[h] + np.count_nonzero(held[h])
+        start[h + 1] = start[h]
+        for t in range(n_t):  # (no array calls: each would be a parallel loop)
+            start[h + 1] += held[h, t]
     cols = np.empty(start[n_rows], np.int64)
     for h in range(n_rows):
         q = start[h]
@@ -266,49 +339,52 @@ def step_down(
                 cols[q] = t
                 q += 1
     few = order.shape[1]
-    for i in range(m_units):
-        c = cell[i]
-        h = rows[i]
-        here = inf
-        for a in range(n_nb + 1):
-            cc = c
-            if a > 0:
-                cc = neighbors[c, a - 1]
-                if cc < 0:
-                    cc = 0
-            v = inf
-            found = False
-            if start[h + 1] - start[h] > few:
-                for j in range(few):
-                    if held[h, order[cc, j]]:
-                        v = near[cc, j]
-                        found = True
-                        break
-            if not found:
-                for q in range(start[h], start[h + 1]):
-                    if table[cc, cols[q]] < v:
-                        v = table[cc, cols[q]]
-            if a == 0:
-                here = v
-            else:
-                there[a - 1] = v
-        best = inf
-        k = -1
-        for j in range(n_nb):
-            v = inf
-            if neighbors[c, j] >= 0:
-                v = edge_h[i, j] + there[j]
-            if k < 0 or v < best:
-                best = v
-                k = j
-        if np.isfinite(best) and there[k] < here - eps:
-            nb = neighbors[c, k]
-            nxt[i] = nb if nb >= 0 else 0
-            slot[i] = k
+    n_c = max(min(CHUNKS, m_units), 1)
+    for ch in prange(n_c):
+        there = np.empty(n_nb, np.float32)
+        for i in range(ch * m_units // n_c, (ch + 1) * m_units // n_c):
+            c = cell[i]
+            row = rows[i]
+            here = inf
+            for a in range(n_nb + 1):
+                cc = c
+                if a > 0:
+                    cc = neighbors[c, a - 1]
+                    if cc < 0:
+                        cc = 0
+                v = inf
+                found = False
+                if start[row + 1] - start[row] > few:
+                    for j in range(few):
+                        if held[row, order[cc, j]]:
+                            v = near[cc, j]
+                            found = True
+                            break
+                if not found:
+                    for qq in range(start[row], start[row + 1]):
+                        if table[cc, cols[qq]] < v:
+                            v = table[cc, cols[qq]]
+                if a == 0:
+                    here = v
+                else:
+                    there[a - 1] = v
+            best = inf
+            k = -1
+            for j in range(n_nb):
+                v = inf
+                if neighbors[c, j] >= 0:
+                    v = edge_h[c if by_cell else i, j] + there[j]
+                if k < 0 or v < best:
+                    best = v
+                    k = j
+            if np.isfinite(best) and there[k] < here - eps:
+                nb = neighbors[c, k]
+                nxt[i] = nb if nb >= 0 else 0
+                slot[i] = k
     return nxt, slot
 
 
-@kernel
+@pkernel
 def passed_objectives(
     objective: npt.NDArray[np.int32],
     cell: npt.NDArray[np.int32],
@@ -321,7 +397,7 @@ def passed_objectives(
     n_r, n_u = cell.shape
     m = objectives.shape[1]
     out = np.empty((n_r, n_u), np.int32)
-    for r in range(n_r):
+    for r in prange(n_r):
         for u in range(n_u):
             o = objective[r, u]
             while o < m and objectives[u, o] >= 0 and objectives[u, o] == cell[r, u]:
@@ -330,7 +406,7 @@ def passed_objectives(
     return out
 
 
-@kernel
+@pkernel
 def wanted_fields(
     status: npt.NDArray[np.int8],
     posture: npt.NDArray[np.int8],
@@ -347,7 +423,7 @@ def wanted_fields(
     m = obj_field.shape[1]
     wants = np.zeros((n_r, n_u), np.bool_)
     field = np.full((n_r, n_u), -1, np.int32)
-    for r in range(n_r):
+    for r in prange(n_r):
         for u in range(n_u):
             pos = posture[r, u]
             if (

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from numba import prange
 
-from stavka.engine.kernels import F64, IP, kernel
+from stavka.engine.kernels import F64, IP, kernel, pkernel
 
 __all__ = [
     "apply_losses",
@@ -37,7 +38,7 @@ def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
     return a if a >= b else b
 
 
-@kernel
+@pkernel
 def engagements(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
@@ -51,6 +52,7 @@ def engagements(
     ammo_out_factor: float,
     n_cells: int,
     cols: tuple[int, int, int, int, int],
+    threads: int,
 ) -> tuple[
     npt.NDArray[np.int64],
     npt.NDArray[np.float64],
@@ -68,7 +70,8 @@ def engagements(
     + SP guns, guns + mortars; times 1, or ``ammo_out_factor`` when ammunition is at
     or below ``ammo_low``), the holding defenders' men and the defenders' fight
     hours x men. ``cols`` are the strength columns (men, tanks, SP guns, guns,
-    mortars).
+    mortars). Replicas run in parallel in ``threads`` contiguous chunks, each chunk
+    into its own rows; the rows are then joined in chunk order.
 
     Returns:
         Keys ``replica * n_cells + cell`` (ascending), attacker and defender power
@@ -77,8 +80,7 @@ def engagements(
         -1) in replica-then-unit order; and the contact mask [R, U].
     """
     n_r, n_u = cell.shape
-    men_c, tank_c, sp_c, gun_c, mor_c = cols
-    cap = n_r * n_u
+    cap = n_r * n_u  # a replica has at most n_u engagements and n_u units in contact
     keys = np.empty(cap, np.int64)
     a_out = np.empty((cap, 3))
     d_out = np.empty((cap, 3))
@@ -86,6 +88,80 @@ def engagements(
     fought_out = np.empty(cap)
     contact = np.empty((cap, 4), np.int64)
     in_contact = np.zeros((n_r, n_u), np.bool_)
+    n_t = max(min(threads, n_r), 1)
+    n_eng = np.zeros(n_t, np.int64)
+    n_con = np.zeros(n_t, np.int64)
+    for t in prange(n_t):
+        n_eng[t], n_con[t] = _engage_chunk(
+            t * n_r // n_t, (t + 1) * n_r // n_t, (t * n_r // n_t) * n_u,
+            status, side, attack_cell, cell, present, ammo, posture, fight_hours,
+            ammo_low, ammo_out_factor, n_cells, cols, keys, a_out, d_out,
+            hold_out, fought_out, contact, in_contact,
+        )  # fmt: skip
+    # Join the chunks' rows; engagement numbers become global.
+    e_all = 0
+    c_all = 0
+    for t in range(n_t):
+        lo = (t * n_r // n_t) * n_u
+        for i in range(c_all, c_all + n_con[t]):
+            j = lo + i - c_all
+            contact[i, 0] = contact[j, 0]
+            contact[i, 1] = contact[j, 1]
+            contact[i, 2] = contact[j, 2] + e_all if contact[j, 2] >= 0 else -1
+            contact[i, 3] = contact[j, 3] + e_all if contact[j, 3] >= 0 else -1
+        for i in range(e_all, e_all + n_eng[t]):
+            j = lo + i - e_all
+            keys[i] = keys[j]
+            for x in range(3):  # (no slices: each would be a parallel loop)
+                a_out[i, x] = a_out[j, x]
+                d_out[i, x] = d_out[j, x]
+            hold_out[i] = hold_out[j]
+            fought_out[i] = fought_out[j]
+        e_all += n_eng[t]
+        c_all += n_con[t]
+    return (
+        keys[:e_all],
+        a_out[:e_all],
+        d_out[:e_all],
+        hold_out[:e_all],
+        fought_out[:e_all],
+        contact[:c_all],
+        in_contact,
+    )
+
+
+@kernel
+def _engage_chunk(
+    r_lo: int,
+    r_hi: int,
+    lo: int,
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    attack_cell: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    present: npt.NDArray[np.float64],
+    ammo: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
+    fight_hours: npt.NDArray[np.float32],
+    ammo_low: np.float32,
+    ammo_out_factor: float,
+    n_cells: int,
+    cols: tuple[int, int, int, int, int],
+    keys: npt.NDArray[np.int64],
+    a_out: F64,
+    d_out: F64,
+    hold_out: F64,
+    fought_out: F64,
+    contact: npt.NDArray[np.int64],
+    in_contact: npt.NDArray[np.bool_],
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """:func:`engagements` of replicas ``r_lo`` to ``r_hi`` (one chunk), serially.
+
+    Writes the chunk's rows from row ``lo`` on, with chunk-local engagement numbers;
+    returns the numbers of engagements and of units in contact.
+    """
+    n_u = cell.shape[1]
+    men_c, tank_c, sp_c, gun_c, mor_c = cols
     slot_of = np.full(n_cells, -1, np.int64)  # attacked cell -> its row in a_sum
     eng_of = np.full(n_cells, -1, np.int64)  # engaged cell -> engagement index
     d_sum = np.zeros((n_cells, 5))  # power (3), holding men, fight hours x men
@@ -94,9 +170,9 @@ def engagements(
     att = np.zeros(n_u, np.bool_)
     dfd = np.zeros(n_u, np.bool_)
     w = np.empty(n_u)
-    e = 0
+    e = 0  # engagements and contact rows of the chunk (chunk-local numbers)
     n_c = 0
-    for r in range(n_r):
+    for r in range(r_lo, r_hi):
         n_a = 0
         for u in range(n_u):
             active = status[r, u] == 1
@@ -111,39 +187,41 @@ def engagements(
                     a_sum[n_a, :] = 0.0
                     n_a += 1
                 q = slot_of[c]
-                a_sum[q, 0] += present[r, u, men_c] * w[u]
-                a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
-                a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
+                wu = w[u]
+                a_sum[q, 0] += present[r, u, men_c] * wu
+                a_sum[q, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * wu
+                a_sum[q, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * wu
         if n_a == 0:
             continue
         for u in range(n_u):
             if dfd[u]:
                 c = cell[r, u]
                 men = present[r, u, men_c]
-                d_sum[c, 0] += men * w[u]
-                d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * w[u]
-                d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * w[u]
+                wu = w[u]
+                d_sum[c, 0] += men * wu
+                d_sum[c, 1] += (present[r, u, tank_c] + present[r, u, sp_c]) * wu
+                d_sum[c, 2] += (present[r, u, gun_c] + present[r, u, mor_c]) * wu
                 if posture[r, u] == 1:  # holding
                     d_sum[c, 3] += men
                 d_sum[c, 4] += np.float64(fight_hours[r, u]) * men
         for c in np.sort(a_cells[:n_a]):
             if d_sum[c, 0] > 0:
                 q = slot_of[c]
-                keys[e] = r * n_cells + c
-                a_out[e, :] = a_sum[q, :]
-                d_out[e, :] = d_sum[c, :3]
-                hold_out[e] = d_sum[c, 3]
-                fought_out[e] = d_sum[c, 4]
+                keys[lo + e] = r * n_cells + c
+                a_out[lo + e, :] = a_sum[q, :]
+                d_out[lo + e, :] = d_sum[c, :3]
+                hold_out[lo + e] = d_sum[c, 3]
+                fought_out[lo + e] = d_sum[c, 4]
                 eng_of[c] = e
                 e += 1
         for u in range(n_u):
             ea = eng_of[attack_cell[r, u]] if att[u] else -1
             ed = eng_of[cell[r, u]] if dfd[u] else -1
             if ea >= 0 or ed >= 0:
-                contact[n_c, 0] = r
-                contact[n_c, 1] = u
-                contact[n_c, 2] = ea
-                contact[n_c, 3] = ed
+                contact[lo + n_c, 0] = r
+                contact[lo + n_c, 1] = u
+                contact[lo + n_c, 2] = ea
+                contact[lo + n_c, 3] = ed
                 in_contact[r, u] = True
                 n_c += 1
         for u in range(n_u):
@@ -152,36 +230,67 @@ def engagements(
         for q in range(n_a):
             slot_of[a_cells[q]] = -1
             eng_of[a_cells[q]] = -1
-    return (
-        keys[:e],
-        a_out[:e],
-        d_out[:e],
-        hold_out[:e],
-        fought_out[:e],
-        contact[:n_c],
-        in_contact,
-    )
+    return e, n_c
 
 
-@kernel
+@pkernel
 def prisoners(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
     cell: npt.NDArray[np.int32],
     men: npt.NDArray[np.float64],
     neighbors: npt.NDArray[np.int32],
-    scratch: npt.NDArray[np.float64],
+    threads: int,
 ) -> tuple[IP, IP]:  # pragma: no cover - compiled
     """Surrendered units with men, in or next to a cell with active attacker men.
 
-    Returns their (replica, unit) rows in replica-then-unit order. ``scratch``
-    [N, 2] is zero on entry and on return (column 0 is used).
+    Returns their (replica, unit) rows in replica-then-unit order. Replicas run in
+    parallel in ``threads`` contiguous chunks, each with a [N] work array.
     """
     n_r, n_u = cell.shape
-    rr = np.empty(n_r * n_u, np.intp)
-    uu = np.empty(n_r * n_u, np.intp)
+    rr_all = np.empty(n_r * n_u, np.intp)
+    uu_all = np.empty(n_r * n_u, np.intp)
+    n_t = max(min(threads, n_r), 1)
+    count = np.zeros(n_t, np.int64)
+    for t in prange(n_t):
+        scratch = np.zeros(neighbors.shape[0])
+        lo = (t * n_r // n_t) * n_u
+        count[t] = _prisoners_chunk(
+            t * n_r // n_t,
+            (t + 1) * n_r // n_t,
+            status,
+            side,
+            cell,
+            men,
+            neighbors,
+            scratch,
+            rr_all[lo:],
+            uu_all[lo:],
+        )
+    return _join_rows(rr_all, uu_all, count, n_r, n_u)
+
+
+@kernel
+def _prisoners_chunk(
+    r_lo: int,
+    r_hi: int,
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    men: npt.NDArray[np.float64],
+    neighbors: npt.NDArray[np.int32],
+    scratch: F64,
+    rr: IP,
+    uu: IP,
+) -> int:  # pragma: no cover - compiled
+    """:func:`prisoners` of replicas ``r_lo`` to ``r_hi``, serially.
+
+    Writes their rows to ``rr``, ``uu`` and returns their number. ``scratch`` [N]
+    is zero on entry and on return.
+    """
+    n_u = cell.shape[1]
     n = 0
-    for r in range(n_r):
+    for r in range(r_lo, r_hi):
         any_waiting = False
         for u in range(n_u):
             if status[r, u] == 2 and men[r, u] > 0:
@@ -191,22 +300,46 @@ def prisoners(
             continue
         for u in range(n_u):
             if status[r, u] == 1 and side[u] == 0:
-                scratch[cell[r, u], 0] += men[r, u]
+                scratch[cell[r, u]] += men[r, u]
         for u in range(n_u):
             if status[r, u] == 2 and men[r, u] > 0:
                 c = cell[r, u]
-                hit = scratch[c, 0] > 0
+                hit = scratch[c] > 0
                 for j in range(neighbors.shape[1]):
                     nb = neighbors[c, j]
-                    if nb >= 0 and scratch[nb, 0] > 0:
+                    if nb >= 0 and scratch[nb] > 0:
                         hit = True
                 if hit:
                     rr[n] = r
                     uu[n] = u
                     n += 1
         for u in range(n_u):
-            scratch[cell[r, u], 0] = 0.0
-    return rr[:n], uu[:n]
+            scratch[cell[r, u]] = 0.0
+    return n
+
+
+@kernel
+def _join_rows(
+    rr_all: IP, uu_all: IP, count: npt.NDArray[np.int64], n_r: int, n_u: int
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """The rows of ``count.size`` chunks of replicas, each ``count[t]`` at its start.
+
+    Chunk t's rows start at row ``(t * n_r // count.size) * n_u``.
+    """
+    n_t = count.size
+    n = 0
+    for t in range(n_t):
+        n += count[t]
+    rr = np.empty(n, np.intp)
+    uu = np.empty(n, np.intp)
+    i = 0
+    for t in range(n_t):
+        lo = (t * n_r // n_t) * n_u
+        for j in range(count[t]):
+            rr[i] = rr_all[lo + j]
+            uu[i] = uu_all[lo + j]
+            i += 1
+    return rr, uu
 
 
 @kernel
@@ -229,7 +362,7 @@ def moved(
     return rr[:n], uu[:n]
 
 
-@kernel
+@pkernel
 def men_at_places(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
@@ -242,12 +375,13 @@ def men_at_places(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:  # pragma: no cover
     """Active men of each side at each place [R, P], summed in unit order.
 
-    The places at cell c are ``places[first[c] : first[c] + count[c]]``.
+    The places at cell c are ``places[first[c] : first[c] + count[c]]``. Replicas
+    run in parallel.
     """
     n_r, n_u = cell.shape
     s0 = np.zeros((n_r, n_places))
     s1 = np.zeros((n_r, n_places))
-    for r in range(n_r):
+    for r in prange(n_r):
         for u in range(n_u):
             if status[r, u] != 1:
                 continue
@@ -262,7 +396,7 @@ def men_at_places(
     return s0, s1
 
 
-@kernel
+@pkernel
 def apply_losses(
     present: npt.NDArray[np.float64],
     lost: npt.NDArray[np.float64],
@@ -274,10 +408,10 @@ def apply_losses(
 
     In place; capped at what is present (all kinds scaled alike), as
     ``core._apply_losses`` does (the kinds are summed in order, as numpy's sum over
-    that axis does).
+    that axis does). The listed units are distinct: they run in parallel.
     """
     n_l, n_k = hit.shape[1], hit.shape[2]
-    for i in range(rr.size):
+    for i in prange(rr.size):
         r, u = rr[i], uu[i]
         for k in range(n_k):
             here = present[r, u, k]
@@ -335,7 +469,7 @@ def free_cells(
     return free
 
 
-@kernel
+@pkernel
 def resupply_units(
     status: npt.NDArray[np.int8],
     in_contact: npt.NDArray[np.bool_],
@@ -362,6 +496,7 @@ def resupply_units(
     dislodged. ``ammo_use`` is the combat loads a unit in contact spends this step
     (float32, as numpy rounds it); ``consts`` are truck hours per day, refills per
     trip, air refills per day, the step in days and the initial fuel refills.
+    Replicas run in parallel.
     """
     truck_h, refills, air, dt, initial_fuel = consts
     n_r, n_u = status.shape
@@ -369,7 +504,7 @@ def resupply_units(
     convoy_out = convoy.copy()
     ammo_out = np.empty((n_r, n_u), np.float32)
     rate_def_ok = refills * dt
-    for r in range(n_r):
+    for r in prange(n_r):
         for u in range(n_u):
             a = ammo[r, u] - ammo_use if in_contact[r, u] else ammo[r, u]
             if status[r, u] != 1:

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels_combat import fill_rows, motorised, serving_railheads
 from stavka.engine.kernels_sums import resupply_units
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
@@ -127,12 +128,14 @@ def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
         return []
     if rows.shape[1] == 0:
         return [np.arange(rows.shape[0])]
-    packed = np.ascontiguousarray(np.packbits(rows, axis=1))
-    whole = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, inverse = np.unique(whole, return_inverse=True)
-    inverse = inverse.ravel()
-    order = np.argsort(inverse, kind="stable")
-    cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+    # Rows packed into 64-bit words, sorted (stably) by them; equal rows are adjacent.
+    packed = np.packbits(rows, axis=1)
+    words = np.zeros((rows.shape[0], -(-packed.shape[1] // 8) * 8), np.uint8)
+    words[:, : packed.shape[1]] = packed
+    keys = words.view(np.uint64)
+    order = np.lexsort(keys.T[::-1])
+    ordered = keys[order]
+    cuts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
     return np.split(order, cuts)
 
 
@@ -147,10 +150,15 @@ def resupply(
     """Consume ammunition in contact and resupply fuel and ammunition for one step."""
     u, p = ctx.units, ctx.params
     dt = p.step_hours / 24.0
-    held = st.control[:, net.place_index] == 0  # R x S
-    cap = st.capture_hour[:, net.place_index]
-    since = hour - np.where(np.isnan(cap), np.inf, cap)
-    serving = held & (net.own[None, :] | (since >= net.repair_hours[None, :]))
+    # Held stations, own or repaired since their capture [R, S].
+    serving = serving_railheads(
+        st.control,
+        st.capture_hour,
+        net.place_index,
+        net.own,
+        net.repair_hours,
+        np.float32(hour),  # numpy subtracts float32 capture hours in float32
+    )
     one_way = np.empty(st.cell.shape)
     # Replicas with the same serving railheads share one truck-time field.
     for rows in _groups(serving):
@@ -159,7 +167,7 @@ def resupply(
             if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
                 _BY_SERVING.clear()
             _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
-        one_way[rows] = _BY_SERVING[key][st.cell[rows]]
+        fill_rows(one_way, _BY_SERVING[key], st.cell, rows)
     # A unit's supply column shuttles to the railhead and back: a load arrives when a
     # round trip is complete (at most one a day), not as a steady trickle. Transport
     # aircraft fly one day's lift to motorised units the trucks cannot serve daily; it
@@ -175,7 +183,7 @@ def resupply(
         st.convoy,
         one_way,
         u.side,
-        np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED)),
+        motorised(ctx.token, u.mobility),
         np.float32(p.ammo_per_combat_day * dt),
         bool(airlift),
         (

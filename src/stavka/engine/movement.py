@@ -17,8 +17,10 @@ from stavka.engine.kernels import (
     march,
     next_hops,
     passed_objectives,
+    replica_chunks,
     wanted_fields,
 )
+from stavka.engine.kernels_combat import by_class, motorised
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, State
 
@@ -40,6 +42,21 @@ def current_field(
     return np.where(objective < m, f, -1).astype(np.int32)
 
 
+_EXPLOIT_CELLS: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]] = {}
+
+
+def _exploit_cells(ctx: Context) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """The exploitation places' distinct cells, and each place's (cached)."""
+    if ctx.token not in _EXPLOIT_CELLS:
+        if len(_EXPLOIT_CELLS) > 64:
+            _EXPLOIT_CELLS.clear()
+        cells, inverse = np.unique(
+            ctx.place_cells[ctx.exploit_places].astype(np.int64), return_inverse=True
+        )
+        _EXPLOIT_CELLS[ctx.token] = (cells, inverse.ravel().astype(np.intp))
+    return _EXPLOIT_CELLS[ctx.token]
+
+
 def _exploit(
     ctx: Context,
     st: State,
@@ -57,7 +74,7 @@ def _exploit(
     (``exploit_places``).
     """
     u = ctx.units
-    mobile = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
+    mobile = motorised(ctx.token, u.mobility)
     # After the defender's ceasefire order every attacker unit occupies the country.
     occupying = bool(ctx.surrender_hours) and st.hour >= ctx.surrender_hours[0]
     able = (mobile | occupying) & (u.side == 0) & (u.mobility != Mob.STATIC)
@@ -70,25 +87,26 @@ def _exploit(
     nxt, slot = nxt.copy(), slot.copy()
     bank = ctx.bank
     of_class = ctx.route_class[iu]
+    # The units of each class, still by replica, then unit (a stable sort).
+    order, bounds = by_class(of_class.astype(np.int64), len(ctx.route_names))
     held = None
-    for c in np.unique(of_class):
+    for c in np.flatnonzero(np.diff(bounds)).tolist():
         name = ctx.route_names[c]
-        rr, uu = ir[of_class == c], iu[of_class == c]  # by replica, then unit
+        pick = order[bounds[c] : bounds[c + 1]]
+        rr, uu = ir[pick], iu[pick]  # by replica, then unit
         if bank.prefers_table(name, int(np.count_nonzero(np.diff(rr))) + 1):
             # Every replica at once: nearest = minimum over its held targets.
-            cells, inverse = np.unique(
-                ctx.place_cells[ctx.exploit_places].astype(np.int64),
-                return_inverse=True,
-            )
+            cells, inverse = _exploit_cells(ctx)
             if held is None:
-                held = held_targets(st.targets, inverse.astype(np.intp), cells.size)
+                held = held_targets(st.targets, inverse, cells.size)
             n2, s2 = bank.step_down_table(
                 name,
                 cells,
                 held,
                 st.cell[rr, uu],
-                ctx.route_hours[c, st.cell[rr, uu]],
+                ctx.route_hours[c],
                 rows=rr,
+                by_cell=True,
             )
             nxt[rr, uu], slot[rr, uu] = n2, s2
             continue
@@ -103,16 +121,6 @@ def _exploit(
             )
             nxt[r, who], slot[r, who] = n2, s2
     return nxt, slot
-
-
-_SCRATCH: list[npt.NDArray[np.float64]] = []
-
-
-def _scratch(n_cells: int) -> npt.NDArray[np.float64]:
-    """A zeroed [N, 2] work array for :func:`kernels.march` (zero again after it)."""
-    if not _SCRATCH or _SCRATCH[0].shape[0] != n_cells:
-        _SCRATCH[:] = [np.zeros((n_cells, 2))]
-    return _SCRATCH[0]
 
 
 def move(
@@ -172,7 +180,8 @@ def move(
         p.tracked_range_km / p.tracked_road_kmh,
         p.motor_range_km / p.motor_road_kmh,
         p.contact_threshold_men,
-        _scratch(n_cells),
+        n_cells,
+        replica_chunks(),
     )
     return st.replace(
         cell=new_cell,

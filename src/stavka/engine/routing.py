@@ -16,6 +16,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from stavka.engine.kernels import step_down
+from stavka.engine.kernels_routing import nearest_columns, search_table
 
 __all__ = ["FieldBank", "TheatreLike", "graph_of"]
 
@@ -240,15 +241,18 @@ class FieldBank:
         """
         key = (routing, cells.tobytes())
         if key not in self._tables:
-            dist = dijkstra(self.reverse_graph(routing), directed=True, indices=cells)
-            table = np.ascontiguousarray(dist.T.astype(np.float32))
-            order = np.argsort(table, axis=1, kind="stable")[:, :NEARBY]
+            # As dijkstra(graph, indices=cells).T in float32, and the stable argsort's
+            # first NEARBY columns (kernels_routing, the targets in parallel).
+            graph = self.reverse_graph(routing)
+            table = search_table(
+                np.asarray(graph.indptr, np.int32),
+                np.asarray(graph.indices, np.int32),
+                np.asarray(graph.data, np.float64),
+                np.asarray(cells, np.int64),
+            )
             self._tables[key] = table
             self._tabled.add(routing)
-            self._nearby[key] = (
-                np.ascontiguousarray(order.astype(np.int32)),
-                np.ascontiguousarray(np.take_along_axis(table, order, axis=1)),
-            )
+            self._nearby[key] = nearest_columns(table, NEARBY)
         return self._tables[key]
 
     def step_down_table(
@@ -259,6 +263,7 @@ class FieldBank:
         cell: npt.NDArray[np.int32],
         edge_h: F32,
         rows: npt.NDArray[np.intp] | None = None,
+        by_cell: bool = False,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
         """Like :meth:`nearest_step`, each unit with its own target subset.
 
@@ -274,6 +279,7 @@ class FieldBank:
             cell: [M] current cells.
             edge_h: [M, 6] edge hours out of the current cells.
             rows: [M] row of ``held`` of each unit (default: its own).
+            by_cell: ``edge_h`` is [N, 6], the edge hours out of every cell.
         """
         table = self.place_table(routing, cells)
         order, near = self._nearby[(routing, cells.tobytes())]
@@ -285,11 +291,14 @@ class FieldBank:
                 rows.astype(np.intp),
                 cell.astype(np.int32),
                 np.asarray(edge_h, np.float32),
+                by_cell,
                 self.neighbors,
                 order,
                 near,
                 table,
             )
+        if by_cell:
+            edge_h = edge_h[cell]
         nb = self.neighbors[cell]
         nb_safe = np.where(nb < 0, 0, nb)
         at = np.concatenate([cell[:, None], nb_safe], axis=1)  # M x 7

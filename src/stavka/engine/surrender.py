@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows
+from stavka.engine.kernels import LossRows, replica_chunks
 from stavka.engine.kernels_sums import orders, prisoners
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State, Status
@@ -102,22 +102,16 @@ def surrender_and_desertion(
     return st.replace(status=status, order_hour=order_hour), losses
 
 
-_WORK: list[npt.NDArray[np.float64]] = []
-
-
 def take_prisoners(ctx: Context, st: State) -> LossRows:
     """Losses of surrendered units within one cell of attacker troops."""
-    n = ctx.theatre.lat.shape[0]
-    # Attacker men per cell, summed per replica in a zeroed [N, 2] work array.
-    work = _WORK[0] if _WORK and _WORK[0].shape[0] == n else np.zeros((n, 2))
-    _WORK[:] = [work]
+    # Attacker men per cell, summed per replica in a zeroed work array.
     rr, uu = prisoners(
         st.status,
         ctx.units.side,
         st.cell,
         st.present[..., PERSONNEL],
         ctx.theatre.neighbors,
-        work,
+        replica_chunks(),
     )
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     losses.hit[:, CAPTURED] = st.present[rr, uu]

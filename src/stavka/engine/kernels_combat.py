@@ -1,0 +1,306 @@
+"""Compiled loops of combat, control, supply and exploitation glue.
+
+As :mod:`stavka.engine.kernels`, bit for bit what the numpy code they replace gave:
+the losses of the units in contact, place control, truck hours by replica group and
+the units of each routing class, without numpy temporaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from numba import prange
+
+from stavka.engine.kernels import CHUNKS, F64, IP, LossRows, kernel, pkernel
+from stavka.engine.state import Mob
+
+__all__ = [
+    "ContactLosses",
+    "apply_contact_losses",
+    "by_class",
+    "contact_losses",
+    "fill_rows",
+    "motorised",
+    "new_control",
+    "nonzero2",
+    "serving_railheads",
+]
+
+
+_MOTORISED: dict[int, npt.NDArray[np.bool_]] = {}
+
+
+def motorised(token: int, mobility: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
+    """Units that move on fuel (motor or tracked) [U], cached per context ``token``."""
+    if token not in _MOTORISED:
+        if len(_MOTORISED) > 64:
+            _MOTORISED.clear()
+        _MOTORISED[token] = np.isin(mobility, (Mob.MOTOR, Mob.TRACKED))
+    return _MOTORISED[token]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLosses:
+    """The losses of the units in contact, as the rates that make them.
+
+    Applied straight to the holdings (:func:`apply_contact_losses`) instead of going
+    through a [C, L, K] array; :meth:`rows` gives that array's :class:`LossRows`.
+    Arguments as :func:`contact_losses` has them.
+    """
+
+    contact: npt.NDArray[np.int64]
+    rate_a: F64
+    rate_d: F64
+    noise: npt.NDArray[np.float32]
+    dt_days: float
+    split: tuple[float, float, float]
+    kinds: tuple[int, int, int]
+
+    @property
+    def size(self) -> int:
+        """Number of units in contact."""
+        return int(self.contact.shape[0])
+
+    def rows(self, present: F64, n_kinds: int) -> LossRows:
+        """The losses as :class:`LossRows` (``present``: the holdings before them)."""
+        hit = contact_losses(
+            self.contact,
+            self.rate_a,
+            self.rate_d,
+            self.noise,
+            present,
+            self.dt_days,
+            self.split,
+            self.kinds,
+            n_kinds,
+        )
+        return LossRows(self.contact[:, 0], self.contact[:, 1], hit)
+
+    def apply(self, present: F64, lost: F64) -> None:
+        """Move the losses from ``present`` to ``lost`` in place (as ``rows`` would)."""
+        apply_contact_losses(
+            present,
+            lost,
+            self.contact,
+            self.rate_a,
+            self.rate_d,
+            self.noise,
+            self.dt_days,
+            self.split,
+            self.kinds,
+        )
+
+
+@pkernel
+def contact_losses(
+    contact: npt.NDArray[np.int64],
+    rate_a: F64,
+    rate_d: F64,
+    noise: npt.NDArray[np.float32],
+    present: F64,
+    dt_days: float,
+    split: tuple[float, float, float],
+    kinds: tuple[int, int, int],
+    n_kinds: int,
+) -> F64:  # pragma: no cover - compiled
+    """Losses [C, L, K] of the units in contact (``engagements``' contact rows).
+
+    A unit's share lost this step is ``min(rate x noise, 1) x dt_days``, with its
+    attacked engagement's attacker rate or its defended engagement's defender rate
+    (as ``combat.resolve_combat`` has it in numpy: the float64 rate times the
+    float32 noise, the minimum keeping a nan); its holdings times that share go to
+    the loss kinds ``kinds`` (killed, wounded, missing) by ``split``; the other
+    ``n_kinds`` are zero.
+    """
+    n_c = contact.shape[0]
+    n_k = present.shape[2]
+    share_k, share_w, share_c = split
+    kind_k, kind_w, kind_c = kinds
+    hit = np.empty((n_c, n_kinds, n_k))
+    for i in prange(n_c):
+        r, u, ea, ed = contact[i, 0], contact[i, 1], contact[i, 2], contact[i, 3]
+        nz = np.float64(noise[r, u])
+        x = rate_a[ea] * nz if ea >= 0 else rate_d[ed] * nz
+        if x > 1.0:  # np.minimum(x, 1.0)
+            x = 1.0
+        frac = x * dt_days
+        for j in range(n_k):
+            for q in range(n_kinds):
+                hit[i, q, j] = 0.0
+            lost = present[r, u, j] * frac
+            hit[i, kind_k, j] = lost * share_k
+            hit[i, kind_w, j] = lost * share_w
+            hit[i, kind_c, j] = lost * share_c
+    return hit
+
+
+@pkernel
+def new_control(
+    s0: F64,
+    s1: F64,
+    control: npt.NDArray[np.int8],
+    capture_hour: npt.NDArray[np.float32],
+    threshold: float,
+    hour: np.float32,
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:  # pragma: no cover
+    """Place control and first-capture hours [R, P] from the men at places.
+
+    The attacker (0) takes a place where it has men and the other side has at most
+    ``threshold``; the other side retakes it where it has men and the attacker none.
+    A place first taken from side 1 gets ``hour`` as its capture hour.
+    """
+    n_r, n_p = control.shape
+    out = np.empty((n_r, n_p), np.int8)
+    cap = np.empty((n_r, n_p), np.float32)
+    for r in prange(n_r):
+        for q in range(n_p):
+            to0 = s0[r, q] > 0 and s1[r, q] <= threshold
+            to1 = s1[r, q] > 0 and s0[r, q] <= 0
+            out[r, q] = 0 if to0 else (1 if to1 else control[r, q])
+            first = to0 and np.isnan(capture_hour[r, q]) and control[r, q] == 1
+            cap[r, q] = hour if first else capture_hour[r, q]
+    return out, cap
+
+
+@kernel
+def fill_rows(
+    out: F64,
+    field: F64,
+    cell: npt.NDArray[np.int32],
+    rows: IP,
+) -> None:  # pragma: no cover - compiled
+    """``out[rows] = field[cell[rows]]`` (replicas ``rows`` [G] of [R, U] arrays)."""
+    n_u = cell.shape[1]
+    for i in range(rows.size):
+        r = rows[i]
+        for u in range(n_u):
+            out[r, u] = field[cell[r, u]]
+
+
+@kernel
+def by_class(
+    of_class: npt.NDArray[np.int64], n_classes: int
+) -> tuple[IP, npt.NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Indices grouped by class, in their order within a class (a stable sort).
+
+    Returns the order and the bounds [n_classes + 1]: class c's indices are
+    ``order[bounds[c] : bounds[c + 1]]``.
+    """
+    bounds = np.zeros(n_classes + 1, np.int64)
+    for i in range(of_class.size):
+        bounds[of_class[i] + 1] += 1
+    for c in range(n_classes):
+        bounds[c + 1] += bounds[c]
+    fill = bounds[:-1].copy()
+    order = np.empty(of_class.size, np.intp)
+    for i in range(of_class.size):
+        c = of_class[i]
+        order[fill[c]] = i
+        fill[c] += 1
+    return order, bounds
+
+
+@pkernel
+def apply_contact_losses(
+    present: F64,
+    lost: F64,
+    contact: npt.NDArray[np.int64],
+    rate_a: F64,
+    rate_d: F64,
+    noise: npt.NDArray[np.float32],
+    dt_days: float,
+    split: tuple[float, float, float],
+    kinds: tuple[int, int, int],
+) -> None:  # pragma: no cover - compiled
+    """:func:`contact_losses` then ``kernels_sums.apply_losses``, row by row.
+
+    In place, in parallel chunks (the units in contact are distinct); the same
+    floats in the same order as the two kernels, the zero loss kinds included.
+    """
+    n_k = present.shape[2]
+    n_l = lost.shape[2]
+    share_k, share_w, share_c = split
+    kind_k, kind_w, kind_c = kinds
+    n_c = contact.shape[0]
+    n_ch = max(min(CHUNKS, n_c), 1)
+    for ch in prange(n_ch):
+        hit = np.zeros(n_l)
+        for i in range(ch * n_c // n_ch, (ch + 1) * n_c // n_ch):
+            r, u, ea, ed = contact[i, 0], contact[i, 1], contact[i, 2], contact[i, 3]
+            nz = np.float64(noise[r, u])
+            x = rate_a[ea] * nz if ea >= 0 else rate_d[ed] * nz
+            if x > 1.0:  # np.minimum(x, 1.0)
+                x = 1.0
+            frac = x * dt_days
+            for k in range(n_k):
+                here = present[r, u, k]
+                part = here * frac
+                for j in range(n_l):
+                    hit[j] = 0.0
+                hit[kind_k] = part * share_k
+                hit[kind_w] = part * share_w
+                hit[kind_c] = part * share_c
+                total = hit[0]
+                for j in range(1, n_l):
+                    total += hit[j]
+                scale = 1.0
+                if total > here:
+                    scale = here / (total if total >= 1e-9 else 1e-9)
+                gone = hit[0] * scale
+                lost[r, u, 0, k] = lost[r, u, 0, k] + gone
+                for j in range(1, n_l):
+                    h = hit[j] * scale
+                    gone += h
+                    lost[r, u, j, k] = lost[r, u, j, k] + h
+                rest = here - gone
+                present[r, u, k] = rest if rest >= 0.0 else 0.0
+
+
+@kernel
+def nonzero2(mask: npt.NDArray[np.bool_]) -> tuple[IP, IP]:  # pragma: no cover
+    """``np.nonzero`` of a [R, U] mask: its (replica, unit) rows in C order."""
+    n_r, n_u = mask.shape
+    n = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if mask[r, u]:
+                n += 1
+    rr = np.empty(n, np.intp)
+    uu = np.empty(n, np.intp)
+    i = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if mask[r, u]:
+                rr[i] = r
+                uu[i] = u
+                i += 1
+    return rr, uu
+
+
+@kernel
+def serving_railheads(
+    control: npt.NDArray[np.int8],
+    capture_hour: npt.NDArray[np.float32],
+    place_index: npt.NDArray[np.int64],
+    own: npt.NDArray[np.bool_],
+    repair_hours: npt.NDArray[np.float32],
+    hour: np.float32,
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Stations serving as the attacker's railheads [R, S] (``logistics.resupply``).
+
+    Held by the attacker, and its own from the start or captured at least their
+    repair hours ago (in float32, as numpy subtracts a float32 capture hour from
+    the hour).
+    """
+    n_r = control.shape[0]
+    n_s = place_index.size
+    out = np.empty((n_r, n_s), np.bool_)
+    for r in range(n_r):
+        for s in range(n_s):
+            q = place_index[s]
+            c = capture_hour[r, q]
+            since = hour - (np.float32(np.inf) if np.isnan(c) else c)
+            out[r, s] = control[r, q] == 0 and (own[s] or since >= repair_hours[s])
+    return out
