@@ -258,23 +258,6 @@ def _apply_losses(
     return st.replace(present=present, lost=lost), True
 
 
-def _at_places(
-    place_cells: npt.NDArray[np.int32], cell: npt.NDArray[np.int32]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """(replica, unit, place) of every unit standing in a place's cell.
-
-    Ordered by replica, then unit (places sharing a cell follow each other).
-    """
-    order = np.argsort(place_cells, kind="stable")
-    lo = np.searchsorted(place_cells[order], cell, "left")
-    hi = np.searchsorted(place_cells[order], cell, "right")
-    rr, uu = np.nonzero(hi > lo)
-    count = (hi - lo)[rr, uu]
-    first = np.repeat(lo[rr, uu], count)
-    offset = np.arange(first.size) - np.repeat(np.cumsum(count) - count, count)
-    return np.repeat(rr, count), np.repeat(uu, count), order[first + offset]
-
-
 I64 = npt.NDArray[np.int64]
 _PLACES_BY_CELL: dict[int, tuple[I64, I64, I64]] = {}
 

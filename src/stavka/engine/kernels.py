@@ -184,7 +184,7 @@ def march(
 
     Men per side and cell are summed per replica into a [N, 2] work array
     (``n_cells`` = N; one per chunk, zero between replicas) in unit order, as
-    ``CellSums.of`` sums them. Replicas run in parallel, in ``threads`` contiguous
+    ``np.add.at`` summed them. Replicas run in parallel, in ``threads`` contiguous
     chunks (:func:`replica_chunks`; any number gives the same results).
 
     Returns:

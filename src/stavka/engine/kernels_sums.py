@@ -66,7 +66,7 @@ def engagements(
 
     Attackers are active attacker-side units with an ``attack_cell``; defenders are
     active units of the other side with men. Sums per (replica, cell), in unit order
-    as ``CellSums.of`` adds them, of the attackers' and defenders' power (men, tanks
+    as ``np.add.at`` added them, of the attackers' and defenders' power (men, tanks
     + SP guns, guns + mortars; times 1, or ``ammo_out_factor`` when ammunition is at
     or below ``ammo_low``), the holding defenders' men and the defenders' fight
     hours x men. ``cols`` are the strength columns (men, tanks, SP guns, guns,
