@@ -8,7 +8,8 @@ from scipy.sparse.csgraph import dijkstra
 
 from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_routing import nearest_columns, search_table
-from stavka.engine.kernels_sums import apply_losses, engagements, prisoners
+from stavka.engine.kernels_sums import engagements, prisoners
+from stavka.engine.kernels_units import apply_losses
 
 
 def test_search_table_matches_scipy_dijkstra() -> None:

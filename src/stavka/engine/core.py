@@ -17,7 +17,8 @@ import numpy.typing as npt
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import ContactLosses, new_control, nonzero2
-from stavka.engine.kernels_sums import apply_losses, free_cells, men_at_places, moved
+from stavka.engine.kernels_sums import men_at_places, moved
+from stavka.engine.kernels_units import apply_losses, free_cells
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
 from stavka.engine.setup import Context

@@ -214,7 +214,7 @@ def apply_contact_losses(
     split: tuple[float, float, float],
     kinds: tuple[int, int, int],
 ) -> None:  # pragma: no cover - compiled
-    """:func:`contact_losses` then ``kernels_sums.apply_losses``, row by row.
+    """:func:`contact_losses` then ``kernels_units.apply_losses``, row by row.
 
     In place, in parallel chunks (the units in contact are distinct); the same
     floats in the same order as the two kernels, the zero loss kinds included.

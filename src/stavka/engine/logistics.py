@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from stavka.engine.kernels_combat import fill_rows, motorised, serving_railheads
-from stavka.engine.kernels_sums import resupply_units
+from stavka.engine.kernels_units import resupply_units
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
 from stavka.engine.state import Mob, State
@@ -172,7 +172,7 @@ def resupply(
     # round trip is complete (at most one a day), not as a steady trickle. Transport
     # aircraft fly one day's lift to motorised units the trucks cannot serve daily; it
     # lands at midday. The defender is resupplied unless dislodged
-    # (kernels_sums.resupply_units, unit by unit).
+    # (kernels_units.resupply_units, unit by unit).
     airlift = (hour % 24.0) <= 12.0 < (hour % 24.0) + p.step_hours
     fuel, ammo, convoy = resupply_units(
         st.status,

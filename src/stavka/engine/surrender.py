@@ -15,7 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.kernels import LossRows, replica_chunks
-from stavka.engine.kernels_sums import orders, prisoners
+from stavka.engine.kernels_sums import prisoners
+from stavka.engine.kernels_units import orders
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State, Status
 
@@ -62,7 +63,7 @@ def surrender_and_desertion(
     dt = p.step_hours
     issued = [h for h in ctx.surrender_hours if h <= hour]
     # A headquarters that is destroyed, surrendered or falling back relays late
-    # (kernels_sums.orders: order receipt; who holds it; the active puppet units).
+    # (kernels_units.orders: order receipt; who holds it; the active puppet units).
     order_hour, gr, gu, pr, pu = orders(
         st.status,
         st.posture,

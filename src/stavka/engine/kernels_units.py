@@ -1,0 +1,220 @@
+"""Compiled per-unit loops of the step, part 3: losses, fall-back cells, supply, orders.
+
+As in :mod:`stavka.engine.kernels`, each gives bit for bit what the numpy code it
+replaces gave.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import prange
+
+from stavka.engine.kernels import F64, IP, kernel, pkernel
+
+__all__ = ["apply_losses", "free_cells", "orders", "resupply_units"]
+
+
+# Own copies of kernels.nmin / nmax: numba's on-disk cache does not notice changes
+# to compiled functions of another module.
+@kernel
+def nmin(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.minimum`` of two non-NaN floats (the first when equal)."""
+    return a if a <= b else b
+
+
+@kernel
+def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
+    """``np.maximum`` of two non-NaN floats (the first when equal)."""
+    return a if a >= b else b
+
+
+@pkernel
+def apply_losses(
+    present: npt.NDArray[np.float64],
+    lost: npt.NDArray[np.float64],
+    rr: IP,
+    uu: IP,
+    hit: F64,
+) -> None:  # pragma: no cover - compiled
+    """Move ``hit`` [M, L, K] of the listed units from ``present`` to ``lost``.
+
+    In place; capped at what is present (all kinds scaled alike), as
+    ``core._apply_losses`` does (the kinds are summed in order, as numpy's sum over
+    that axis does). The listed units are distinct: they run in parallel.
+    """
+    n_l, n_k = hit.shape[1], hit.shape[2]
+    for i in prange(rr.size):
+        r, u = rr[i], uu[i]
+        for k in range(n_k):
+            here = present[r, u, k]
+            total = hit[i, 0, k]
+            for j in range(1, n_l):
+                total += hit[i, j, k]
+            scale = here / nmax(total, 1e-9) if total > here else 1.0
+            gone = hit[i, 0, k] * scale
+            lost[r, u, 0, k] = lost[r, u, 0, k] + gone
+            for j in range(1, n_l):
+                h = hit[i, j, k] * scale
+                gone += h
+                lost[r, u, j, k] = lost[r, u, j, k] + h
+            present[r, u, k] = nmax(here - gone, 0.0)
+
+
+@kernel
+def free_cells(
+    rr: IP,
+    here: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    attacker: npt.NDArray[np.bool_],
+    attack_cell: npt.NDArray[np.int32],
+    neighbors: npt.NDArray[np.int32],
+    water: npt.NDArray[np.bool_],
+    mark: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Neighbours [M, 6] a unit of replica ``rr`` in cell ``here`` may fall back to.
+
+    On the map, not water, and neither held by an attacker (``attacker`` [R, U]) nor
+    assaulted by anyone (``attack_cell`` [R, U], -1 none) in that replica. ``rr`` is
+    ascending; ``mark`` [N] is all false on entry and on return.
+    """
+    n_m = rr.size
+    n_u = attacker.shape[1]
+    n_nb = neighbors.shape[1]
+    free = np.zeros((n_m, n_nb), np.bool_)
+    i = 0
+    while i < n_m:
+        r = rr[i]
+        for u in range(n_u):
+            if attacker[r, u]:
+                mark[cell[r, u]] = True
+            if attack_cell[r, u] >= 0:
+                mark[attack_cell[r, u]] = True
+        while i < n_m and rr[i] == r:
+            for k in range(n_nb):
+                nb = neighbors[here[i], k]
+                free[i, k] = nb >= 0 and not water[nb] and not mark[nb]
+            i += 1
+        for u in range(n_u):
+            mark[cell[r, u]] = False
+            if attack_cell[r, u] >= 0:
+                mark[attack_cell[r, u]] = False
+    return free
+
+
+@pkernel
+def resupply_units(
+    status: npt.NDArray[np.int8],
+    in_contact: npt.NDArray[np.bool_],
+    dislodged: npt.NDArray[np.bool_],
+    ammo: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    convoy: npt.NDArray[np.float32],
+    one_way: npt.NDArray[np.float64],
+    side: npt.NDArray[np.int8],
+    motorised: npt.NDArray[np.bool_],
+    ammo_use: np.float32,
+    airlift: bool,
+    consts: tuple[float, float, float, float, float],
+) -> tuple[
+    npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.float32]
+]:  # pragma: no cover
+    """Fuel, ammunition and supply-column progress after one step [R, U].
+
+    As ``logistics.resupply``: ``one_way`` is each unit's truck hours from its
+    replica's nearest serving railhead; an attacker's column completes
+    ``min(1, truck hours per day / (2 one_way))`` round trips a day and its load
+    (one refill) arrives when a trip is complete; ``airlift`` adds a day's air lift
+    to motorised units served less than daily; the defender is resupplied unless
+    dislodged. ``ammo_use`` is the combat loads a unit in contact spends this step
+    (float32, as numpy rounds it); ``consts`` are truck hours per day, refills per
+    trip, air refills per day, the step in days and the initial fuel refills.
+    Replicas run in parallel.
+    """
+    truck_h, refills, air, dt, initial_fuel = consts
+    n_r, n_u = status.shape
+    fuel_out = fuel.copy()
+    convoy_out = convoy.copy()
+    ammo_out = np.empty((n_r, n_u), np.float32)
+    rate_def_ok = refills * dt
+    for r in prange(n_r):
+        for u in range(n_u):
+            a = ammo[r, u] - ammo_use if in_contact[r, u] else ammo[r, u]
+            if status[r, u] != 1:
+                ammo_out[r, u] = np.float32(nmax(np.float64(a), 0.0))
+                continue
+            motor = motorised[u]
+            if side[u] == 0:
+                x = truck_h / nmax(2.0 * one_way[r, u], 1e-3)
+                trips = nmin(nmax(x, 0.0), 1.0)
+                c = np.float64(convoy[r, u]) + trips * dt
+                rate = 0.0
+                if c >= 1.0:
+                    c = c - 1.0
+                    rate = refills
+                if airlift and motor and trips < 1.0:
+                    rate = rate + air
+                convoy_out[r, u] = np.float32(c)
+            else:
+                rate = 0.0 if dislodged[r, u] else rate_def_ok
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    nmin(np.float64(fuel[r, u]) + rate, initial_fuel)
+                )
+            ammo_out[r, u] = np.float32(nmax(nmin(np.float64(a) + rate, 1.0), 0.0))
+    return fuel_out, ammo_out, convoy_out
+
+
+@kernel
+def orders(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    parent: npt.NDArray[np.int32],
+    depth: npt.NDArray[np.int32],
+    puppets: npt.NDArray[np.bool_],
+    order_hour: npt.NDArray[np.float32],
+    issued: bool,
+    first_order: np.float32,
+    per_level: float,
+    cutoff: float,
+    hour: np.float32,
+) -> tuple[npt.NDArray[np.float32], IP, IP, IP, IP]:  # pragma: no cover - compiled
+    """Receipt of the ceasefire order, as ``surrender.surrender_and_desertion`` has it.
+
+    A defender unit still without the order gets it ``depth x per_level`` hours after
+    ``first_order`` (times ``cutoff`` when its parent is not active or withdraws), if
+    that is by ``hour`` (float32, as numpy compares). Returns the new order hours
+    [R, U], the (replica, unit) rows of the active defenders holding the order, and
+    those of the active puppet units, both in replica-then-unit order.
+    """
+    n_r, n_u = status.shape
+    out = order_hour.copy()
+    gr = np.empty(n_r * n_u, np.intp)
+    gu = np.empty(n_r * n_u, np.intp)
+    pr = np.empty(n_r * n_u, np.intp)
+    pu = np.empty(n_r * n_u, np.intp)
+    n_g = 0
+    n_p = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            oh = order_hour[r, u]
+            if issued and side[u] == 1 and np.isinf(oh):
+                up = parent[u] if parent[u] > 0 else 0
+                cut = parent[u] >= 0 and (status[r, up] != 1 or posture[r, up] == 3)
+                delay = np.float64(depth[u]) * per_level * (cutoff if cut else 1.0)
+                arrives = np.float32(np.float64(first_order) + delay)
+                if arrives <= hour:
+                    oh = arrives
+                    out[r, u] = oh
+            if status[r, u] != 1:
+                continue
+            if side[u] == 1 and oh <= hour:
+                gr[n_g] = r
+                gu[n_g] = u
+                n_g += 1
+            if puppets[u]:
+                pr[n_p] = r
+                pu[n_p] = u
+                n_p += 1
+    return out, gr[:n_g], gu[:n_g], pr[:n_p], pu[:n_p]
