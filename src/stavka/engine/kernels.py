@@ -26,7 +26,6 @@ __all__ = [
     "passed_objectives",
     "pkernel",
     "replica_chunks",
-    "step_down",
     "wanted_fields",
 ]
 
@@ -291,97 +290,6 @@ def _march_chunk(
         for u in range(n_u):
             scratch[cell[r, u], 0] = 0.0
             scratch[cell[r, u], 1] = 0.0
-
-
-@pkernel
-def step_down(
-    held: npt.NDArray[np.bool_],
-    rows: IP,
-    cell: npt.NDArray[np.int32],
-    edge_h: npt.NDArray[np.float32],
-    by_cell: bool,
-    neighbors: npt.NDArray[np.int32],
-    order: npt.NDArray[np.int32],
-    near: npt.NDArray[np.float32],
-    table: npt.NDArray[np.float32],
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
-    """:meth:`FieldBank.step_down_table` unit by unit (same arguments, same result).
-
-    Unit i's targets are ``held[rows[i]]``; its edge hours ``edge_h[i]``, or
-    ``edge_h[cell[i]]`` with ``by_cell``.
-
-    A unit's value at a cell is the minimum over its targets: its first target among
-    the cell's ``NEARBY`` closest candidates (``order``, ``near``; ascending, so ties
-    give the same value) when it has more targets than that, else the minimum over
-    its few targets' ``table`` columns; then the steepest descent of
-    ``routing._descend``. Either way it is the exact minimum. Units run in
-    parallel, in contiguous chunks.
-    """
-    m_units = cell.shape[0]
-    n_nb = neighbors.shape[1]
-    n_t = table.shape[1]
-    nxt = cell.copy()
-    slot = np.full(m_units, -1, np.intp)
-    eps = np.float32(1e-4)
-    inf = np.float32(np.inf)
-    # Each held row's target columns (compressed rows).
-    n_rows = held.shape[0]
-    start = np.zeros(n_rows + 1, np.int64)
-    for h in range(n_rows):
-        start[h + 1] = start[h]
-        for t in range(n_t):  # (no array calls: each would be a parallel loop)
-            start[h + 1] += held[h, t]
-    cols = np.empty(start[n_rows], np.int64)
-    for h in range(n_rows):
-        q = start[h]
-        for t in range(n_t):
-            if held[h, t]:
-                cols[q] = t
-                q += 1
-    few = order.shape[1]
-    n_c = max(min(CHUNKS, m_units), 1)
-    for ch in prange(n_c):
-        there = np.empty(n_nb, np.float32)
-        for i in range(ch * m_units // n_c, (ch + 1) * m_units // n_c):
-            c = cell[i]
-            row = rows[i]
-            here = inf
-            for a in range(n_nb + 1):
-                cc = c
-                if a > 0:
-                    cc = neighbors[c, a - 1]
-                    if cc < 0:
-                        cc = 0
-                v = inf
-                found = False
-                if start[row + 1] - start[row] > few:
-                    for j in range(few):
-                        if held[row, order[cc, j]]:
-                            v = near[cc, j]
-                            found = True
-                            break
-                if not found:
-                    for qq in range(start[row], start[row + 1]):
-                        if table[cc, cols[qq]] < v:
-                            v = table[cc, cols[qq]]
-                if a == 0:
-                    here = v
-                else:
-                    there[a - 1] = v
-            best = inf
-            k = -1
-            for j in range(n_nb):
-                v = inf
-                if neighbors[c, j] >= 0:
-                    v = edge_h[c if by_cell else i, j] + there[j]
-                if k < 0 or v < best:
-                    best = v
-                    k = j
-            if np.isfinite(best) and there[k] < here - eps:
-                nb = neighbors[c, k]
-                nxt[i] = nb if nb >= 0 else 0
-                slot[i] = k
-    return nxt, slot
 
 
 @pkernel

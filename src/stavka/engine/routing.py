@@ -15,8 +15,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from stavka.engine.kernels import step_down
-from stavka.engine.kernels_routing import nearest_columns, search_table
+from stavka.engine.kernels_routing import nearest_columns, search_table, step_down
 
 __all__ = ["FieldBank", "TheatreLike", "graph_of"]
 
