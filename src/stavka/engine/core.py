@@ -15,35 +15,23 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
+from stavka.engine.control import depth_km, initial_control, update_control
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_combat import ContactLosses, new_control, nonzero2
-from stavka.engine.kernels_sums import men_at_places, moved
+from stavka.engine.kernels_combat import ContactLosses, nonzero2
+from stavka.engine.kernels_sums import moved
 from stavka.engine.kernels_units import apply_losses, free_cells
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
 from stavka.engine.setup import Context
-from stavka.engine.state import LOSS_KINDS, PERSONNEL, K, Mob, Pos, State, Status
+from stavka.engine.state import LOSS_KINDS, K, Mob, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
 from stavka.engine.weather import weather_now
-from stavka.geo import haversine_km
 
 __all__ = ["ReplicaRng", "RunResult", "init_state", "simulate", "step"]
 
 KILLED, WOUNDED, CAPTURED, DESERTED = 0, 1, 2, 4
 REPORT_HOURS = 6.0
 """Exploiting units steer by the last situation report, every 6 h (assumption)."""
-ATTACKER_COUNTRIES = ("USSR", "Mongolian PR")
-
-
-def _initial_control(ctx: Context) -> npt.NDArray[np.int8]:
-    s = ctx.scenario
-    return np.array(
-        [
-            0 if s.places[p].country_1945.strip() in ATTACKER_COUNTRIES else 1
-            for p in ctx.place_ids
-        ],
-        np.int8,
-    )
 
 
 def init_state(ctx: Context, replicas: int) -> State:
@@ -69,7 +57,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         ).astype(np.float32, order="C"),
         ammo=np.ones((r, n), np.float32),
         order_hour=np.full((r, n), np.inf, np.float32),
-        control=np.broadcast_to(_initial_control(ctx), (r, len(ctx.place_ids))).copy(),
+        control=np.broadcast_to(initial_control(ctx), (r, len(ctx.place_ids))).copy(),
         capture_hour=np.full((r, len(ctx.place_ids)), np.nan, np.float32),
         assault=np.zeros((r, n), np.float32),
         attack_cell=np.full((r, n), -1, np.int32),
@@ -259,76 +247,6 @@ def _apply_losses(
     return st.replace(present=present, lost=lost), True
 
 
-I64 = npt.NDArray[np.int64]
-_PLACES_BY_CELL: dict[int, tuple[I64, I64, I64]] = {}
-
-
-def _places_by_cell(ctx: Context) -> tuple[I64, I64, I64]:
-    """Places per cell: (first [N], count [N], places [P] ordered by cell), cached."""
-    if ctx.token not in _PLACES_BY_CELL:
-        if len(_PLACES_BY_CELL) > 64:
-            _PLACES_BY_CELL.clear()
-        n_cells = ctx.theatre.lat.shape[0]
-        order = np.argsort(ctx.place_cells, kind="stable").astype(np.int64)
-        count = np.bincount(ctx.place_cells, minlength=n_cells).astype(np.int64)
-        first = (np.cumsum(count) - count).astype(np.int64)
-        _PLACES_BY_CELL[ctx.token] = (first, count, order)
-    return _PLACES_BY_CELL[ctx.token]
-
-
-_DEPTHS: dict[int, tuple[I64, npt.NDArray[np.float32]]] = {}
-
-
-def _depth_km(
-    ctx: Context, uu: npt.NDArray[np.intp], here: npt.NDArray[np.int32]
-) -> npt.NDArray[np.float32]:
-    """Great-circle km from units ``uu``'s start cells to cells ``here`` (float32).
-
-    Looked up in a table per context [start cells, N], filled as pairs first occur
-    (nan = not yet). The float32 of the float64 distance: taking the maximum with a
-    float32 depth and rounding after, or rounding first, gives the same float32.
-    """
-    if ctx.token not in _DEPTHS:
-        if len(_DEPTHS) > 4:
-            _DEPTHS.clear()
-        starts, index = np.unique(ctx.units.start_cell, return_inverse=True)
-        table = np.full((starts.size, ctx.theatre.lat.shape[0]), np.nan, np.float32)
-        _DEPTHS[ctx.token] = (index.astype(np.int64).ravel(), table)
-    index, table = _DEPTHS[ctx.token]
-    row = index[uu]
-    depth = table[row, here]
-    miss = np.flatnonzero(np.isnan(depth))
-    if miss.size:
-        lat, lon = ctx.theatre.lat, ctx.theatre.lon
-        start, cell = ctx.units.start_cell[uu[miss]], here[miss]
-        km = haversine_km(lat[start], lon[start], lat[cell], lon[cell])
-        depth[miss] = km
-        table[row[miss], cell] = km
-    return depth
-
-
-def _control(ctx: Context, st: State, hour: float) -> State:
-    """Update place control and first-capture hours."""
-    p = ctx.params
-    n_p = st.control.shape[1]
-    # Sums in unit order, as a sequential sum over units would give.
-    s0, s1 = men_at_places(
-        st.status,
-        ctx.units.side,
-        st.cell,
-        st.present[..., PERSONNEL],
-        *_places_by_cell(ctx),
-        n_p,
-    )
-    # The attacker takes a place it holds men in against at most the contact
-    # threshold; the other side retakes one without attacker men
-    # (kernels_combat.new_control).
-    control, capture = new_control(
-        s0, s1, st.control, st.capture_hour, p.contact_threshold_men, np.float32(hour)
-    )
-    return st.replace(control=control, capture_hour=capture)
-
-
 def step(
     ctx: Context,
     net: SupplyNet,
@@ -390,11 +308,11 @@ def step(
     taken = take_prisoners(ctx, st)
     st, owned = _apply_losses(st, taken, owned)
     # Control and depth.
-    st = _control(ctx, st, hour)
+    st = update_control(ctx, st, hour)
     # Only units that moved or were waiting can have a new depth: for the others it
     # is the one already taken into the maximum.
     rr, uu = moved(st.cell, cell0, status0)
-    depth = _depth_km(ctx, uu, st.cell[rr, uu])
+    depth = depth_km(ctx, uu, st.cell[rr, uu])
     depth = np.where(st.status[rr, uu] == Status.WAITING, np.float32(0), depth)
     max_depth = st.max_depth_km.copy()
     max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth)

@@ -1,0 +1,103 @@
+"""Place control and depth: who holds each place, how far each unit has come.
+
+A place is taken when attacker troops stand in its cell and no defender above the
+contact threshold does; the first such hour is its capture time. Depth is the
+great-circle distance from a unit's start cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.engine.kernels_combat import new_control
+from stavka.engine.kernels_sums import men_at_places
+from stavka.engine.setup import Context
+from stavka.engine.state import PERSONNEL, State
+from stavka.geo import haversine_km
+
+__all__ = ["ATTACKER_COUNTRIES", "depth_km", "initial_control", "update_control"]
+
+ATTACKER_COUNTRIES = ("USSR", "Mongolian PR")
+
+
+def initial_control(ctx: Context) -> npt.NDArray[np.int8]:
+    """Side holding each place at the start (0 attacker: its own countries)."""
+    s = ctx.scenario
+    return np.array(
+        [
+            0 if s.places[p].country_1945.strip() in ATTACKER_COUNTRIES else 1
+            for p in ctx.place_ids
+        ],
+        np.int8,
+    )
+
+
+I64 = npt.NDArray[np.int64]
+_PLACES_BY_CELL: dict[int, tuple[I64, I64, I64]] = {}
+
+
+def _places_by_cell(ctx: Context) -> tuple[I64, I64, I64]:
+    """Places per cell: (first [N], count [N], places [P] ordered by cell), cached."""
+    if ctx.token not in _PLACES_BY_CELL:
+        if len(_PLACES_BY_CELL) > 64:
+            _PLACES_BY_CELL.clear()
+        n_cells = ctx.theatre.lat.shape[0]
+        order = np.argsort(ctx.place_cells, kind="stable").astype(np.int64)
+        count = np.bincount(ctx.place_cells, minlength=n_cells).astype(np.int64)
+        first = (np.cumsum(count) - count).astype(np.int64)
+        _PLACES_BY_CELL[ctx.token] = (first, count, order)
+    return _PLACES_BY_CELL[ctx.token]
+
+
+_DEPTHS: dict[int, tuple[I64, npt.NDArray[np.float32]]] = {}
+
+
+def depth_km(
+    ctx: Context, uu: npt.NDArray[np.intp], here: npt.NDArray[np.int32]
+) -> npt.NDArray[np.float32]:
+    """Great-circle km from units ``uu``'s start cells to cells ``here`` (float32).
+
+    Looked up in a table per context [start cells, N], filled as pairs first occur
+    (nan = not yet). The float32 of the float64 distance: taking the maximum with a
+    float32 depth and rounding after, or rounding first, gives the same float32.
+    """
+    if ctx.token not in _DEPTHS:
+        if len(_DEPTHS) > 4:
+            _DEPTHS.clear()
+        starts, index = np.unique(ctx.units.start_cell, return_inverse=True)
+        table = np.full((starts.size, ctx.theatre.lat.shape[0]), np.nan, np.float32)
+        _DEPTHS[ctx.token] = (index.astype(np.int64).ravel(), table)
+    index, table = _DEPTHS[ctx.token]
+    row = index[uu]
+    depth = table[row, here]
+    miss = np.flatnonzero(np.isnan(depth))
+    if miss.size:
+        lat, lon = ctx.theatre.lat, ctx.theatre.lon
+        start, cell = ctx.units.start_cell[uu[miss]], here[miss]
+        km = haversine_km(lat[start], lon[start], lat[cell], lon[cell])
+        depth[miss] = km
+        table[row[miss], cell] = km
+    return depth
+
+
+def update_control(ctx: Context, st: State, hour: float) -> State:
+    """Update place control and first-capture hours."""
+    p = ctx.params
+    n_p = st.control.shape[1]
+    # Sums in unit order, as a sequential sum over units would give.
+    s0, s1 = men_at_places(
+        st.status,
+        ctx.units.side,
+        st.cell,
+        st.present[..., PERSONNEL],
+        *_places_by_cell(ctx),
+        n_p,
+    )
+    # The attacker takes a place it holds men in against at most the contact
+    # threshold; the other side retakes one without attacker men
+    # (kernels_combat.new_control).
+    control, capture = new_control(
+        s0, s1, st.control, st.capture_hour, p.contact_threshold_men, np.float32(hour)
+    )
+    return st.replace(control=control, capture_hour=capture)
