@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
+from stavka.engine.encircle import cut_off_units
 from stavka.engine.control import depth_km, initial_control, update_control
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import ContactLosses, nonzero2
@@ -69,6 +70,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         resolve=np.full((r, n), 0.5, np.float32),
         targets=np.zeros((r, ctx.exploit_places.size), bool),
         convoy=np.zeros((r, n), np.float32),
+        cut_off=np.zeros((r, n), bool),
     )
 
 
@@ -81,7 +83,8 @@ def _fall_back(
 ) -> tuple[State, LossRows]:
     """Move dislodged defenders one cell back.
 
-    Those that hold or are cut off collapse instead. Returns the losses of the
+    Those that hold, have no free cell or are cut off from supply (``encircle``)
+    collapse instead. Returns the losses of the
     dislodged units.
     """
     rr, uu = nonzero2(dislodged)
@@ -121,7 +124,7 @@ def _fall_back(
     first_free = np.take_along_axis(safe, np.argmax(free, axis=-1)[..., None], -1)[
         ..., 0
     ]
-    retreat = (st.posture[rr, uu] != Pos.HOLD) & any_free
+    retreat = (st.posture[rr, uu] != Pos.HOLD) & any_free & ~st.cut_off[rr, uu]
     collapse = ~retreat
     cell, posture, status = st.cell.copy(), st.posture.copy(), st.status.copy()
     cell[rr, uu] = np.where(retreat, np.where(toward_free, toward, first_free), here)
@@ -271,6 +274,7 @@ def step(
         )
     if hour % 24.0 < p.step_hours - 1e-9:
         st = _daily_draws(ctx, st, rngs)
+        st = st.replace(cut_off=cut_off_units(ctx, st))
     if hour % REPORT_HOURS < p.step_hours - 1e-9:
         st = st.replace(targets=st.control[:, ctx.exploit_places] == 1)
     # Events: units whose start (attack hour or landing) has come enter play.
@@ -301,7 +305,7 @@ def step(
     st, fall = _fall_back(ctx, st, out.dislodged)
     st, owned = _apply_losses(st, fall, owned)
     # Supply.
-    st = resupply(ctx, net, st, hour, out.dislodged, weather)
+    st = resupply(ctx, net, st, hour, out.dislodged | st.cut_off, weather)
     # Morale and surrender.
     st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
     st, owned = _apply_losses(st, sur, owned)

@@ -168,7 +168,7 @@ def resupply_units(
 @kernel
 def orders(
     status: npt.NDArray[np.int8],
-    posture: npt.NDArray[np.int8],
+    relays_late: npt.NDArray[np.bool_],
     side: npt.NDArray[np.int8],
     parent: npt.NDArray[np.int32],
     depth: npt.NDArray[np.int32],
@@ -183,7 +183,8 @@ def orders(
     """Receipt of the ceasefire order, as ``surrender.surrender_and_desertion`` has it.
 
     A defender unit still without the order gets it ``depth x per_level`` hours after
-    ``first_order`` (times ``cutoff`` when its parent is not active or withdraws), if
+    ``first_order`` (times ``cutoff`` when its parent is not active or ``relays_late``:
+    falling back or cut off from supply), if
     that is by ``hour`` (float32, as numpy compares). Returns the new order hours
     [R, U], the (replica, unit) rows of the active defenders holding the order, and
     those of the active puppet units, both in replica-then-unit order.
@@ -201,7 +202,7 @@ def orders(
             oh = order_hour[r, u]
             if issued and side[u] == 1 and np.isinf(oh):
                 up = parent[u] if parent[u] > 0 else 0
-                cut = parent[u] >= 0 and (status[r, up] != 1 or posture[r, up] == 3)
+                cut = parent[u] >= 0 and (status[r, up] != 1 or relays_late[r, up])
                 delay = np.float64(depth[u]) * per_level * (cutoff if cut else 1.0)
                 arrives = np.float32(np.float64(first_order) + delay)
                 if arrives <= hour:

@@ -146,6 +146,8 @@ class State:
         targets: which exploitation places each replica knows to be enemy-held [R, T].
         convoy: share of its current round trip the unit's supply column has driven
             (a load arrives when it reaches 1).
+        cut_off: the (defender) unit had no path to a supply source of its side at
+            the day's start (``engine/encircle.py``).
     """
 
     hour: float
@@ -171,6 +173,7 @@ class State:
     resolve: F32
     targets: B
     convoy: F32
+    cut_off: B
 
     @property
     def replicas(self) -> int:

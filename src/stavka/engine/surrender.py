@@ -18,7 +18,7 @@ from stavka.engine.kernels import LossRows, replica_chunks
 from stavka.engine.kernels_sums import prisoners
 from stavka.engine.kernels_units import orders
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, State, Status
+from stavka.engine.state import PERSONNEL, Pos, State, Status
 
 __all__ = ["PUPPET_NATIONS", "surrender_and_desertion", "take_prisoners"]
 
@@ -62,11 +62,11 @@ def surrender_and_desertion(
     u, p = ctx.units, ctx.params
     dt = p.step_hours
     issued = [h for h in ctx.surrender_hours if h <= hour]
-    # A headquarters that is destroyed, surrendered or falling back relays late
+    # A headquarters that is destroyed, surrendered, falling back or cut off relays late
     # (kernels_units.orders: order receipt; who holds it; the active puppet units).
     order_hour, gr, gu, pr, pu = orders(
         st.status,
-        st.posture,
+        (st.posture == Pos.WITHDRAW) | st.cut_off,
         u.side,
         u.parent,
         u.depth,
