@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import collapse_split, resolve_combat
-from stavka.engine.encircle import cut_off_units
 from stavka.engine.control import depth_km, initial_control, update_control
+from stavka.engine.encircle import cut_off_units
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import ContactLosses, nonzero2
 from stavka.engine.kernels_sums import moved

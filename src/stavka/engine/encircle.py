@@ -3,11 +3,12 @@
 Judged once a day on the map's parent grid (H3 resolution one coarser than the map's,
 cells some 40 km across, about a division's or corps' sector): a parent cell holding
 attacker troops of at least ``contact_threshold_men`` is blocked; the defender's supply
-sources are the railway stations, ports and islands it holds. A defender unit is supplied when
-its parent cell, or a neighbour of it, is reached from a held source over unblocked
-land parent cells; otherwise it is cut off. A cut-off unit gets no supply and, when
-dislodged, collapses (mostly captured) instead of falling back (issue #6 item 4:
-encirclement, "no path to a friendly supply source", and the collapse/capture loss).
+sources are the railway stations, ports and islands it holds. A defender unit is
+supplied when its parent cell, or a neighbour of it, is reached from a held source over
+unblocked land parent cells; otherwise it is cut off. A cut-off unit gets no supply
+and, when dislodged, collapses (mostly captured) instead of falling back; a cut-off
+headquarters relays orders late (issue #6 item 4: encirclement, "no path to a friendly
+supply source", and the collapse/capture loss).
 """
 
 from __future__ import annotations
