@@ -174,4 +174,3 @@ def cut_off_units(ctx: Context, st: State) -> B:
         g.source_parent,
         float(ctx.params.contact_threshold_men),
     )
-

@@ -49,6 +49,8 @@ class TheatreLike(Protocol):
     river_class: npt.NDArray[np.int8]
     bridge: npt.NDArray[np.bool_]
     place_cell: dict[str, int]
+    resolution: int
+    h3: Any  # H3 cell indices [N] (uint64 on the built map, strings on test maps)
 
     def cell_of(self, lat: float, lon: float) -> int:
         """Cell index at a point."""
