@@ -1,6 +1,8 @@
 """Build the engine's static context from a scenario and a map.
 
-The context holds the units, their plans and the routing fields.
+The context holds the units, their plans and the routing fields. The rules for one
+formation (its plan, start cell, posture, go hour and objectives) are in
+:mod:`stavka.engine.formations`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from stavka.engine.formations import (
+    command_depth,
+    exec_posture,
+    go_hour_of,
+    land_cell,
+    objective_cells,
+    plan_for,
+    start_cell_of,
+    start_point,
+)
 from stavka.engine.landings import plan_landings
 from stavka.engine.params import EngineParams
 from stavka.engine.rivers import flotilla_support, river_hours, sea_hours
@@ -23,10 +35,8 @@ from stavka.engine.timeline import (
     landings,
     surrender_order_hours,
 )
-from stavka.errors import EngineError, MapError
 from stavka.geo import haversine_km
 from stavka.scenario.container import STRENGTH_ITEMS, Scenario
-from stavka.scenario.schema import Formation, Plan, Posture
 
 __all__ = ["Context", "build_context"]
 
@@ -36,18 +46,6 @@ GROUND = {
     "motor": Mob.MOTOR,
     "tracked": Mob.TRACKED,
     "static": Mob.STATIC,
-}
-POSTURE_MAP = {
-    Posture.ATTACK: Pos.ATTACK,
-    Posture.ADVANCE: Pos.ATTACK,
-    Posture.RESERVE: Pos.RESERVE,
-    Posture.HASTY_DEFENCE: Pos.HOLD,
-    Posture.PREPARED_DEFENCE: Pos.HOLD,
-    Posture.FORTIFIED_DEFENCE: Pos.HOLD,
-    Posture.HOLD: Pos.HOLD,
-    Posture.GARRISON: Pos.HOLD,
-    Posture.DELAY: Pos.DELAY,
-    Posture.WITHDRAW: Pos.WITHDRAW,
 }
 _TOKENS = itertools.count()
 MAX_OBJECTIVES = 8
@@ -135,15 +133,6 @@ class Context:
         return (np.array(hours) / 24.0).astype(np.float32)
 
 
-def _plan_for(s: Scenario, f: Formation) -> Plan | None:
-    node: str | None = f.id
-    while node is not None and node in s.formations:
-        if node in s.plans:
-            return s.plans[node]
-        node = s.formations[node].parent
-    return None
-
-
 def _model_sigma(side: str) -> float:
     from stavka.models.api import load_models
 
@@ -167,90 +156,6 @@ def _terrain_with_cities(
         if s.places[pid].kind.value == "city":
             terrain[theatre.place_cell[pid]] = URBAN
     return terrain
-
-
-def _where(s: Scenario, f: Formation) -> tuple[float, float]:
-    """(lat, lon) of a formation's start, from its own location (place or coords)."""
-    if f.location.lat is not None and f.location.lon is not None:
-        return f.location.lat, f.location.lon
-    place = s.places[str(f.location.place)]
-    return place.lat, place.lon
-
-
-def _start_cell(s: Scenario, theatre: TheatreLike, f: Formation) -> int:
-    """Start cell of a formation: its coordinates' cell, or its place's map cell.
-
-    A place's cell is the one the map gives it (on land, in its 1945 country), the same
-    cell place control is judged in, so a garrison starts where its place is.
-    """
-    place = f.location.place
-    if (
-        f.location.lat is None
-        and place is not None
-        and str(place) in theatre.place_cell
-    ):
-        return int(theatre.place_cell[str(place)])
-    return _cell(theatre, *_where(s, f), f.id)
-
-
-def _cell(theatre: TheatreLike, lat: float, lon: float, what: str) -> int:
-    try:
-        cell = theatre.cell_of(lat, lon)
-    except MapError as err:
-        raise EngineError(
-            f"{what} at ({lat:.2f}, {lon:.2f}) is off the map: {err}"
-        ) from None
-    if theatre.water[cell]:
-        land = np.flatnonzero(~theatre.water)
-        d = haversine_km(lat, lon, theatre.lat[land], theatre.lon[land])
-        cell = int(land[int(np.argmin(d))])
-    return int(cell)
-
-
-def _exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
-    """Posture a unit takes when its plan starts (its own standing order first).
-
-    A fortified-region or garrison formation keeps holding whatever its parent's plan
-    says; others follow the plan of their nearest planned ancestor. A
-    plan that holds only until a day ('hold_until') then executes its first objective's
-    posture.
-    """
-    garrison = f.posture in {Posture.FORTIFIED_DEFENCE, Posture.GARRISON}
-    garrison |= f.type.value == "fortified_region_garrison"
-    if garrison and (plan is None or plan.formation != f.id):
-        return Pos.HOLD
-    if plan is None:
-        return POSTURE_MAP.get(f.posture, default)
-    pos = POSTURE_MAP.get(plan.posture, default)
-    waits = any(c.kind.value == "hold_until" for c in plan.conditions)
-    if pos == Pos.HOLD and waits and plan.objectives:
-        return POSTURE_MAP.get(plan.objectives[0].posture, default)
-    return pos
-
-
-def _go_hour(
-    s: Scenario, f: Formation, plan: Plan | None, crossings: dict[str, float]
-) -> float:
-    """Hour a unit starts executing its plan.
-
-    The plan's start or its front's attack hour (events.csv crossing rows), and not
-    before the end of any 'hold_until' day.
-    """
-    hour = 0.0
-    if plan is not None and plan.start is not None:
-        hour = (plan.start - s.meta.start).total_seconds() / 3600.0
-    else:
-        node: str | None = f.id
-        while node is not None and node in s.formations:
-            if node in crossings:
-                hour = crossings[node]
-                break
-            node = s.formations[node].parent
-    if plan is not None:
-        for cond in plan.conditions:
-            if cond.kind.value == "hold_until" and cond.until_day is not None:
-                hour = max(hour, 24.0 * cond.until_day)
-    return max(hour, 0.0)
 
 
 def _area_of_operations(
@@ -286,15 +191,6 @@ def _area_of_operations(
     return np.array(out, np.int64)
 
 
-def _depth(s: Scenario, fid: str) -> int:
-    if fid not in s.formations:
-        return 1
-    d, node = 0, s.formations[fid].parent
-    while node is not None:
-        d, node = d + 1, s.formations[node].parent
-    return d
-
-
 def build_context(
     s: Scenario, theatre: TheatreLike, params: EngineParams | None = None
 ) -> Context:
@@ -312,7 +208,7 @@ def build_context(
     ]
     sched = landings(s)
     first_cells = np.array(
-        [_cell(theatre, *_where(s, f), f.id) for f in chosen], np.int32
+        [land_cell(theatre, *start_point(s, f), f.id) for f in chosen], np.int32
     )
     first_side = np.array([0 if f.side == attacker else 1 for f in chosen], np.int8)
     landing = plan_landings(s, chosen, first_cells, first_side, sched, theatre, params)
@@ -358,7 +254,7 @@ def build_context(
         [[f.strength.values()[k] or 0.0 for k in STRENGTH_ITEMS] for f in chosen],
         np.float32,
     )
-    start_cell = np.array([_start_cell(s, theatre, f) for f in chosen], np.int32)
+    start_cell = np.array([start_cell_of(s, theatre, f) for f in chosen], np.int32)
     start_hour = np.zeros(n, np.float32)
     go_hour = np.zeros(n, np.float32)
     objectives = np.full((n, MAX_OBJECTIVES), -1, np.int32)
@@ -376,30 +272,15 @@ def build_context(
         while node is not None and node not in index:
             node = s.formations[node].parent
         parent[i] = -1 if node is None else index[node]
-        plan = _plan_for(s, f)
+        plan = plan_for(s, f)
         default = Pos.ATTACK if side[i] == 0 else Pos.HOLD
-        plan_posture[i] = _exec_posture(f, plan, default)
+        plan_posture[i] = exec_posture(f, plan, default)
         if plan is not None:
-            cells = []
-            for obj in plan.objectives:
-                pids = [obj.place] if obj.place else list(obj.phase_line or [])
-                pts = [
-                    (s.places[p].lat, s.places[p].lon) for p in pids if p in s.places
-                ]
-                if not pts:
-                    continue
-                lat0, lon0 = _where(s, f)
-                d = [float(haversine_km(lat0, lon0, a, b)) for a, b in pts]
-                nearest = [p for p in pids if p in s.places][int(np.argmin(d))]
-                cells.append(
-                    theatre.place_cell[nearest]
-                    if nearest in theatre.place_cell
-                    else _cell(theatre, *pts[int(np.argmin(d))], f"objective of {f.id}")
-                )
+            cells = objective_cells(s, theatre, f, plan)
             for k, c in enumerate(cells[:MAX_OBJECTIVES]):
                 objectives[i, k] = c
                 obj_field[i, k] = bank.register(route_names[route_class[i]], c)
-        go_hour[i] = _go_hour(s, f, plan, crossings)
+        go_hour[i] = go_hour_of(s, f, plan, crossings)
 
     for i, ld in landing.assigned.items():
         start_cell[i] = theatre.place_cell[ld.place]
@@ -416,7 +297,7 @@ def build_context(
         nation=[f.nation for f in chosen],
         mobility=mobility,
         parent=parent,
-        depth=np.array([_depth(s, f.id) for f in chosen], np.int32),
+        depth=np.array([command_depth(s, f.id) for f in chosen], np.int32),
         initial=initial,
         quality=np.array(
             [f.quality.value if f.quality.value is not None else 0.5 for f in chosen],

@@ -3,7 +3,8 @@
 - :mod:`~stavka.record.runformat`: the run directory the engine writes
   (:func:`write_run`, :func:`read_run`; :class:`RunWriter` streams it step by step);
 - :mod:`~stavka.record.loader`: a record directory as capture windows, advance points,
-  notes and loss ranges (:func:`load_record`);
+  notes and loss ranges (:func:`load_record`); the advance rows are read by
+  :mod:`~stavka.record.advances`;
 - :mod:`~stavka.record.scoring`: capture-date, advance and loss errors
   (:func:`score_run`);
 - :mod:`~stavka.record.evaluate`: run directory to score in one call (:func:`evaluate`).

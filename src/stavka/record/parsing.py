@@ -1,4 +1,4 @@
-"""Small parsers for the free text of record files: dates, km figures, place names.
+"""Small parsers for record files: CSV rows, dates, km figures, place names.
 
 >>> sorted(d.day for d in alternative_dates("source text says 17 Aug", 1945))
 [17]
@@ -12,10 +12,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
+from stavka.errors import RecordError
 from stavka.geo import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
@@ -24,7 +27,10 @@ __all__ = [
     "alternative_dates",
     "gc_in_text",
     "great_circle_km",
+    "iso_date",
     "parse_km",
+    "read_rows",
+    "split_ids",
 ]
 
 """Mean Earth radius (IUGG), km."""
@@ -190,3 +196,34 @@ class PlaceNames:
         """Return the first place id named in a text, or None."""
         found = self.find(text)
         return found[0] if found else None
+
+
+def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """Read a CSV file and check its header."""
+    if not path.is_file():
+        raise RecordError(f"{path}: missing (a record directory needs it)")
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise RecordError(
+                f"{path}: row 0 (header): missing column(s) {', '.join(missing)}"
+            )
+        return [{k: (v or "").strip() for k, v in r.items() if k} for r in reader]
+
+
+def iso_date(path: Path, row: int, text: str) -> dt.date:
+    """Parse the ISO ``date`` cell of a row."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RecordError(
+            f"{path}: row {row} (line {row + 1}), column 'date': "
+            f"{text!r} is not an ISO date (write YYYY-MM-DD)"
+        ) from None
+
+
+def split_ids(text: str) -> tuple[str, ...]:
+    """Split a ``;``-separated id cell."""
+    return tuple(p.strip() for p in text.split(";") if p.strip())
