@@ -18,8 +18,8 @@ class EngineParams:
 
     step_hours: float = 1.0
     combat_noise: bool = True
-    march_hours_foot: float = 8.0
-    march_hours_horse: float = 8.0
+    march_hours_foot: float = 8.75
+    march_hours_horse: float = 7.5
     march_hours_motor: float = 12.0
     march_hours_tracked: float = 12.0
     tracked_range_km: float = 250.0
@@ -82,10 +82,16 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     ),
     "march_hours_foot": (
         "h/day",
-        "Soviet field regulations (PU-44): a march day of about "
-        "8 h moving for rifle troops, 30-40 km (recalled; confidence low)",
+        "BSE (Great Soviet Encyclopedia, 3rd ed.) 'Марш' (bezmani.ru/spravka/bse/"
+        "base/3/008987.htm): in 1941-45 Soviet rifle "
+        "troops marched 30-40 km a day on foot; at the map's foot road speed "
+        "(4 km/h with halts, FM 21-18) that is 7.5-10 h; midpoint 35 km = 8.75 h",
     ),
-    "march_hours_horse": ("h/day", "as march_hours_foot (cavalry march day; recalled)"),
+    "march_hours_horse": (
+        "h/day",
+        "RKKA cavalry tactics manual (1935) §1187-1188: normal day's march 50 km "
+        "in 7-8 h of movement; midpoint 7.5 h",
+    ),
     "march_hours_motor": (
         "h/day",
         "assumption: 10-12 h moving for motorised columns "
