@@ -129,13 +129,25 @@ def test_every_pack_unit_and_command_is_in_the_tree(
     ids = {u["id"] for u in pack["divisions_and_brigades"]} | set(pack["command"])
     missing = sorted(i for i in ids if i not in scenario.formations)
     assert not missing
+    # A fortified region's garrison stands in its FR; a unit whose HQ entry says its
+    # main body had moved stands where the main body was.
+    fr_place = {
+        g: fr.place for fr in scenario.fortified_regions.values() for g in fr.garrison
+    }
+    main_body = {"ija_119d": "bukhedu"}  # "main body moved 5 Jul 1945 ... (Bukhedu)"
     for uid in ids:
         hq = next(
             (u["hq_9aug"] for u in pack["divisions_and_brigades"] if u["id"] == uid),
             None,
         )
         if hq is not None:
-            assert scenario.formations[uid].location.place == hq["place_id"], uid
+            want = fr_place.get(uid, main_body.get(uid, hq["place_id"]))
+            assert scenario.formations[uid].location.place == want, uid
+    assert "Bukhedu" in next(
+        u["hq_9aug"]["name"]
+        for u in pack["divisions_and_brigades"]
+        if u["id"] == "ija_119d"
+    )
 
 
 def test_fortified_regions_reference_places_and_garrisons(
