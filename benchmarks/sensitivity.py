@@ -73,6 +73,7 @@ def main() -> None:
         f.name
         for f in dataclasses.fields(EngineParams)
         if f.name not in FIXED
+        and isinstance(getattr(base_params, f.name), float)
         and (args.all or PROVENANCE[f.name][1].startswith("assumption"))
     ]
     t0 = time.perf_counter()

@@ -47,3 +47,15 @@ def test_island_garrisons_end_surrendered(campaign: RunResult) -> None:
     assert islands.any()
     status = st.status[0][islands]
     assert ((status == Status.SURRENDERED) | (status == Status.DESTROYED)).all()
+
+
+def test_air_lift_serves_the_6th_guards_tank_army_only(campaign: RunResult) -> None:
+    """The lift's units are 6GTA's own, from 10 Aug 00:00 to the end of 22 Aug."""
+    from stavka.engine.logistics import build_supply_net
+
+    ctx = campaign.ctx
+    net = build_supply_net(ctx, campaign.final.control[0])
+    lifted = {ctx.units.ids[i] for i in np.flatnonzero(net.air_units)}
+    assert lifted == {ctx.units.ids[i] for i in ctx.formation_units["6gta"]}
+    assert "6gta_20gtb" in lifted and "61td" not in lifted
+    assert net.air_hours == (24.0, 14 * 24.0)

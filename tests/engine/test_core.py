@@ -77,7 +77,7 @@ def test_tank_brigade_stalls_without_fuel_far_from_railhead(
     """Without trucks or air lift, a tank unit moves until out of fuel, then stops."""
     ctx = make_ctx(
         truck_hours_per_day=0.0,
-        air_resupply_refills_per_day=0.0,
+        air_lift_tonnes_per_day=0.0,
         initial_fuel_refills=0.5,
     )
     tb = ctx.units.ids.index("red_tb")
@@ -93,7 +93,7 @@ def test_fuel_supply_lets_tanks_go_further(make_ctx: Callable[..., Context]) -> 
     dry = simulate(
         make_ctx(
             truck_hours_per_day=0.0,
-            air_resupply_refills_per_day=0.0,
+            air_lift_tonnes_per_day=0.0,
             initial_fuel_refills=0.5,
         ),
         1,
@@ -107,7 +107,7 @@ def test_fuel_arrives_in_loads_after_round_trips(
     make_ctx: Callable[..., Context],
 ) -> None:
     """Trucks deliver whole loads when a round trip is done, not a steady trickle."""
-    ctx = make_ctx(air_resupply_refills_per_day=0.0, initial_fuel_refills=0.5)
+    ctx = make_ctx(air_lift_tonnes_per_day=0.0, initial_fuel_refills=0.5)
     tb = ctx.units.ids.index("red_tb")
     res = simulate(ctx, 1, trace_every=1)
     fuel = np.array([s.fuel[0, tb] for s in res.trace])

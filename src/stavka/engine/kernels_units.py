@@ -12,7 +12,14 @@ from numba import prange
 
 from stavka.engine.kernels import F64, IP, kernel, pkernel
 
-__all__ = ["apply_losses", "free_cells", "orders", "resupply_units"]
+__all__ = [
+    "air_lift",
+    "apply_losses",
+    "free_cells",
+    "orders",
+    "refill_tonnes",
+    "resupply_units",
+]
 
 
 # Own copies of kernels.nmin / nmax: numba's on-disk cache does not notice changes
@@ -102,6 +109,70 @@ def free_cells(
     return free
 
 
+@kernel
+def refill_tonnes(
+    present: npt.NDArray[np.float64], r: int, u: int, per_vehicle: float, per_men: float
+) -> float:  # pragma: no cover - compiled
+    """Tonnes of fuel one refill of unit ``u`` of replica ``r`` weighs, now.
+
+    Its tanks and SP guns (items 1 and 2) times ``per_vehicle``; a unit with none
+    refills its trucks: ``per_men`` per 1000 men (item 0).
+    """
+    vehicles = present[r, u, 1] + present[r, u, 2]
+    if vehicles > 0.0:
+        return vehicles * per_vehicle
+    return present[r, u, 0] / 1000.0 * per_men
+
+
+@kernel
+def air_lift(
+    r: int,
+    fuel_out: npt.NDArray[np.float32],
+    status: npt.NDArray[np.int8],
+    one_way: npt.NDArray[np.float64],
+    side: npt.NDArray[np.int8],
+    motorised: npt.NDArray[np.bool_],
+    present: npt.NDArray[np.float64],
+    air_units: npt.NDArray[np.bool_],
+    tonnes: float,
+    air_consts: tuple[float, float, float, float],
+) -> float:  # pragma: no cover - compiled
+    """Share one day's air lift among replica ``r``'s eligible units; return tonnes.
+
+    Eligible: active attacker motorised units of the lifted formations
+    (``air_units``) that their trucks cannot serve daily and that are short of fuel.
+    Each gets ``tonnes`` times its share of the summed shortfall (initial refills
+    minus fuel on hand, in tonnes), at most its shortfall: no unit goes above its
+    initial fuel and what is not needed is not flown. ``fuel_out`` is updated in
+    place; ``air_consts`` are truck hours per day, initial fuel refills, tonnes per
+    vehicle refill and per 1000 men's refill.
+    """
+    truck_h, initial_fuel, per_vehicle, per_men = air_consts
+    n_u = status.shape[1]
+    need = 0.0
+    for u in range(n_u):
+        if not (air_units[u] and motorised[u] and side[u] == 0 and status[r, u] == 1):
+            continue
+        if truck_h / nmax(2.0 * one_way[r, u], 1e-3) >= 1.0:
+            continue  # the trucks serve it daily
+        short = initial_fuel - np.float64(fuel_out[r, u])
+        if short > 0.0:
+            need += short * refill_tonnes(present, r, u, per_vehicle, per_men)
+    if need <= 0.0:
+        return 0.0
+    share = nmin(tonnes / need, 1.0)
+    for u in range(n_u):
+        if not (air_units[u] and motorised[u] and side[u] == 0 and status[r, u] == 1):
+            continue
+        if truck_h / nmax(2.0 * one_way[r, u], 1e-3) >= 1.0:
+            continue
+        f = np.float64(fuel_out[r, u])
+        short = initial_fuel - f
+        if short > 0.0 and refill_tonnes(present, r, u, per_vehicle, per_men) > 0.0:
+            fuel_out[r, u] = np.float32(nmin(f + short * share, initial_fuel))
+    return need * share
+
+
 @pkernel
 def resupply_units(
     status: npt.NDArray[np.int8],
@@ -114,28 +185,39 @@ def resupply_units(
     side: npt.NDArray[np.int8],
     motorised: npt.NDArray[np.bool_],
     ammo_use: np.float32,
-    airlift: bool,
-    consts: tuple[float, float, float, float, float],
+    consts: tuple[float, float, float, float],
+    present: npt.NDArray[np.float64],
+    air_units: npt.NDArray[np.bool_],
+    air_tonnes: float,
+    air_consts: tuple[float, float],
 ) -> tuple[
-    npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.float32]
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float64],
 ]:  # pragma: no cover
     """Fuel, ammunition and supply-column progress after one step [R, U].
 
     As ``logistics.resupply``: ``one_way`` is each unit's truck hours from its
     replica's nearest serving railhead; an attacker's column completes
     ``min(1, truck hours per day / (2 one_way))`` round trips a day and its load
-    (one refill) arrives when a trip is complete; ``airlift`` adds a day's air lift
-    to motorised units served less than daily; the defender is resupplied unless
-    dislodged. ``ammo_use`` is the combat loads a unit in contact spends this step
-    (float32, as numpy rounds it); ``consts`` are truck hours per day, refills per
-    trip, air refills per day, the step in days and the initial fuel refills.
-    Replicas run in parallel.
+    (one refill) arrives when a trip is complete; the defender is resupplied unless
+    dislodged. Then, when ``air_tonnes`` > 0 (the step holding a lift day's midday),
+    :func:`air_lift` shares that many tonnes of fuel among the motorised units of
+    the lifted formations (``air_units`` [U]) served less than daily, by their
+    holdings ``present`` [R, U, K]. ``ammo_use`` is the combat loads a unit in
+    contact spends this step (float32, as numpy rounds it); ``consts`` are truck
+    hours per day, refills per trip, the step in days and the initial fuel refills;
+    ``air_consts`` the tonnes of a vehicle's refill and of 1000 men's. Also returns
+    the tonnes flown in per replica [R]. Replicas run in parallel.
     """
-    truck_h, refills, air, dt, initial_fuel = consts
+    truck_h, refills, dt, initial_fuel = consts
+    per_vehicle, per_men = air_consts
     n_r, n_u = status.shape
     fuel_out = fuel.copy()
     convoy_out = convoy.copy()
     ammo_out = np.empty((n_r, n_u), np.float32)
+    flown = np.zeros(n_r, np.float64)
     rate_def_ok = refills * dt
     for r in prange(n_r):
         for u in range(n_u):
@@ -152,8 +234,6 @@ def resupply_units(
                 if c >= 1.0:
                     c = c - 1.0
                     rate = refills
-                if airlift and motor and trips < 1.0:
-                    rate = rate + air
                 convoy_out[r, u] = np.float32(c)
             else:
                 rate = 0.0 if dislodged[r, u] else rate_def_ok
@@ -162,7 +242,20 @@ def resupply_units(
                     nmin(np.float64(fuel[r, u]) + rate, initial_fuel)
                 )
             ammo_out[r, u] = np.float32(nmax(nmin(np.float64(a) + rate, 1.0), 0.0))
-    return fuel_out, ammo_out, convoy_out
+        if air_tonnes > 0.0:
+            flown[r] = air_lift(
+                r,
+                fuel_out,
+                status,
+                one_way,
+                side,
+                motorised,
+                present,
+                air_units,
+                air_tonnes,
+                (truck_h, initial_fuel, per_vehicle, per_men),
+            )
+    return fuel_out, ammo_out, convoy_out, flown
 
 
 @kernel

@@ -6,13 +6,16 @@ them (distance from the nearest original railhead / repair rate). A unit's organ
 trucks bring one refill per round trip from the nearest serving railhead; the trip takes
 the least truck time over the map (motor edge times, weather included), so a column
 completes ``min(1, driving hours per day / (2 x one-way hours))`` round trips a day and
-its load arrives when a trip is complete. Motorised units the trucks cannot serve daily
-also get a day's air lift at midday. The defender fights from its own depots and is
-resupplied unless it has been dislodged this step.
+its load arrives when a trip is complete. Transport aircraft fly a shared daily tonnage
+of fuel to the formations ``air_lift_formations`` names, on the days the source gives:
+at midday it goes to their motorised units the trucks cannot serve daily, in proportion
+to each one's shortfall in tonnes (``kernels_units.air_lift``). The defender fights from
+its own depots and is resupplied unless it has been dislodged this step.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +29,7 @@ from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
 from stavka.engine.state import Mob, State
 from stavka.engine.weather import Weather
+from stavka.errors import EngineError
 from stavka.geo import haversine_km
 
 __all__ = ["SupplyNet", "build_supply_net", "resupply", "truck_hours"]
@@ -43,6 +47,8 @@ class SupplyNet:
         lat, lon: station coordinates (degrees).
         own: the attacker's station at the start.
         repair_hours: hours after capture before the station serves as a railhead.
+        air_units: [U] units of the formations the air lift serves.
+        air_hours: first and end hour (after the scenario start) of the lift's days.
     """
 
     place_index: npt.NDArray[np.int64]
@@ -51,10 +57,40 @@ class SupplyNet:
     lon: npt.NDArray[np.float64]
     own: npt.NDArray[np.bool_]
     repair_hours: npt.NDArray[np.float32]
+    air_units: npt.NDArray[np.bool_]
+    air_hours: tuple[float, float]
+
+
+def _air_lift(ctx: Context) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]:
+    """Units the air lift serves [U] and the hours its days span.
+
+    The formations ``air_lift_formations`` names and their subordinates; a name the
+    scenario lacks serves nobody (a scenario without that formation has no lift).
+
+    Raises:
+        EngineError: if a lift day is not an ISO date.
+    """
+    p, start = ctx.params, ctx.scenario.meta.start
+    units = np.zeros(ctx.units.n, np.bool_)
+    for fid in p.air_lift_formations:
+        units[ctx.formation_units.get(fid, [])] = True
+    try:
+        first = datetime.date.fromisoformat(p.air_lift_first_day)
+        last = datetime.date.fromisoformat(p.air_lift_last_day)
+    except ValueError as e:
+        raise EngineError(f"air lift days: {e}") from e
+
+    def hour(day: datetime.date) -> float:
+        midnight = datetime.datetime.combine(
+            day, datetime.time(0, 0), tzinfo=start.tzinfo
+        )
+        return (midnight - start).total_seconds() / 3600.0
+
+    return units, (hour(first), hour(last + datetime.timedelta(days=1)))
 
 
 def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> SupplyNet:
-    """Collect the railway stations among the scored places."""
+    """Collect the railway stations among the scored places and the air-lifted units."""
     s = ctx.scenario
     pos = {p: i for i, p in enumerate(ctx.place_ids)}
     stations = sorted(
@@ -73,7 +109,17 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
     repair = (ROAD_FACTOR * d / ctx.params.rail_repair_km_per_day * 24.0).astype(
         np.float32
     )
-    return SupplyNet(idx, ctx.place_cells[idx].astype(np.int64), lat, lon, own, repair)
+    air_units, air_hours = _air_lift(ctx)
+    return SupplyNet(
+        idx,
+        ctx.place_cells[idx].astype(np.int64),
+        lat,
+        lon,
+        own,
+        repair,
+        air_units,
+        air_hours,
+    )
 
 
 _TRUCK_CACHE: dict[tuple[int, bytes, int], npt.NDArray[np.float64]] = {}
@@ -169,12 +215,13 @@ def resupply(
             _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
         fill_rows(one_way, _BY_SERVING[key], st.cell, rows)
     # A unit's supply column shuttles to the railhead and back: a load arrives when a
-    # round trip is complete (at most one a day), not as a steady trickle. Transport
-    # aircraft fly one day's lift to motorised units the trucks cannot serve daily; it
-    # lands at midday. The defender is resupplied unless dislodged
-    # (kernels_units.resupply_units, unit by unit).
-    airlift = (hour % 24.0) <= 12.0 < (hour % 24.0) + p.step_hours
-    fuel, ammo, convoy = resupply_units(
+    # round trip is complete (at most one a day), not as a steady trickle. On a lift
+    # day, the day's air lift lands at midday and is shared among the lifted
+    # formations' motorised units the trucks cannot serve daily, by shortfall. The
+    # defender is resupplied unless dislodged (kernels_units.resupply_units).
+    midday = (hour % 24.0) <= 12.0 < (hour % 24.0) + p.step_hours
+    lift_day = net.air_hours[0] <= hour < net.air_hours[1]
+    fuel, ammo, convoy, _ = resupply_units(
         st.status,
         st.in_contact,
         dislodged,
@@ -185,13 +232,10 @@ def resupply(
         u.side,
         motorised(ctx.token, u.mobility),
         np.float32(p.ammo_per_combat_day * dt),
-        bool(airlift),
-        (
-            p.truck_hours_per_day,
-            p.resupply_refills_per_day,
-            p.air_resupply_refills_per_day,
-            dt,
-            p.initial_fuel_refills,
-        ),
+        (p.truck_hours_per_day, p.resupply_refills_per_day, dt, p.initial_fuel_refills),
+        st.present,
+        net.air_units,
+        p.air_lift_tonnes_per_day if midday and lift_day else 0.0,
+        (p.air_refill_tonnes_per_vehicle, p.air_refill_tonnes_per_1000_men),
     )
     return st.replace(fuel=fuel, ammo=ammo, convoy=convoy)

@@ -32,7 +32,12 @@ class EngineParams:
     truck_hours_per_day: float = 20.0
     resupply_refills_per_day: float = 1.0
     rail_repair_km_per_day: float = 20.0
-    air_resupply_refills_per_day: float = 0.15
+    air_lift_formations: tuple[str, ...] = ("6gta",)
+    air_lift_tonnes_per_day: float = 72.3
+    air_lift_first_day: str = "1945-08-10"
+    air_lift_last_day: str = "1945-08-22"
+    air_refill_tonnes_per_vehicle: float = 0.53
+    air_refill_tonnes_per_1000_men: float = 7.0
     defended_depth_km: float = 8.0
     contact_threshold_men: float = 200.0
     order_delay_hours_per_level: float = 6.0
@@ -51,9 +56,12 @@ class EngineParams:
     ship_kmh: float = 18.0
     sea_embark_hours: float = 6.0
 
-    def as_dict(self) -> dict[str, float | bool]:
+    def as_dict(self) -> dict[str, float | bool | str | list[str]]:
         """Return the parameters as a plain mapping (for run summaries)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {
+            f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
+            for f in fields(self)
+        }
 
 
 PROVENANCE: dict[str, tuple[str, str]] = {
@@ -137,11 +145,37 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "km/day",
         "assumption: Soviet railway troops' repair rate; to be sourced",
     ),
-    "air_resupply_refills_per_day": (
-        "refills/day",
-        "assumption: transport air divisions "
-        "(oob_soviet.yaml 12th Air Army note) for mobile units the trucks cannot "
-        "serve daily; one day's lift lands at midday",
+    "air_lift_formations": (
+        "formation ids",
+        "biography.wikireading.ru 201732 (the source plans.md 1.3 cites; "
+        "oob_soviet.yaml 12aa note): two transport air divisions of the 12th Air "
+        "Army flew fuel to the 6th Guards Tank Army; these formations and their "
+        "subordinates get the air lift, no other",
+    ),
+    "air_lift_tonnes_per_day": (
+        "t/day",
+        "biography.wikireading.ru 201732: 160-170 sorties a day delivered 940 t of "
+        "fuel and lubricants from 10 to 22 Aug; 940 t / 13 days = 72.3 t a day, "
+        "shared by the formations' units, landing at midday",
+    ),
+    "air_lift_first_day": (
+        "date",
+        "biography.wikireading.ru 201732: first day of the 940 t (10 Aug)",
+    ),
+    "air_lift_last_day": (
+        "date",
+        "biography.wikireading.ru 201732: last day of the 940 t (22 Aug)",
+    ),
+    "air_refill_tonnes_per_vehicle": (
+        "t/refill",
+        "estimated: T-34-85 main fuel tanks 630 L (muzeumgryf.pl T-34/85 exhibit "
+        "page) x diesel ~0.84 kg/L = 0.53 t; used for SP guns too",
+    ),
+    "air_refill_tonnes_per_1000_men": (
+        "t/refill",
+        "assumption: a unit with no tanks or SP guns (motor rifle troops) refills "
+        "its trucks: ~60 trucks per 1000 men x ~150 L of petrol (0.74 kg/L); "
+        "recalled, confidence low",
     ),
     "defended_depth_km": (
         "km",
@@ -201,7 +235,8 @@ def parameters_table() -> str:
     rows = ["| parameter | value | unit | provenance |", "|---|---|---|---|"]
     for name, value in p.as_dict().items():
         unit, source = PROVENANCE[name]
-        rows.append(f"| `{name}` | {value} | {unit} | {source} |")
+        shown = ", ".join(value) if isinstance(value, list) else value
+        rows.append(f"| `{name}` | {shown} | {unit} | {source} |")
     return "\n".join(rows)
 
 
