@@ -59,3 +59,13 @@ def test_air_lift_serves_the_6th_guards_tank_army_only(campaign: RunResult) -> N
     assert lifted == {ctx.units.ids[i] for i in ctx.formation_units["6gta"]}
     assert "6gta_20gtb" in lifted and "61td" not in lifted
     assert net.air_hours == (24.0, 14 * 24.0)
+
+
+def test_no_defender_starts_cut_off(campaign: RunResult) -> None:
+    """At the start every Japanese unit, islands included, has a supply path."""
+    from stavka.engine import init_state
+    from stavka.engine.encircle import cut_off_units
+
+    ctx = campaign.ctx
+    cut = cut_off_units(ctx, init_state(ctx, 1))
+    assert not cut.any(), [ctx.units.ids[i] for i in np.flatnonzero(cut[0])]
