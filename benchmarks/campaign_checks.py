@@ -33,6 +33,7 @@ def one(ctx, seed: int) -> dict:  # type: ignore[no-untyped-def]
         "depth_day6": front_depths(res, 6),
         "khingan": khingan_crossing(res),
         "stall": stall_hours(res),
+        "stall_main_body": stall_hours(res, main_body=True),
         "median_abs_capture_error_days": caps["median_abs_error_days"],
         "within_3_days": caps["within_3_days"],
         "never_taken": len(caps["never_taken"]),
@@ -56,6 +57,7 @@ def main() -> None:
     med = [r["median_abs_capture_error_days"] for r in rows]
     w3 = [r["within_3_days"] for r in rows]
     stall = [r["stall"]["hours"] for r in rows]
+    stall_main = [r["stall_main_body"]["hours"] for r in rows]
     print(f"over {len(rows)} seeds:")
     print(
         f"  median |capture error| days: mean {statistics.mean(med):.2f}, "
@@ -68,6 +70,11 @@ def main() -> None:
     print(
         f"  6GTA longest fuel stall (h): mean {statistics.mean(stall):.1f}, "
         f"min {min(stall)}, max {max(stall)}"
+    )
+    print(
+        f"  6GTA main body's longest fuel stall (h): mean "
+        f"{statistics.mean(stall_main):.1f}, "
+        f"min {min(stall_main)}, max {max(stall_main)}"
     )
     for front in first["depth_day6"]:
         vals = [r["depth_day6"][front] for r in rows]

@@ -181,3 +181,26 @@ def test_units_at_a_place_start_in_its_map_cell(ctx: Context) -> None:
         assert u.start_cell[i] == ctx.theatre.place_cell[str(f.location.place)], fid
         checked += 1
     assert checked > 0
+
+
+def test_stall_is_measured_on_the_lead_and_on_the_main_body(
+    make_ctx: Callable[..., Context],
+) -> None:
+    """A tank unit out of fuel stalls; with supply it does not stall as long."""
+    from stavka.engine.checks import stall_hours
+
+    dry = simulate(
+        make_ctx(
+            truck_hours_per_day=0.0,
+            air_lift_tonnes_per_day=0.0,
+            initial_fuel_refills=0.5,
+        ),
+        1,
+        trace_every=1,
+    )
+    lead = stall_hours(dry, "red_tb", 1, 25)
+    body = stall_hours(dry, "red_tb", 1, 25, main_body=True)
+    assert lead["hours"] >= 24 * 5 and body["hours"] >= 24 * 5
+    assert lead["from"] is not None
+    fed = simulate(make_ctx(), 1, trace_every=1)
+    assert stall_hours(fed, "red_tb", 1, 25)["hours"] < lead["hours"]

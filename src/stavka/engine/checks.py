@@ -67,11 +67,14 @@ def stall_hours(
     first_day: int = 4,
     last_day: int = 9,
     replica: int = 0,
+    main_body: bool = False,
 ) -> dict[str, Any]:
     """Longest fuel stall (hours) in campaign days [first_day, last_day].
 
     A stall is a stretch during which the formation's lead unit gained no depth while
-    low on fuel (< 5 % of a refill).
+    one of its units was low on fuel (< 5 % of a refill). With ``main_body``, the
+    formation's main body: its units' median depth gained nothing while half or more
+    of them were low on fuel (a forward detachment on the day's air lift may go on).
     """
     ctx = result.ctx
     idx = ctx.formation_units.get(formation, [])
@@ -79,8 +82,13 @@ def stall_hours(
     prev_depth = None
     for st in result.trace:
         day = int(st.hour // 24) + 1
-        depth = float(st.max_depth_km[replica, idx].max()) if idx else 0.0
-        low = bool((st.fuel[replica, idx] < 0.05).any()) if idx else False
+        depth, low = 0.0, False
+        if idx:
+            d, f = st.max_depth_km[replica, idx], st.fuel[replica, idx]
+            if main_body:
+                depth, low = float(np.median(d)), bool((f < 0.05).mean() >= 0.5)
+            else:
+                depth, low = float(d.max()), bool((f < 0.05).any())
         if (
             first_day <= day <= last_day
             and prev_depth is not None
