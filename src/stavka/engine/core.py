@@ -84,8 +84,7 @@ def _fall_back(
     """Move dislodged defenders one cell back.
 
     Those that hold, have no free cell or are cut off from supply (``encircle``)
-    collapse instead. Returns the losses of the
-    dislodged units.
+    collapse instead. Returns the losses of the dislodged units.
     """
     rr, uu = nonzero2(dislodged)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])

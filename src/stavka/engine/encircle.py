@@ -21,6 +21,7 @@ import numpy.typing as npt
 from numba import prange
 
 from stavka.engine.kernels import pkernel
+from stavka.engine.logistics import station_places
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
 
@@ -76,7 +77,7 @@ def coarse_grid(ctx: Context) -> CoarseGrid:
     land = np.zeros(n_c, bool)
     land[parent[~np.asarray(th.water, bool)]] = True
     s = ctx.scenario
-    stations = {st for line in s.railways.values() for st in line.stations}
+    stations = set(station_places(ctx))
     src = np.array(
         [
             k

@@ -32,7 +32,7 @@ from stavka.engine.weather import Weather
 from stavka.errors import EngineError
 from stavka.geo import haversine_km
 
-__all__ = ["SupplyNet", "build_supply_net", "resupply", "truck_hours"]
+__all__ = ["SupplyNet", "build_supply_net", "resupply", "station_places", "truck_hours"]
 
 ROAD_FACTOR = 1.25
 """Rail / great-circle distance for repair times (assumption; docs/parameters.md)."""
@@ -89,13 +89,18 @@ def _air_lift(ctx: Context) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]
     return units, (hour(first), hour(last + datetime.timedelta(days=1)))
 
 
+def station_places(ctx: Context) -> list[str]:
+    """The railway stations among the scored places, sorted by id."""
+    pos = set(ctx.place_ids)
+    lines = ctx.scenario.railways.values()
+    return sorted({st for line in lines for st in line.stations if st in pos})
+
+
 def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> SupplyNet:
     """Collect the railway stations among the scored places and the air-lifted units."""
     s = ctx.scenario
     pos = {p: i for i, p in enumerate(ctx.place_ids)}
-    stations = sorted(
-        {st for line in s.railways.values() for st in line.stations if st in pos}
-    )
+    stations = station_places(ctx)
     idx = np.array([pos[x] for x in stations], np.int64)
     lat = np.array([s.places[x].lat for x in stations])
     lon = np.array([s.places[x].lon for x in stations])
