@@ -149,12 +149,19 @@ def air_lift(
     """
     truck_h, initial_fuel, per_vehicle, per_men = air_consts
     n_u = status.shape[1]
+    lifted = np.zeros(n_u, np.bool_)
+    for u in range(n_u):
+        lifted[u] = (
+            air_units[u]
+            and motorised[u]
+            and side[u] == 0
+            and status[r, u] == 1
+            and truck_h / nmax(2.0 * one_way[r, u], 1e-3) < 1.0  # not served daily
+        )
     need = 0.0
     for u in range(n_u):
-        if not (air_units[u] and motorised[u] and side[u] == 0 and status[r, u] == 1):
+        if not lifted[u]:
             continue
-        if truck_h / nmax(2.0 * one_way[r, u], 1e-3) >= 1.0:
-            continue  # the trucks serve it daily
         short = initial_fuel - np.float64(fuel_out[r, u])
         if short > 0.0:
             need += short * refill_tonnes(present, r, u, per_vehicle, per_men)
@@ -162,9 +169,7 @@ def air_lift(
         return 0.0
     share = nmin(tonnes / need, 1.0)
     for u in range(n_u):
-        if not (air_units[u] and motorised[u] and side[u] == 0 and status[r, u] == 1):
-            continue
-        if truck_h / nmax(2.0 * one_way[r, u], 1e-3) >= 1.0:
+        if not lifted[u]:
             continue
         f = np.float64(fuel_out[r, u])
         short = initial_fuel - f
