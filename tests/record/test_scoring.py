@@ -282,3 +282,30 @@ def test_formation_scope_compares_a_formations_losses(
     }
     (loss,) = score_run(summary, load_record(record_dir, scenario)).losses
     assert (loss.simulated, loss.error, loss.status) == (12000.0, -8000.0, "below")
+
+
+def test_headline_lists_every_record_figure_of_a_checkpoint_once() -> None:
+    """Two record figures for one front and day give one headline entry."""
+    import datetime as dt
+
+    from stavka.record.scoring import AdvanceScore, Score
+
+    def point(low: float, high: float) -> AdvanceScore:
+        return AdvanceScore(
+            "first_far_eastern_front",
+            dt.date(1945, 8, 14),
+            low,
+            high,
+            86.0,
+            None,
+            None,
+            "range",
+            "test",
+            "test",
+            front=True,
+        )
+
+    score = Score([], [point(150, 200), point(170, 170)], [], [], dt.date(1945, 8, 9))
+    line = score.headline()
+    assert line.count("first_far_eastern_front at day 6") == 1
+    assert "first_far_eastern_front at day 6: 86 km (record 150-200, 170)" in line

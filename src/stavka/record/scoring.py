@@ -192,14 +192,18 @@ class Score:
                 f"median advance error {a['median_abs_error_km']:.0f} km "
                 f"({a['median_abs_error_pct']:.0f}%) over {a['n']} record points"
             )
+        # One entry per formation and day; several record figures for it are listed.
+        records: dict[tuple[str, Any, float], list[str]] = {}
         for cp in self.checkpoints():
             if cp["simulated_km"] is None:
                 continue
             lo, hi = cp["record_km"]
             rec = f"{lo:.0f}" if lo == hi else f"{lo:.0f}-{hi:.0f}"
+            key = (cp["formation"], cp["day"], cp["simulated_km"])
+            records.setdefault(key, []).append(rec)
+        for (formation, day, km), recs in records.items():
             parts.append(
-                f"{cp['formation']} at day {cp['day']}: {cp['simulated_km']:.0f} km "
-                f"(record {rec})"
+                f"{formation} at day {day}: {km:.0f} km (record {', '.join(recs)})"
             )
         return "; ".join(parts) if parts else "nothing to score"
 
