@@ -1,6 +1,7 @@
 """One-at-a-time sensitivity of the campaign to the engine's unsourced parameters.
 
 Usage: python benchmarks/sensitivity.py [--seeds 2] [--factor 2] [--all]
+       [--only NAME ...]   (--only: just these parameters, whatever their provenance)
 
 Each parameter whose provenance is ``assumption`` (``docs/parameters.md``; ``--all``:
 every numeric parameter) is run at its value divided and multiplied by ``--factor``,
@@ -34,6 +35,7 @@ SETUP_PARAMS = frozenset(
         "sea_embark_hours",
         "exploit_radius_km",
         "landing_men_default",
+        "column_men_per_km",
     }
 )
 """Parameters the context is built from (routing classes, landings, area of operations):
@@ -64,6 +66,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--factor", type=float, default=2.0)
     ap.add_argument("--all", action="store_true", help="every numeric parameter")
+    ap.add_argument("--only", nargs="*", default=None, help="just these parameters")
     args = ap.parse_args()
     seeds = list(range(1, args.seeds + 1))
     base_params = EngineParams()
@@ -74,7 +77,11 @@ def main() -> None:
         for f in dataclasses.fields(EngineParams)
         if f.name not in FIXED
         and isinstance(getattr(base_params, f.name), float)
-        and (args.all or PROVENANCE[f.name][1].startswith("assumption"))
+        and (
+            f.name in args.only
+            if args.only is not None
+            else args.all or PROVENANCE[f.name][1].startswith("assumption")
+        )
     ]
     t0 = time.perf_counter()
     base = figures(base_ctx, record, seeds)

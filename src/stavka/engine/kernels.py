@@ -19,7 +19,6 @@ from numba import njit, prange
 __all__ = [
     "LossRows",
     "kernel",
-    "march",
     "next_hops",
     "nmax",
     "nmin",
@@ -116,14 +115,23 @@ def next_hops(
     route_hours: npt.NDArray[np.float32],
     neighbors: npt.NDArray[np.int32],
     fields: npt.NDArray[np.float32],
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
+) -> tuple[
+    npt.NDArray[np.int32],
+    npt.NDArray[np.intp],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.intp],
+]:  # pragma: no cover
     """:meth:`FieldBank.next_hop` of units that want to move [R, U], one by one.
 
     Units that do not (``want`` false or ``field`` < 0) stay: next = cell, slot -1.
+    Also returns each unit's second-best hop that still leads nearer the objective
+    (next = cell, slot -1 where there is none): the way round a crowded road.
     """
     n_r, n_u = cell.shape
     nxt = cell.copy()
     slot = np.full((n_r, n_u), -1, np.intp)
+    alt = cell.copy()
+    alt_slot = np.full((n_r, n_u), -1, np.intp)
     eps = np.float32(1e-4)
     for r in prange(n_r):
         for u in range(n_u):
@@ -144,152 +152,22 @@ def next_hops(
                     k = j
             nb = neighbors[c, k]
             to = nb if nb >= 0 else 0
-            if np.isfinite(best) and fields[f, to] < here - eps:
-                nxt[r, u] = to
-                slot[r, u] = k
-    return nxt, slot
-
-
-@pkernel
-def march(
-    status: npt.NDArray[np.int8],
-    posture: npt.NDArray[np.int8],
-    cell: npt.NDArray[np.int32],
-    progress: npt.NDArray[np.float32],
-    fuel: npt.NDArray[np.float32],
-    assault: npt.NDArray[np.float32],
-    men: npt.NDArray[np.float64],
-    nxt: npt.NDArray[np.int32],
-    slot: npt.NDArray[np.intp],
-    side: npt.NDArray[np.int8],
-    mobility: npt.NDArray[np.int8],
-    carrier: npt.NDArray[np.int64],
-    hours_now: npt.NDArray[np.float32],
-    carry_hours: npt.NDArray[np.float32],
-    factor: npt.NDArray[np.float32],
-    refill_tracked: float,
-    refill_motor: float,
-    threshold: float,
-    n_cells: int,
-    threads: int,
-) -> tuple[
-    npt.NDArray[np.int32],
-    npt.NDArray[np.float32],
-    npt.NDArray[np.float32],
-    npt.NDArray[np.int32],
-    npt.NDArray[np.float32],
-]:  # pragma: no cover - compiled
-    """The march of ``movement.move`` after the next hops, unit by unit.
-
-    Men per side and cell are summed per replica into a [N, 2] work array
-    (``n_cells`` = N; one per chunk, zero between replicas) in unit order, as
-    ``np.add.at`` summed them. Replicas run in parallel, in ``threads`` contiguous
-    chunks (:func:`replica_chunks`; any number gives the same results).
-
-    Returns:
-        New cell, progress, fuel, attack cell and assault progress [R, U].
-    """
-    n_r, n_u = cell.shape
-    new_cell = cell.copy()
-    prog_out = progress.copy()
-    fuel_out = fuel.copy()
-    attack = np.full((n_r, n_u), -1, np.int32)
-    assault_out = assault.copy()
-    n_t = max(min(threads, n_r), 1)
-    work = np.zeros((n_t, n_cells, 2))
-    for t in prange(n_t):
-        _march_chunk(
-            t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
-            fuel, men, nxt, slot, side, mobility, carrier, hours_now, carry_hours,
-            factor, refill_tracked, refill_motor, threshold, work[t], new_cell,
-            prog_out, fuel_out, attack, assault_out,
-        )  # fmt: skip
-    return new_cell, prog_out, fuel_out, attack, assault_out
-
-
-@kernel
-def _march_chunk(
-    r_lo: int,
-    r_hi: int,
-    status: npt.NDArray[np.int8],
-    posture: npt.NDArray[np.int8],
-    cell: npt.NDArray[np.int32],
-    progress: npt.NDArray[np.float32],
-    fuel: npt.NDArray[np.float32],
-    men: npt.NDArray[np.float64],
-    nxt: npt.NDArray[np.int32],
-    slot: npt.NDArray[np.intp],
-    side: npt.NDArray[np.int8],
-    mobility: npt.NDArray[np.int8],
-    carrier: npt.NDArray[np.int64],
-    hours_now: npt.NDArray[np.float32],
-    carry_hours: npt.NDArray[np.float32],
-    factor: npt.NDArray[np.float32],
-    refill_tracked: float,
-    refill_motor: float,
-    threshold: float,
-    scratch: npt.NDArray[np.float64],
-    new_cell: npt.NDArray[np.int32],
-    prog_out: npt.NDArray[np.float32],
-    fuel_out: npt.NDArray[np.float32],
-    attack: npt.NDArray[np.int32],
-    assault_out: npt.NDArray[np.float32],
-) -> None:  # pragma: no cover - compiled
-    """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially."""
-    n_u = cell.shape[1]
-    for r in range(r_lo, r_hi):
-        for u in range(n_u):
-            if status[r, u] == 1 and men[r, u] > 0:
-                scratch[cell[r, u], side[u]] += men[r, u]
-        for u in range(n_u):
-            active = status[r, u] == 1
-            m = mobility[u]
-            c = cell[r, u]
-            s = slot[r, u]
-            going = s >= 0
-            if not going:
-                # Staying: progress is dropped, no fuel burns (0 / refill); an
-                # attacker unit sharing its cell with the enemy assaults it.
-                prog_out[r, u] = np.float32(nmin(np.float64(progress[r, u]) + 0.0, 0.0))
-                other = 1 - side[u]
-                if active and side[u] == 0 and scratch[c, other] > threshold:
-                    attack[r, u] = c
+            if not (np.isfinite(best) and fields[f, to] < here - eps):
                 continue
-            k = s if going else 0
-            travel = hours_now[m, c, k] if going else np.float32(np.inf)
-            boat = carry_hours[carrier[u], c, k]
-            travel = boat if boat < travel else travel
-            motor = m == 2 or m == 3
-            refill = refill_tracked if m == 3 else refill_motor
-            fac = np.float64(factor[m])
-            can = nmin(fac, np.float64(fuel[r, u]) * refill) if motor else fac
-            moving = can if going else 0.0
-            prog = np.float64(progress[r, u]) + moving
-            ready = going and moving > 0 and prog >= np.float64(travel)
-            other = 1 - side[u]
-            blocked = ready and scratch[nxt[r, u], other] > threshold
-            pinned = active and scratch[c, other] > threshold
-            enter = ready and not blocked and not pinned
-            if blocked and side[u] == 0 and posture[r, u] == 0:
-                attack[r, u] = nxt[r, u]
-            if active and side[u] == 0 and pinned:
-                attack[r, u] = c
-            if enter:
-                new_cell[r, u] = nxt[r, u]
-                prog2 = float(prog - np.float64(travel))
-                spent = moving
-                assault_out[r, u] = np.float32(0.0)
-            else:
-                prog2 = nmin(prog, np.float64(travel) if going else 0.0)
-                spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
-            prog_out[r, u] = np.float32(prog2)
-            if motor:
-                fuel_out[r, u] = np.float32(
-                    nmax(np.float64(fuel[r, u]) - spent / refill, 0.0)
-                )
-        for u in range(n_u):
-            scratch[cell[r, u], 0] = 0.0
-            scratch[cell[r, u], 1] = 0.0
+            nxt[r, u] = to
+            slot[r, u] = k
+            # The second best of the other neighbours nearer the objective.
+            second = np.float32(np.inf)
+            for j in range(neighbors.shape[1]):
+                nb = neighbors[c, j]
+                if j == k or nb < 0 or not fields[f, nb] < here - eps:
+                    continue
+                v = route_hours[route_class[u], c, j] + fields[f, nb]
+                if v < second:
+                    second = v
+                    alt[r, u] = nb
+                    alt_slot[r, u] = j
+    return nxt, slot, alt, alt_slot
 
 
 @pkernel

@@ -3,7 +3,9 @@
 A unit marches toward its current objective along the least-time path of its movement
 class. Progress accumulates in hours; it enters the next cell when the edge time (times
 weather and night factors) is spent. An attacker whose next cell holds enemy defenders
-stops and assaults that cell instead (see ``combat``).
+stops and assaults that cell instead (see ``combat``). A cell's roads hold a
+limited column of each side; a unit finding its next cell full goes round by its
+second-best hop or waits (``kernels_march``).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import numpy.typing as npt
 from stavka.engine.kernels import (
     held_targets,
     idle_units,
-    march,
     next_hops,
     passed_objectives,
     replica_chunks,
     wanted_fields,
 )
 from stavka.engine.kernels_combat import by_class, motorised
+from stavka.engine.kernels_march import march
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, State
 
@@ -141,7 +143,7 @@ def move(
     wants, field = wanted_fields(
         st.status, st.posture, u.mobility, st.objective, ctx.obj_field
     )
-    nxt, slot = next_hops(
+    nxt, slot, alt, alt_slot = next_hops(
         wants,
         field,
         st.cell,
@@ -150,6 +152,7 @@ def move(
         ctx.bank.neighbors,
         ctx.bank.fields,
     )
+    # Exploiting units have no objective field, hence no second-best hop.
     nxt, slot = _exploit(ctx, st, field, nxt, slot, wants)
     # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
     # closing up the column), spread evenly over the day.
@@ -160,7 +163,8 @@ def move(
     # Blocking: a cell holding enemy men above the threshold cannot be entered.
     # A unit sharing its cell with enemy troops (after a landing) is pinned: it
     # fights for the cell before it may leave; an attacker assaults its own cell.
-    # (kernels.march, unit by unit.)
+    # Crowding: a cell's roads hold ``ctx.road_capacity`` men of a side.
+    # (kernels_march.march, unit by unit.)
     new_cell, progress, fuel, attack_cell, assault = march(
         st.status,
         st.posture,
@@ -169,17 +173,17 @@ def move(
         st.fuel,
         st.assault,
         st.present[..., PERSONNEL],
-        nxt,
-        slot,
+        (nxt, slot, alt, alt_slot),
         u.side,
         u.mobility,
         ctx.carrier,
+        ctx.takes_road,
         hours_now,
         ctx.carry_hours,
         factor,
-        p.tracked_range_km / p.tracked_road_kmh,
-        p.motor_range_km / p.motor_road_kmh,
+        (p.tracked_range_km / p.tracked_road_kmh, p.motor_range_km / p.motor_road_kmh),
         p.contact_threshold_men,
+        ctx.road_capacity,
         n_cells,
         replica_chunks(),
     )

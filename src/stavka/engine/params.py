@@ -40,6 +40,7 @@ class EngineParams:
     air_refill_tonnes_per_1000_men: float = 7.0
     defended_depth_km: float = 8.0
     contact_threshold_men: float = 200.0
+    column_men_per_km: float = 1243.0
     order_delay_hours_per_level: float = 6.0
     order_delay_cutoff_factor: float = 4.0
     comply_hours: float = 24.0
@@ -185,6 +186,14 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     "contact_threshold_men": (
         "men",
         "assumption: below this a cell's garrison does not block movement",
+    ),
+    "column_men_per_km": (
+        "men/km",
+        "J.B. Wilson, Maneuver and Firepower (US Army CMH, 1998) p. 24: a European "
+        "army corps of about 30,000 men in march formation covered about fifteen "
+        "miles of road; 30,000 / 24.1 km = 1,243 men per km of route; a cell's roads "
+        "hold this x the mean distance between neighbouring cell centres of one "
+        "side's marching troops (0 = no crowding)",
     ),
     "order_delay_hours_per_level": ("h", "assumption: signal delay per command level"),
     "order_delay_cutoff_factor": (

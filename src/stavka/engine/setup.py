@@ -76,6 +76,10 @@ class Context:
             by carrier (``rivers``).
         place_ids / place_cells [P]: scored places and their cells.
         landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
+        road_capacity: men of one side a cell's roads hold (``column_men_per_km`` x
+            the mean distance between neighbouring cell centres; 0 = no crowding);
+            ``takes_road`` [U]: the units that count (not headquarters nodes or
+            static garrisons).
         token: a number never reused by another context (key of module caches; unlike
             ``id()``, which a new object may inherit from a freed one).
     """
@@ -104,6 +108,10 @@ class Context:
     exploit_places: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.zeros(0, np.int64)
     )
+    road_capacity: float = 0.0
+    takes_road: npt.NDArray[np.bool_] = field(
+        default_factory=lambda: np.zeros(0, np.bool_)
+    )
 
     @property
     def sigma_att(self) -> float:
@@ -131,6 +139,17 @@ class Context:
             0.0,
         ]
         return (np.array(hours) / 24.0).astype(np.float32)
+
+
+def road_capacity(theatre: TheatreLike, params: EngineParams) -> float:
+    """Men of one side a cell's roads hold: column density x route length.
+
+    The route through a cell is taken as long as the mean distance between
+    neighbouring cell centres.
+    """
+    km = np.asarray(theatre.edge_km, np.float64)
+    ok = np.asarray(theatre.neighbors) >= 0
+    return float(params.column_men_per_km * km[ok].mean())
 
 
 def _model_sigma(side: str) -> float:
@@ -336,6 +355,8 @@ def build_context(
         exploit_places=exploit,
         model_terrain=_terrain_with_cities(s, theatre, place_ids),
         formation_units=fu,
+        road_capacity=road_capacity(theatre, params),
+        takes_road=~units.headquarters & (units.mobility != Mob.STATIC),
     )
     _warm_exploit_tables(ctx)
     return ctx

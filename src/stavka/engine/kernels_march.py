@@ -1,0 +1,230 @@
+"""The compiled march: progress along edges, fuel, enemy blocking and road crowding.
+
+Crowding: a cell's roads hold a column of ``capacity`` men of one side
+(``EngineParams.column_men_per_km`` x the cell's route length). A unit ready to
+enter a cell already holding that many of its own side's marching troops (counted
+in unit order, as they enter; units facing the enemy have left the road to deploy)
+takes its second-best hop nearer the objective if that
+is free, or waits with its march progress kept. A unit alone may always enter: an
+oversized column strings out behind its head.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import prange
+
+from stavka.engine.kernels import kernel, nmax, nmin, pkernel
+
+__all__ = ["march"]
+
+
+@pkernel
+def march(
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    progress: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    assault: npt.NDArray[np.float32],
+    men: npt.NDArray[np.float64],
+    hops: tuple[
+        npt.NDArray[np.int32],
+        npt.NDArray[np.intp],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.intp],
+    ],
+    side: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    carrier: npt.NDArray[np.int64],
+    crowds: npt.NDArray[np.bool_],
+    hours_now: npt.NDArray[np.float32],
+    carry_hours: npt.NDArray[np.float32],
+    factor: npt.NDArray[np.float32],
+    refill: tuple[float, float],
+    threshold: float,
+    capacity: float,
+    n_cells: int,
+    threads: int,
+) -> tuple[
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+]:  # pragma: no cover - compiled
+    """The march of ``movement.move`` after the next hops, unit by unit.
+
+    ``hops`` holds the next cell, its neighbour slot, the second-best next cell and
+    its slot [R, U] (slot -1: none); ``crowds`` [U] the units that take road space
+    (not headquarters nodes or static garrisons); ``refill`` the hours of moving per
+    refill, tracked and motor; ``capacity`` the men of one side a cell's roads hold
+    (0: no crowding); ``factor`` [Mob] the hours of marching per step; ``threshold``
+    the enemy men that block a cell.
+
+    Men per side and cell are summed per replica into [N, 2] work arrays
+    (``n_cells`` = N; one pair per chunk, zero between replicas) in unit order.
+    Replicas run in parallel, in ``threads`` contiguous chunks
+    (``kernels.replica_chunks``; any number gives the same results).
+
+    Returns:
+        New cell, progress, fuel, attack cell and assault progress [R, U].
+    """
+    n_r, n_u = cell.shape
+    new_cell = cell.copy()
+    prog_out = progress.copy()
+    fuel_out = fuel.copy()
+    attack = np.full((n_r, n_u), -1, np.int32)
+    assault_out = assault.copy()
+    n_t = max(min(threads, n_r), 1)
+    work = np.zeros((n_t, 2, n_cells, 2))
+    for t in prange(n_t):
+        _march_chunk(
+            t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
+            fuel, men, hops, side, mobility, carrier, crowds, hours_now,
+            carry_hours, factor, refill, threshold, capacity, work[t], new_cell,
+            prog_out, fuel_out, attack, assault_out,
+        )  # fmt: skip
+    return new_cell, prog_out, fuel_out, attack, assault_out
+
+
+@kernel
+def _edge_hours(
+    m: int,
+    c: int,
+    k: int,
+    carrier: int,
+    hours_now: npt.NDArray[np.float32],
+    carry_hours: npt.NDArray[np.float32],
+) -> float:
+    """Hours to cross edge ``k`` of cell ``c``: on foot/wheels/tracks or carried."""
+    travel = hours_now[m, c, k]
+    boat = carry_hours[carrier, c, k]
+    return np.float64(boat if boat < travel else travel)
+
+
+@kernel
+def _march_chunk(
+    r_lo: int,
+    r_hi: int,
+    status: npt.NDArray[np.int8],
+    posture: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    progress: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    men: npt.NDArray[np.float64],
+    hops: tuple[
+        npt.NDArray[np.int32],
+        npt.NDArray[np.intp],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.intp],
+    ],
+    side: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    carrier: npt.NDArray[np.int64],
+    crowds: npt.NDArray[np.bool_],
+    hours_now: npt.NDArray[np.float32],
+    carry_hours: npt.NDArray[np.float32],
+    factor: npt.NDArray[np.float32],
+    refill: tuple[float, float],
+    threshold: float,
+    capacity: float,
+    work: npt.NDArray[np.float64],
+    new_cell: npt.NDArray[np.int32],
+    prog_out: npt.NDArray[np.float32],
+    fuel_out: npt.NDArray[np.float32],
+    attack: npt.NDArray[np.int32],
+    assault_out: npt.NDArray[np.float32],
+) -> None:  # pragma: no cover - compiled
+    """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially."""
+    nxt, slot, alt, alt_slot = hops
+    scratch = work[0]  # men per cell and side at the start of the step
+    road = work[1]  # road-space men per cell and side, updated as units enter
+    n_u = cell.shape[1]
+    for r in range(r_lo, r_hi):
+        for u in range(n_u):
+            if status[r, u] == 1 and men[r, u] > 0:
+                scratch[cell[r, u], side[u]] += men[r, u]
+        for u in range(n_u):
+            # On the road: marching units; those facing the enemy have deployed.
+            c = cell[r, u]
+            other = 1 - side[u]
+            if (
+                status[r, u] == 1
+                and men[r, u] > 0
+                and crowds[u]
+                and slot[r, u] >= 0
+                and scratch[nxt[r, u], other] <= threshold
+                and scratch[c, other] <= threshold
+            ):
+                road[c, side[u]] += men[r, u]
+        for u in range(n_u):
+            active = status[r, u] == 1
+            m = mobility[u]
+            c = cell[r, u]
+            s = slot[r, u]
+            other = 1 - side[u]
+            if s < 0:
+                # Staying: progress is dropped, no fuel burns (0 / refill); an
+                # attacker unit sharing its cell with the enemy assaults it.
+                prog_out[r, u] = np.float32(nmin(np.float64(progress[r, u]) + 0.0, 0.0))
+                if active and side[u] == 0 and scratch[c, other] > threshold:
+                    attack[r, u] = c
+                continue
+            travel = _edge_hours(m, c, s, carrier[u], hours_now, carry_hours)
+            motor = m == 2 or m == 3
+            per_refill = refill[0] if m == 3 else refill[1]
+            fac = np.float64(factor[m])
+            can = nmin(fac, np.float64(fuel[r, u]) * per_refill) if motor else fac
+            prog = np.float64(progress[r, u]) + can
+            ready = can > 0 and prog >= travel
+            blocked = ready and scratch[nxt[r, u], other] > threshold
+            pinned = active and scratch[c, other] > threshold
+            if blocked and side[u] == 0 and posture[r, u] == 0:
+                attack[r, u] = nxt[r, u]
+            if active and side[u] == 0 and pinned:
+                attack[r, u] = c
+            to = nxt[r, u]
+            enter = ready and not blocked and not pinned
+            # A unit about to enter was counted on the road of its cell above.
+            mine = men[r, u] if (crowds[u] and active) else 0.0
+            if enter and capacity > 0 and mine > 0:
+                full = road[to, side[u]] > 0 and road[to, side[u]] + mine > capacity
+                if full:
+                    # The way round: the second-best hop, if free and reached.
+                    enter = False
+                    s2 = alt_slot[r, u]
+                    if s2 >= 0:
+                        to2 = alt[r, u]
+                        t2 = _edge_hours(m, c, s2, carrier[u], hours_now, carry_hours)
+                        free = not (
+                            road[to2, side[u]] > 0
+                            and road[to2, side[u]] + mine > capacity
+                        )
+                        if free and prog >= t2 and scratch[to2, other] <= threshold:
+                            enter = True
+                            to = to2
+                            travel = t2
+            if enter:
+                new_cell[r, u] = to
+                prog2 = float(prog - travel)
+                spent = can
+                assault_out[r, u] = np.float32(0.0)
+                if mine > 0:
+                    road[c, side[u]] -= mine
+                    road[to, side[u]] += mine
+            else:
+                prog2 = nmin(prog, travel)
+                spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
+            prog_out[r, u] = np.float32(prog2)
+            if motor:
+                fuel_out[r, u] = np.float32(
+                    nmax(np.float64(fuel[r, u]) - spent / per_refill, 0.0)
+                )
+        for u in range(n_u):
+            for c in (cell[r, u], new_cell[r, u]):
+                scratch[c, 0] = 0.0
+                scratch[c, 1] = 0.0
+                road[c, 0] = 0.0
+                road[c, 1] = 0.0

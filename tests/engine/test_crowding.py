@@ -1,0 +1,160 @@
+"""Road crowding in the compiled march: full cells are gone round or waited for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from stavka.engine.kernels import next_hops
+from stavka.engine.kernels_march import march
+
+# Five cells: 0 is the start; 1 and 2 both lead on (slots 0 and 1 of cell 0); 3 holds
+# the enemy (slot 2 of cell 0); 4 is a neighbour of nothing.
+N_CELLS = 5
+TRAVEL = 4.0
+
+
+def _run(
+    cells: list[int],
+    nxt: list[int],
+    slot: list[int],
+    alt: list[int] | None = None,
+    alt_slot: list[int] | None = None,
+    men: list[float] | None = None,
+    side: list[int] | None = None,
+    capacity: float = 10_000.0,
+    replicas: int = 1,
+    threads: int = 1,
+) -> dict[str, Any]:
+    """One march step of foot units with enough progress to enter their next cell."""
+    n_u = len(cells)
+    shape = (replicas, n_u)
+
+    def rows(values: list[Any], dtype: Any) -> np.ndarray:
+        return np.tile(np.asarray(values, dtype), (replicas, 1))
+
+    hours = np.full((5, N_CELLS, 6), np.float32(TRAVEL))
+    carry = np.full((4, N_CELLS, 6), np.float32(np.inf))
+    sides = np.asarray(side or [0] * n_u, np.int8)
+    out = march(
+        np.ones(shape, np.int8),
+        np.zeros(shape, np.int8),
+        rows(cells, np.int32),
+        np.full(shape, np.float32(TRAVEL)),
+        np.ones(shape, np.float32),
+        np.zeros(shape, np.float32),
+        rows(men or [6_000.0] * n_u, np.float64),
+        (
+            rows(nxt, np.int32),
+            rows(slot, np.intp),
+            rows(alt if alt is not None else cells, np.int32),
+            rows(alt_slot if alt_slot is not None else [-1] * n_u, np.intp),
+        ),
+        sides,
+        np.zeros(n_u, np.int8),
+        np.zeros(n_u, np.int64),
+        np.ones(n_u, np.bool_),
+        hours,
+        carry,
+        np.full(5, np.float32(1.0)),
+        (12.5, 13.3),
+        200.0,
+        capacity,
+        N_CELLS,
+        threads,
+    )
+    names = ("cell", "progress", "fuel", "attack", "assault")
+    return dict(zip(names, out, strict=True))
+
+
+def test_second_unit_waits_when_the_next_cell_is_full() -> None:
+    """Two 6,000-man columns, one cell holding 10,000: the first enters, one waits."""
+    got = _run([0, 0], [1, 1], [0, 0])
+    assert got["cell"][0].tolist() == [1, 0]
+    # The waiting unit keeps its march progress for the edge.
+    assert got["progress"][0, 1] == np.float32(TRAVEL)
+
+
+def test_second_unit_goes_round_by_a_free_second_best_hop() -> None:
+    """A unit finding its next cell full takes its second-best hop when that is free."""
+    got = _run([0, 0], [1, 1], [0, 0], alt=[2, 2], alt_slot=[1, 1])
+    assert got["cell"][0].tolist() == [1, 2]
+
+
+def test_a_unit_alone_may_always_enter() -> None:
+    """An oversized column strings out behind its head: alone, it enters."""
+    got = _run([0], [1], [0], men=[40_000.0])
+    assert got["cell"][0].tolist() == [1]
+
+
+def test_no_crowding_when_capacity_is_zero() -> None:
+    """Capacity 0 switches crowding off: both columns enter the same cell."""
+    got = _run([0, 0], [1, 1], [0, 0], capacity=0.0)
+    assert got["cell"][0].tolist() == [1, 1]
+
+
+def test_units_facing_the_enemy_have_left_the_road() -> None:
+    """A column deployed against an enemy-held cell does not crowd its own cell."""
+    # Unit 0 stands in cell 1 facing the enemy in cell 3; unit 1 enters cell 1.
+    got = _run(
+        [1, 0, 3],
+        [3, 1, 3],
+        [2, 0, -1],
+        men=[9_000.0, 6_000.0, 5_000.0],
+        side=[0, 0, 1],
+    )
+    assert got["cell"][0].tolist() == [1, 1, 3]
+    assert got["attack"][0, 0] == 3
+
+
+def test_crowding_is_the_same_in_every_replica_and_thread_split() -> None:
+    """Replicas are independent and the thread chunking changes nothing."""
+    one = _run([0, 0, 0], [1, 1, 1], [0, 0, 0], alt=[2, 2, 2], alt_slot=[1, 1, 1])
+    for threads in (1, 2, 3):
+        many = _run(
+            [0, 0, 0],
+            [1, 1, 1],
+            [0, 0, 0],
+            alt=[2, 2, 2],
+            alt_slot=[1, 1, 1],
+            replicas=4,
+            threads=threads,
+        )
+        for name, value in one.items():
+            assert np.array_equal(many[name], np.tile(value, (4, 1)))
+    # Third column: both ways full, it waits.
+    assert one["cell"][0].tolist() == [1, 2, 0]
+
+
+def test_next_hops_gives_a_second_best_hop_nearer_the_objective() -> None:
+    """The second-best hop is the next cheapest neighbour nearer the objective."""
+    # Cell 0 has neighbours 1, 2, 3; field (hours to go): 0 -> 10, 1 -> 5, 2 -> 6,
+    # 3 -> 12 (farther: never a second choice).
+    neighbors = np.full((4, 6), -1, np.int32)
+    neighbors[0, :3] = [1, 2, 3]
+    fields = np.array([[10.0, 5.0, 6.0, 12.0]], np.float32)
+    route_hours = np.full((1, 4, 6), np.float32(2.0))
+    nxt, slot, alt, alt_slot = next_hops(
+        np.ones((1, 1), np.bool_),
+        np.zeros((1, 1), np.int32),
+        np.zeros((1, 1), np.int32),
+        np.zeros(1, np.int64),
+        route_hours,
+        neighbors,
+        fields,
+    )
+    assert (int(nxt[0, 0]), int(slot[0, 0])) == (1, 0)
+    assert (int(alt[0, 0]), int(alt_slot[0, 0])) == (2, 1)
+    # With only the farther neighbour left, there is no second choice.
+    fields[0, 2] = 11.0
+    _, _, alt, alt_slot = next_hops(
+        np.ones((1, 1), np.bool_),
+        np.zeros((1, 1), np.int32),
+        np.zeros((1, 1), np.int32),
+        np.zeros(1, np.int64),
+        route_hours,
+        neighbors,
+        fields,
+    )
+    assert (int(alt[0, 0]), int(alt_slot[0, 0])) == (0, -1)
