@@ -54,7 +54,8 @@ def _lift(case: dict[str, np.ndarray], tonnes: float) -> tuple[np.ndarray, np.nd
         case["side"],
         case["motorised"],
         np.float32(0.0),
-        (TRUCK_H, 1.0, 1.0 / 24.0, INITIAL),
+        (TRUCK_H, 1.0, 1.0 / 24.0),
+        np.full(n_u, INITIAL),
         present,
         case["air_units"],
         tonnes,
@@ -166,3 +167,22 @@ def test_batch_replica_matches_single_run_with_air_lift(
     eight = simulate(ctx, 5, replicas=8, days=6).final
     for name in ("fuel", "cell", "present", "ammo"):
         assert np.array_equal(getattr(one, name)[0], getattr(eight, name)[0]), name
+
+
+def test_starting_fuel_is_sourced_per_formation(
+    make_ctx: Callable[..., Context],
+) -> None:
+    """Units of the formations with a sourced fuel figure start with it, no others."""
+    from stavka.engine import init_state
+    from stavka.engine.state import Mob
+
+    ctx = make_ctx(sourced_fuel_formations=("red_tb",), sourced_fuel_refills=6.0)
+    p, u = ctx.params, ctx.units
+    group = np.zeros(u.n, bool)
+    group[ctx.formation_units["red_tb"]] = True
+    motor = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
+    assert (group & motor).any() and (~group & motor).any()
+    fuel = init_state(ctx, 2).fuel
+    assert np.allclose(fuel[:, group & motor], 6.0)
+    assert np.allclose(fuel[:, ~group & motor], p.initial_fuel_refills)
+    assert np.allclose(fuel[:, ~motor], 1.0)

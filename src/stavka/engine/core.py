@@ -24,7 +24,7 @@ from stavka.engine.kernels_units import apply_losses, free_cells
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import advance_objectives, move
 from stavka.engine.setup import Context
-from stavka.engine.state import LOSS_KINDS, K, Mob, Pos, State, Status
+from stavka.engine.state import LOSS_KINDS, K, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
 from stavka.engine.weather import weather_now
 
@@ -37,9 +37,8 @@ REPORT_HOURS = 6.0
 
 def init_state(ctx: Context, replicas: int) -> State:
     """Return the state at the scenario start for ``replicas`` identical replicas."""
-    u, p = ctx.units, ctx.params
+    u = ctx.units
     r, n = replicas, u.n
-    motor = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
     return State(
         hour=0.0,
         status=np.broadcast_to(
@@ -53,9 +52,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         ).astype(np.int8, order="C"),
         present=np.broadcast_to(u.initial, (r, n, K)).astype(np.float64, order="C"),
         lost=np.zeros((r, n, len(LOSS_KINDS), K), np.float64),
-        fuel=np.broadcast_to(
-            np.where(motor, p.initial_fuel_refills, 1.0), (r, n)
-        ).astype(np.float32, order="C"),
+        fuel=np.broadcast_to(ctx.full_fuel, (r, n)).astype(np.float32, order="C"),
         ammo=np.ones((r, n), np.float32),
         order_hour=np.full((r, n), np.inf, np.float32),
         control=np.broadcast_to(initial_control(ctx), (r, len(ctx.place_ids))).copy(),

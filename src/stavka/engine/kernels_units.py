@@ -135,19 +135,20 @@ def air_lift(
     present: npt.NDArray[np.float64],
     air_units: npt.NDArray[np.bool_],
     tonnes: float,
-    air_consts: tuple[float, float, float, float],
+    full_fuel: npt.NDArray[np.float64],
+    air_consts: tuple[float, float, float],
 ) -> float:  # pragma: no cover - compiled
     """Share one day's air lift among replica ``r``'s eligible units; return tonnes.
 
     Eligible: active attacker motorised units of the lifted formations
     (``air_units``) that their trucks cannot serve daily and that are short of fuel.
-    Each gets ``tonnes`` times its share of the summed shortfall (initial refills
-    minus fuel on hand, in tonnes), at most its shortfall: no unit goes above its
-    initial fuel and what is not needed is not flown. ``fuel_out`` is updated in
-    place; ``air_consts`` are truck hours per day, initial fuel refills, tonnes per
-    vehicle refill and per 1000 men's refill.
+    Each gets ``tonnes`` times its share of the summed shortfall (its initial refills
+    ``full_fuel`` [U] minus fuel on hand, in tonnes), at most its shortfall: no unit
+    goes above its initial fuel and what is not needed is not flown. ``fuel_out`` is
+    updated in place; ``air_consts`` are truck hours per day, tonnes per vehicle
+    refill and per 1000 men's refill.
     """
-    truck_h, initial_fuel, per_vehicle, per_men = air_consts
+    truck_h, per_vehicle, per_men = air_consts
     n_u = status.shape[1]
     lifted = np.zeros(n_u, np.bool_)
     for u in range(n_u):
@@ -162,7 +163,7 @@ def air_lift(
     for u in range(n_u):
         if not lifted[u]:
             continue
-        short = initial_fuel - np.float64(fuel_out[r, u])
+        short = full_fuel[u] - np.float64(fuel_out[r, u])
         if short > 0.0:
             need += short * refill_tonnes(present, r, u, per_vehicle, per_men)
     if need <= 0.0:
@@ -172,9 +173,9 @@ def air_lift(
         if not lifted[u]:
             continue
         f = np.float64(fuel_out[r, u])
-        short = initial_fuel - f
+        short = full_fuel[u] - f
         if short > 0.0 and refill_tonnes(present, r, u, per_vehicle, per_men) > 0.0:
-            fuel_out[r, u] = np.float32(nmin(f + short * share, initial_fuel))
+            fuel_out[r, u] = np.float32(nmin(f + short * share, full_fuel[u]))
     return need * share
 
 
@@ -190,7 +191,8 @@ def resupply_units(
     side: npt.NDArray[np.int8],
     motorised: npt.NDArray[np.bool_],
     ammo_use: np.float32,
-    consts: tuple[float, float, float, float],
+    consts: tuple[float, float, float],
+    full_fuel: npt.NDArray[np.float64],
     present: npt.NDArray[np.float64],
     air_units: npt.NDArray[np.bool_],
     air_tonnes: float,
@@ -212,11 +214,12 @@ def resupply_units(
     the lifted formations (``air_units`` [U]) served less than daily, by their
     holdings ``present`` [R, U, K]. ``ammo_use`` is the combat loads a unit in
     contact spends this step (float32, as numpy rounds it); ``consts`` are truck
-    hours per day, refills per trip, the step in days and the initial fuel refills;
-    ``air_consts`` the tonnes of a vehicle's refill and of 1000 men's. Also returns
-    the tonnes flown in per replica [R]. Replicas run in parallel.
+    hours per day, refills per trip and the step in days; ``full_fuel`` [U] each
+    unit's initial fuel refills, which no resupply exceeds; ``air_consts`` the
+    tonnes of a vehicle's refill and of 1000 men's. Also returns the tonnes flown in
+    per replica [R]. Replicas run in parallel.
     """
-    truck_h, refills, dt, initial_fuel = consts
+    truck_h, refills, dt = consts
     per_vehicle, per_men = air_consts
     n_r, n_u = status.shape
     fuel_out = fuel.copy()
@@ -244,7 +247,7 @@ def resupply_units(
                 rate = 0.0 if dislodged[r, u] else rate_def_ok
             if motor:
                 fuel_out[r, u] = np.float32(
-                    nmin(np.float64(fuel[r, u]) + rate, initial_fuel)
+                    nmin(np.float64(fuel[r, u]) + rate, full_fuel[u])
                 )
             ammo_out[r, u] = np.float32(nmax(nmin(np.float64(a) + rate, 1.0), 0.0))
         if air_tonnes > 0.0:
@@ -258,7 +261,8 @@ def resupply_units(
                 present,
                 air_units,
                 air_tonnes,
-                (truck_h, initial_fuel, per_vehicle, per_men),
+                full_fuel,
+                (truck_h, per_vehicle, per_men),
             )
     return fuel_out, ammo_out, convoy_out, flown
 

@@ -27,6 +27,8 @@ class EngineParams:
     tracked_road_kmh: float = 20.0
     motor_road_kmh: float = 30.0
     initial_fuel_refills: float = 2.5
+    sourced_fuel_formations: tuple[str, ...] = ("soviet_mongolian_cmg",)
+    sourced_fuel_refills: float = 6.0
     ammo_per_combat_day: float = 0.35
     ammo_out_power_factor: float = 0.3
     truck_hours_per_day: float = 20.0
@@ -127,6 +129,18 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "refills",
         "assumption: Soviet norm of 2-3 refills with the "
         "unit at the start of an offensive; to be sourced",
+    ),
+    "sourced_fuel_formations": (
+        "formation ids",
+        "I.A. Pliev, Cherez Gobi i Khingan (homeread.net/read/cherez-gobi-i-hingan-"
+        "issa-pliev, page 30), on the Soviet-Mongolian Cavalry-Mechanized Group: "
+        "'the troops took six refills of fuel and lubricants with them'; these "
+        "formations and their subordinates start with sourced_fuel_refills, no other",
+    ),
+    "sourced_fuel_refills": (
+        "refills",
+        "Pliev (as sourced_fuel_formations): six refills, 'in normal conditions "
+        "enough for 1,500 km' (250 km a refill, as tracked_range_km)",
     ),
     "ammo_per_combat_day": ("combat loads/day", "assumption; to be sourced from norms"),
     "ammo_out_power_factor": (

@@ -128,6 +128,22 @@ class Context:
         return _model_sigma("def")
 
     @property
+    def full_fuel(self) -> npt.NDArray[np.float64]:
+        """Each unit's fuel at the start, in refills [U]; resupply fills up to it.
+
+        Motorised units carry ``initial_fuel_refills``, those of the formations
+        ``sourced_fuel_formations`` names (and their subordinates)
+        ``sourced_fuel_refills``; other units 1 (no fuel use).
+        """
+        u, p = self.units, self.params
+        motor = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
+        own = np.zeros(u.n, np.bool_)
+        for fid in p.sourced_fuel_formations:
+            own[self.formation_units.get(fid, [])] = True
+        refills = np.where(own, p.sourced_fuel_refills, p.initial_fuel_refills)
+        return np.where(motor, refills, 1.0).astype(np.float64)
+
+    @property
     def march_share(self) -> npt.NDArray[np.float32]:
         """Share of each day a unit marches, by :class:`Mob` code [5]."""
         p = self.params
