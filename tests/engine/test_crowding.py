@@ -26,6 +26,7 @@ def _run(
     capacity: float = 10_000.0,
     replicas: int = 1,
     threads: int = 1,
+    progress: list[float] | None = None,
 ) -> dict[str, Any]:
     """One march step of foot units with enough progress to enter their next cell."""
     n_u = len(cells)
@@ -41,7 +42,7 @@ def _run(
         np.ones(shape, np.int8),
         np.zeros(shape, np.int8),
         rows(cells, np.int32),
-        np.full(shape, np.float32(TRAVEL)),
+        rows(progress or [TRAVEL] * n_u, np.float32),
         np.ones(shape, np.float32),
         np.zeros(shape, np.float32),
         rows(men or [6_000.0] * n_u, np.float64),
@@ -80,6 +81,15 @@ def test_second_unit_goes_round_by_a_free_second_best_hop() -> None:
     """A unit finding its next cell full takes its second-best hop when that is free."""
     got = _run([0, 0], [1, 1], [0, 0], alt=[2, 2], alt_slot=[1, 1])
     assert got["cell"][0].tolist() == [1, 2]
+
+
+def test_the_unit_that_gets_there_first_enters_first() -> None:
+    """Within a step, columns enter in the order they reach the cell, not unit order."""
+    # One march hour this step: unit 0 reaches the cell after 0.5 h, unit 1 after 0.1 h.
+    got = _run([0, 0], [1, 1], [0, 0], progress=[TRAVEL - 0.5, TRAVEL - 0.1])
+    assert got["cell"][0].tolist() == [0, 1]
+    got = _run([0, 0], [1, 1], [0, 0], progress=[TRAVEL - 0.1, TRAVEL - 0.5])
+    assert got["cell"][0].tolist() == [1, 0]
 
 
 def test_a_unit_alone_may_always_enter() -> None:

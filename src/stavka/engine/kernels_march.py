@@ -3,7 +3,8 @@
 Crowding: a cell's roads hold a column of ``capacity`` men of one side
 (``EngineParams.column_men_per_km`` x the cell's route length). A unit ready to
 enter a cell already holding that many of its own side's marching troops (counted
-in unit order, as they enter; units facing the enemy have left the road to deploy)
+as they enter, in the order they reach the cell within the step, as in continuous
+time; units facing the enemy have left the road to deploy)
 takes its second-best hop nearer the objective if that
 is free, or waits with its march progress kept. A unit alone may always enter: an
 oversized column strings out behind its head.
@@ -105,6 +106,78 @@ def _edge_hours(
 
 
 @kernel
+def _march_hours(
+    m: int,
+    fuel: np.float32,
+    factor: npt.NDArray[np.float32],
+    refill: tuple[float, float],
+) -> float:
+    """Hours a unit of mobility ``m`` marches this step (motorised: fuel allowing)."""
+    fac = np.float64(factor[m])
+    if m == 2 or m == 3:
+        per_refill = refill[0] if m == 3 else refill[1]
+        return nmin(fac, np.float64(fuel) * per_refill)
+    return fac
+
+
+@kernel
+def _full(
+    road: npt.NDArray[np.float64], to: int, side: int, men: float, capacity: float
+) -> bool:
+    """Whether cell ``to`` has no room for ``men`` more marching troops of ``side``.
+
+    A unit alone may always enter: an oversized column strings out behind its head.
+    """
+    return road[to, side] > 0 and road[to, side] + men > capacity
+
+
+@kernel
+def _settle(
+    r: int,
+    u: int,
+    enter: bool,
+    to: int,
+    travel: float,
+    prog: float,
+    can: float,
+    mine: float,
+    progress: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    cell: npt.NDArray[np.int32],
+    side: npt.NDArray[np.int8],
+    mobility: npt.NDArray[np.int8],
+    refill: tuple[float, float],
+    new_cell: npt.NDArray[np.int32],
+    prog_out: npt.NDArray[np.float32],
+    fuel_out: npt.NDArray[np.float32],
+    assault_out: npt.NDArray[np.float32],
+    road: npt.NDArray[np.float64],
+) -> None:
+    """Write a moving unit's step: enter ``to`` (carrying progress over) or wait.
+
+    ``mine``: the men it moves from road space of its cell to that of ``to``.
+    """
+    if enter:
+        new_cell[r, u] = to
+        prog2 = float(prog - travel)
+        spent = can
+        assault_out[r, u] = np.float32(0.0)
+        if mine > 0:
+            road[cell[r, u], side[u]] -= mine
+            road[to, side[u]] += mine
+    else:
+        prog2 = nmin(prog, travel)
+        spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
+    prog_out[r, u] = np.float32(prog2)
+    m = mobility[u]
+    if m == 2 or m == 3:
+        per_refill = refill[0] if m == 3 else refill[1]
+        fuel_out[r, u] = np.float32(
+            nmax(np.float64(fuel[r, u]) - spent / per_refill, 0.0)
+        )
+
+
+@kernel
 def _march_chunk(
     r_lo: int,
     r_hi: int,
@@ -142,6 +215,8 @@ def _march_chunk(
     scratch = work[0]  # men per cell and side at the start of the step
     road = work[1]  # road-space men per cell and side, updated as units enter
     n_u = cell.shape[1]
+    cand = np.empty(n_u, np.intp)  # units entering and taking road space
+    key = np.empty(n_u, np.float64)  # the share of the step when they got there
     for r in range(r_lo, r_hi):
         for u in range(n_u):
             if status[r, u] == 1 and men[r, u] > 0:
@@ -159,6 +234,7 @@ def _march_chunk(
                 and scratch[c, other] <= threshold
             ):
                 road[c, side[u]] += men[r, u]
+        n_c = 0
         for u in range(n_u):
             active = status[r, u] == 1
             m = mobility[u]
@@ -173,10 +249,7 @@ def _march_chunk(
                     attack[r, u] = c
                 continue
             travel = _edge_hours(m, c, s, carrier[u], hours_now, carry_hours)
-            motor = m == 2 or m == 3
-            per_refill = refill[0] if m == 3 else refill[1]
-            fac = np.float64(factor[m])
-            can = nmin(fac, np.float64(fuel[r, u]) * per_refill) if motor else fac
+            can = _march_hours(m, fuel[r, u], factor, refill)
             prog = np.float64(progress[r, u]) + can
             ready = can > 0 and prog >= travel
             blocked = ready and scratch[nxt[r, u], other] > threshold
@@ -185,43 +258,48 @@ def _march_chunk(
                 attack[r, u] = nxt[r, u]
             if active and side[u] == 0 and pinned:
                 attack[r, u] = c
+            enter = bool(ready and not blocked and not pinned)
+            if enter and capacity > 0 and crowds[u] and active and men[r, u] > 0:
+                # Takes road space: settled below, in the order units got there.
+                cand[n_c] = u
+                key[n_c] = (travel - np.float64(progress[r, u])) / can
+                n_c += 1
+                continue
+            _settle(r, u, enter, nxt[r, u], travel, prog, can, 0.0, progress, fuel,
+                    cell, side, mobility, refill, new_cell, prog_out, fuel_out,
+                    assault_out, road)  # fmt: skip
+        # Units that take road space enter in the order they reached their next
+        # cell within the step (then unit order), as in continuous time: a cell
+        # already full of their side's marching troops is gone round by the
+        # second-best hop, if free and reached, or waited for.
+        order = np.argsort(key[:n_c], kind="mergesort")
+        for j in range(n_c):
+            u = cand[order[j]]
+            m = mobility[u]
+            c = cell[r, u]
+            other = 1 - side[u]
+            travel = _edge_hours(m, c, slot[r, u], carrier[u], hours_now, carry_hours)
+            can = _march_hours(m, fuel[r, u], factor, refill)
+            prog = np.float64(progress[r, u]) + can
+            mine = men[r, u]
             to = nxt[r, u]
-            enter = ready and not blocked and not pinned
-            # A unit about to enter was counted on the road of its cell above.
-            mine = men[r, u] if (crowds[u] and active) else 0.0
-            if enter and capacity > 0 and mine > 0:
-                full = road[to, side[u]] > 0 and road[to, side[u]] + mine > capacity
-                if full:
-                    # The way round: the second-best hop, if free and reached.
-                    enter = False
-                    s2 = alt_slot[r, u]
-                    if s2 >= 0:
-                        to2 = alt[r, u]
-                        t2 = _edge_hours(m, c, s2, carrier[u], hours_now, carry_hours)
-                        free = not (
-                            road[to2, side[u]] > 0
-                            and road[to2, side[u]] + mine > capacity
-                        )
-                        if free and prog >= t2 and scratch[to2, other] <= threshold:
-                            enter = True
-                            to = to2
-                            travel = t2
-            if enter:
-                new_cell[r, u] = to
-                prog2 = float(prog - travel)
-                spent = can
-                assault_out[r, u] = np.float32(0.0)
-                if mine > 0:
-                    road[c, side[u]] -= mine
-                    road[to, side[u]] += mine
-            else:
-                prog2 = nmin(prog, travel)
-                spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
-            prog_out[r, u] = np.float32(prog2)
-            if motor:
-                fuel_out[r, u] = np.float32(
-                    nmax(np.float64(fuel[r, u]) - spent / per_refill, 0.0)
-                )
+            enter = not _full(road, to, side[u], mine, capacity)
+            if not enter:
+                s2 = alt_slot[r, u]
+                if s2 >= 0:
+                    to2 = alt[r, u]
+                    t2 = _edge_hours(m, c, s2, carrier[u], hours_now, carry_hours)
+                    if (
+                        not _full(road, to2, side[u], mine, capacity)
+                        and prog >= t2
+                        and scratch[to2, other] <= threshold
+                    ):
+                        enter = True
+                        to = to2
+                        travel = t2
+            _settle(r, u, enter, to, travel, prog, can, mine, progress, fuel, cell,
+                    side, mobility, refill, new_cell, prog_out, fuel_out,
+                    assault_out, road)  # fmt: skip
         for u in range(n_u):
             for c in (cell[r, u], new_cell[r, u]):
                 scratch[c, 0] = 0.0
