@@ -18,6 +18,7 @@ from numba import njit, prange
 
 __all__ = [
     "LossRows",
+    "inline_kernel",
     "kernel",
     "next_hops",
     "nmax",
@@ -48,6 +49,11 @@ def replica_chunks() -> int:
 def kernel(fn: Fn) -> Fn:
     """``numba.njit(cache=True)``, keeping the Python signature for type checkers."""
     return cast(Fn, njit(cache=True)(fn))
+
+
+def inline_kernel(fn: Fn) -> Fn:
+    """:func:`kernel`, inlined into its callers by numba (a small helper of a loop)."""
+    return cast(Fn, njit(cache=True, inline="always")(fn))
 
 
 def pkernel(fn: Fn) -> Fn:

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import prange
 
-from stavka.engine.kernels import kernel, nmax, nmin, pkernel
+from stavka.engine.kernels import inline_kernel, kernel, nmax, nmin, pkernel
 
 __all__ = ["march"]
 
@@ -90,7 +90,7 @@ def march(
     return new_cell, prog_out, fuel_out, attack, assault_out
 
 
-@kernel
+@inline_kernel
 def _edge_hours(
     m: int,
     c: int,
@@ -105,7 +105,7 @@ def _edge_hours(
     return np.float64(boat if boat < travel else travel)
 
 
-@kernel
+@inline_kernel
 def _march_hours(
     m: int,
     fuel: np.float32,
@@ -120,7 +120,7 @@ def _march_hours(
     return fac
 
 
-@kernel
+@inline_kernel
 def _full(
     road: npt.NDArray[np.float64], to: int, side: int, men: float, capacity: float
 ) -> bool:
@@ -131,7 +131,7 @@ def _full(
     return road[to, side] > 0 and road[to, side] + men > capacity
 
 
-@kernel
+@inline_kernel
 def _settle(
     r: int,
     u: int,
@@ -175,6 +175,26 @@ def _settle(
         fuel_out[r, u] = np.float32(
             nmax(np.float64(fuel[r, u]) - spent / per_refill, 0.0)
         )
+
+
+@inline_kernel
+def _sort_by_key(
+    items: npt.NDArray[np.intp], key: npt.NDArray[np.float64], n: int
+) -> None:
+    """Sort the first ``n`` items by key in place, stably.
+
+    An insertion sort: the units entering cells in one step are few.
+    """
+    for i in range(1, n):
+        k = key[i]
+        it = items[i]
+        j = i - 1
+        while j >= 0 and key[j] > k:
+            key[j + 1] = key[j]
+            items[j + 1] = items[j]
+            j -= 1
+        key[j + 1] = k
+        items[j + 1] = it
 
 
 @kernel
@@ -272,9 +292,9 @@ def _march_chunk(
         # cell within the step (then unit order), as in continuous time: a cell
         # already full of their side's marching troops is gone round by the
         # second-best hop, if free and reached, or waited for.
-        order = np.argsort(key[:n_c], kind="mergesort")
+        _sort_by_key(cand, key, n_c)
         for j in range(n_c):
-            u = cand[order[j]]
+            u = cand[j]
             m = mobility[u]
             c = cell[r, u]
             other = 1 - side[u]
