@@ -35,6 +35,7 @@ def _run(
     def rows(values: list[Any], dtype: Any) -> np.ndarray:
         return np.tile(np.asarray(values, dtype), (replicas, 1))
 
+    work = np.zeros((max(min(threads, replicas), 1), 2, N_CELLS, 2))
     hours = np.full((5, N_CELLS, 6), np.float32(TRAVEL))
     carry = np.full((4, N_CELLS, 6), np.float32(np.inf))
     sides = np.asarray(side or [0] * n_u, np.int8)
@@ -62,9 +63,9 @@ def _run(
         (12.5, 13.3),
         200.0,
         capacity,
-        N_CELLS,
-        threads,
+        work,
     )
+    assert not work.any()  # left zero for the next step
     names = ("cell", "progress", "fuel", "attack", "assault")
     return dict(zip(names, out, strict=True))
 

@@ -12,13 +12,31 @@ oversized column strings out behind its head.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import numpy.typing as npt
 from numba import prange
 
 from stavka.engine.kernels import inline_kernel, kernel, nmax, nmin, pkernel
 
-__all__ = ["march"]
+__all__ = ["march", "march_work"]
+
+
+_WORK: dict[tuple[int, int, int], npt.NDArray[np.float64]] = {}
+
+
+def march_work(threads: int, replicas: int, n_cells: int) -> npt.NDArray[np.float64]:
+    """Zeroed work arrays for :func:`march`, kept between steps (it leaves them zero).
+
+    One set per calling thread, number of chunks and map size.
+    """
+    n_t = max(min(threads, replicas), 1)
+    key = (threading.get_ident(), n_t, n_cells)
+    work = _WORK.get(key)
+    if work is None:
+        work = _WORK[key] = np.zeros((n_t, 2, n_cells, 2))
+    return work
 
 
 @pkernel
@@ -46,8 +64,7 @@ def march(
     refill: tuple[float, float],
     threshold: float,
     capacity: float,
-    n_cells: int,
-    threads: int,
+    work: npt.NDArray[np.float64],
 ) -> tuple[
     npt.NDArray[np.int32],
     npt.NDArray[np.float32],
@@ -62,12 +79,12 @@ def march(
     (not headquarters nodes or static garrisons); ``refill`` the hours of moving per
     refill, tracked and motor; ``capacity`` the men of one side a cell's roads hold
     (0: no crowding); ``factor`` [Mob] the hours of marching per step; ``threshold``
-    the enemy men that block a cell.
+    the enemy men that block a cell; ``work`` [T, 2, N, 2] zeros, one block per
+    chunk of replicas (T = min(threads, R); :func:`march_work`), left zero again.
 
-    Men per side and cell are summed per replica into [N, 2] work arrays
-    (``n_cells`` = N; one pair per chunk, zero between replicas) in unit order.
-    Replicas run in parallel, in ``threads`` contiguous chunks
-    (``kernels.replica_chunks``; any number gives the same results).
+    Men per side and cell are summed per replica into [N, 2] work arrays (one pair
+    per chunk, zero between replicas) in unit order. Replicas run in parallel, in T
+    contiguous chunks (any number gives the same results).
 
     Returns:
         New cell, progress, fuel, attack cell and assault progress [R, U].
@@ -78,8 +95,7 @@ def march(
     fuel_out = fuel.copy()
     attack = np.full((n_r, n_u), -1, np.int32)
     assault_out = assault.copy()
-    n_t = max(min(threads, n_r), 1)
-    work = np.zeros((n_t, 2, n_cells, 2))
+    n_t = work.shape[0]
     for t in prange(n_t):
         _march_chunk(
             t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
@@ -241,19 +257,6 @@ def _march_chunk(
         for u in range(n_u):
             if status[r, u] == 1 and men[r, u] > 0:
                 scratch[cell[r, u], side[u]] += men[r, u]
-        for u in range(n_u):
-            # On the road: marching units; those facing the enemy have deployed.
-            c = cell[r, u]
-            other = 1 - side[u]
-            if (
-                status[r, u] == 1
-                and men[r, u] > 0
-                and crowds[u]
-                and slot[r, u] >= 0
-                and scratch[nxt[r, u], other] <= threshold
-                and scratch[c, other] <= threshold
-            ):
-                road[c, side[u]] += men[r, u]
         n_c = 0
         for u in range(n_u):
             active = status[r, u] == 1
@@ -268,12 +271,17 @@ def _march_chunk(
                 if active and side[u] == 0 and scratch[c, other] > threshold:
                     attack[r, u] = c
                 continue
+            facing = scratch[nxt[r, u], other] > threshold
+            pinned = active and scratch[c, other] > threshold
+            # On the road: marching units (those facing the enemy have deployed).
+            marching = active and men[r, u] > 0 and not facing and not pinned
+            if capacity > 0 and crowds[u] and marching:
+                road[c, side[u]] += men[r, u]
             travel = _edge_hours(m, c, s, carrier[u], hours_now, carry_hours)
             can = _march_hours(m, fuel[r, u], factor, refill)
             prog = np.float64(progress[r, u]) + can
             ready = can > 0 and prog >= travel
-            blocked = ready and scratch[nxt[r, u], other] > threshold
-            pinned = active and scratch[c, other] > threshold
+            blocked = ready and facing
             if blocked and side[u] == 0 and posture[r, u] == 0:
                 attack[r, u] = nxt[r, u]
             if active and side[u] == 0 and pinned:

@@ -22,7 +22,7 @@ from stavka.engine.kernels import (
     wanted_fields,
 )
 from stavka.engine.kernels_combat import by_class, motorised
-from stavka.engine.kernels_march import march
+from stavka.engine.kernels_march import march, march_work
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, State
 
@@ -184,8 +184,7 @@ def move(
         (p.tracked_range_km / p.tracked_road_kmh, p.motor_range_km / p.motor_road_kmh),
         p.contact_threshold_men,
         ctx.road_capacity,
-        n_cells,
-        replica_chunks(),
+        march_work(replica_chunks(), st.cell.shape[0], n_cells),
     )
     return st.replace(
         cell=new_cell,
