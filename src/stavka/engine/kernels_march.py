@@ -329,8 +329,11 @@ def _march_chunk(
                     side, mobility, refill, new_cell, prog_out, fuel_out,
                     assault_out, road)  # fmt: skip
         for u in range(n_u):
-            for c in (cell[r, u], new_cell[r, u]):
-                scratch[c, 0] = 0.0
-                scratch[c, 1] = 0.0
-                road[c, 0] = 0.0
-                road[c, 1] = 0.0
+            c = cell[r, u]
+            scratch[c, 0] = 0.0
+            scratch[c, 1] = 0.0
+            road[c, 0] = 0.0
+            road[c, 1] = 0.0
+            c = new_cell[r, u]  # road space was added where units entered
+            road[c, 0] = 0.0
+            road[c, 1] = 0.0
