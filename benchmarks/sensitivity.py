@@ -35,7 +35,6 @@ SETUP_PARAMS = frozenset(
         "sea_embark_hours",
         "exploit_radius_km",
         "landing_men_default",
-        "column_men_per_km",
     }
 )
 """Parameters the context is built from (routing classes, landings, area of operations):

@@ -48,6 +48,8 @@ GROUND = {
     "static": Mob.STATIC,
 }
 _TOKENS = itertools.count()
+_FULL_FUEL: dict[tuple[object, ...], npt.NDArray[np.float64]] = {}
+"""Starting fuel per unit, by context token and the fuel parameters."""
 MAX_OBJECTIVES = 8
 CARRIER_TAGS = ("", "r", "s", "rs")
 """Routing-class suffixes of the carriers (none, river flotilla, sea, both)."""
@@ -76,10 +78,9 @@ class Context:
             by carrier (``rivers``).
         place_ids / place_cells [P]: scored places and their cells.
         landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
-        road_capacity: men of one side a cell's roads hold (``column_men_per_km`` x
-            the mean distance between neighbouring cell centres; 0 = no crowding);
-            ``takes_road`` [U]: the units that count (not headquarters nodes or
-            static garrisons).
+        route_km: the length of a route through a cell (the mean distance between
+            neighbouring cell centres); ``takes_road`` [U]: the units that take road
+            space (not headquarters nodes or static garrisons).
         token: a number never reused by another context (key of module caches; unlike
             ``id()``, which a new object may inherit from a freed one).
     """
@@ -108,7 +109,7 @@ class Context:
     exploit_places: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.zeros(0, np.int64)
     )
-    road_capacity: float = 0.0
+    route_km: float = 0.0
     takes_road: npt.NDArray[np.bool_] = field(
         default_factory=lambda: np.zeros(0, np.bool_)
     )
@@ -128,6 +129,14 @@ class Context:
         return _model_sigma("def")
 
     @property
+    def road_capacity(self) -> float:
+        """Men of one side a cell's roads hold (0 = no crowding).
+
+        Column density ``column_men_per_km`` x :attr:`route_km`.
+        """
+        return float(self.params.column_men_per_km * self.route_km)
+
+    @property
     def full_fuel(self) -> npt.NDArray[np.float64]:
         """Each unit's fuel at the start, in refills [U]; resupply fills up to it.
 
@@ -135,13 +144,23 @@ class Context:
         ``sourced_fuel_formations`` names (and their subordinates)
         ``sourced_fuel_refills``; other units 1 (no fuel use).
         """
-        u, p = self.units, self.params
-        motor = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
-        own = np.zeros(u.n, np.bool_)
-        for fid in p.sourced_fuel_formations:
-            own[self.formation_units.get(fid, [])] = True
-        refills = np.where(own, p.sourced_fuel_refills, p.initial_fuel_refills)
-        return np.where(motor, refills, 1.0).astype(np.float64)
+        p = self.params
+        key = (
+            self.token,
+            p.initial_fuel_refills,
+            p.sourced_fuel_refills,
+            p.sourced_fuel_formations,
+        )
+        fuel = _FULL_FUEL.get(key)
+        if fuel is None:
+            u = self.units
+            motor = np.isin(u.mobility, (Mob.MOTOR, Mob.TRACKED))
+            own = np.zeros(u.n, np.bool_)
+            for fid in p.sourced_fuel_formations:
+                own[self.formation_units.get(fid, [])] = True
+            refills = np.where(own, p.sourced_fuel_refills, p.initial_fuel_refills)
+            fuel = _FULL_FUEL[key] = np.where(motor, refills, 1.0).astype(np.float64)
+        return fuel
 
     @property
     def march_share(self) -> npt.NDArray[np.float32]:
@@ -157,15 +176,11 @@ class Context:
         return (np.array(hours) / 24.0).astype(np.float32)
 
 
-def road_capacity(theatre: TheatreLike, params: EngineParams) -> float:
-    """Men of one side a cell's roads hold: column density x route length.
-
-    The route through a cell is taken as long as the mean distance between
-    neighbouring cell centres.
-    """
+def route_km(theatre: TheatreLike) -> float:
+    """Length of a route through a cell: the mean distance between cell centres (km)."""
     km = np.asarray(theatre.edge_km, np.float64)
     ok = np.asarray(theatre.neighbors) >= 0
-    return float(params.column_men_per_km * km[ok].mean())
+    return float(km[ok].mean())
 
 
 def _model_sigma(side: str) -> float:
@@ -371,7 +386,7 @@ def build_context(
         exploit_places=exploit,
         model_terrain=_terrain_with_cities(s, theatre, place_ids),
         formation_units=fu,
-        road_capacity=road_capacity(theatre, params),
+        route_km=route_km(theatre),
         takes_road=~units.headquarters & (units.mobility != Mob.STATIC),
     )
     _warm_exploit_tables(ctx)
