@@ -28,8 +28,9 @@ def test_steps_sum_to_the_fitted_total(step_h: float) -> None:
     total_a = np.zeros(2)
     total_d = np.zeros(2)
     for i in range(int(48 / step_h)):
+        elapsed = np.full(2, i * step_h)
         ra, rd = step_loss_rates(
-            attrition, att, dfn, np.full(2, i * step_h), step_h, FACTORS
+            attrition, att, dfn, (elapsed, elapsed), step_h, FACTORS
         )
         total_a += ra * step_h / 24.0
         total_d += rd * step_h / 24.0
@@ -44,6 +45,34 @@ def test_first_hour_costs_more_than_a_later_hour() -> None:
     """Loss rates fall with the length of a fight (the fitted duration term)."""
     attrition = _models().attrition
     att, dfn = np.array([10000.0, 3000.0]), np.array([5000.0, 4000.0])
-    first = step_loss_rates(attrition, att, dfn, np.zeros(2), 1.0, FACTORS)
-    later = step_loss_rates(attrition, att, dfn, np.full(2, 30.0), 1.0, FACTORS)
+    zero, old = np.zeros(2), np.full(2, 30.0)
+    first = step_loss_rates(attrition, att, dfn, (zero, zero), 1.0, FACTORS)
+    later = step_loss_rates(attrition, att, dfn, (old, old), 1.0, FACTORS)
     assert (first[0] > later[0]).all() and (first[1] > later[1]).all()
+
+
+def test_each_side_follows_its_own_time_in_the_fight() -> None:
+    """Attackers fresh to an old fight lose at the early rate; defenders at theirs."""
+    attrition = _models().attrition
+    att, dfn = np.array([10000.0, 3000.0]), np.array([5000.0, 4000.0])
+    zero, old = np.zeros(2), np.full(2, 30.0)
+    mixed = step_loss_rates(attrition, att, dfn, (zero, old), 1.0, FACTORS)
+    fresh = step_loss_rates(attrition, att, dfn, (zero, zero), 1.0, FACTORS)
+    stale = step_loss_rates(attrition, att, dfn, (old, old), 1.0, FACTORS)
+    np.testing.assert_allclose(mixed[0], fresh[0], rtol=1e-12)
+    np.testing.assert_allclose(mixed[1], stale[1], rtol=1e-12)
+
+
+def test_attackers_hours_are_their_men_weighted_mean() -> None:
+    """An engagement's attacker hours weigh each attacking unit's hours by its men."""
+    from types import SimpleNamespace
+
+    from stavka.engine.combat import attackers_hours
+
+    present = np.zeros((1, 3, 9))
+    present[0, :, 0] = [1000.0, 3000.0, 500.0]
+    st = SimpleNamespace(present=present, fight_hours=np.array([[10.0, 2.0, 40.0]]))
+    # Units 0 and 1 attack engagement 0; unit 2 defends it (not counted).
+    contact = np.array([[0, 0, 0, -1], [0, 1, 0, -1], [0, 2, -1, 0]], np.int64)
+    got = attackers_hours(st, contact, 1)  # type: ignore[arg-type]
+    np.testing.assert_allclose(got, [(1000 * 10 + 3000 * 2) / 4000])

@@ -23,6 +23,7 @@ from stavka.engine.state import PERSONNEL, State
 
 __all__ = [
     "CombatOutcome",
+    "attackers_hours",
     "collapse_split",
     "engaged_split",
     "resolve_combat",
@@ -56,7 +57,7 @@ def step_loss_rates(
     attrition: Any,
     att_men: npt.NDArray[np.float64],
     def_men: npt.NDArray[np.float64],
-    elapsed_h: npt.NDArray[np.float64],
+    elapsed_h: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
     step_h: float,
     factors: dict[str, Any],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -66,28 +67,68 @@ def step_loss_rates(
     days, so its cumulative loss share is ``C(T) = T r(T)``; the step from ``T1`` to
     ``T2 = T1 + dt`` costs ``C(T2) - C(T1)``, i.e. a mean rate of that over ``dt``.
     Summed over the steps of a fight this gives the fitted total whatever the step.
+    Each side's ``T`` is its own time in the fight: troops that join a fight late
+    start their own curve.
 
     Args:
         attrition: the fitted attrition model (``daily_loss_rates``).
         att_men: [E] attacking men in each engagement.
         def_men: [E] defending men in each engagement.
-        elapsed_h: [E] hours the engagement has lasted before this step.
+        elapsed_h: [E] hours the attackers and the defenders have fought before
+            this step (each side's men-weighted mean).
         step_h: the step (hours).
         factors: the model's other inputs per engagement.
     """
-    t1 = np.maximum(elapsed_h, 0.0) / 24.0
-    t2 = t1 + step_h / 24.0
-    a2, d2 = attrition.daily_loss_rates(att_men, def_men, duration_days=t2, **factors)
-    started = t1 > 0
-    a1, d1 = attrition.daily_loss_rates(
-        att_men, def_men, duration_days=np.where(started, t1, t2), **factors
-    )
+    n = np.shape(att_men)[0]
     dt = step_h / 24.0
+    t1 = [np.maximum(e, 0.0) / 24.0 for e in elapsed_h]
+    t2 = [t + dt for t in t1]
+    started = [t > 0 for t in t1]
+    # One evaluation of four row blocks: each side at T2 and at T1 (rows are
+    # independent of the batch: ``AttritionModel.log_rates``).
+    days = np.concatenate(
+        [
+            t2[0],
+            np.where(started[0], t1[0], t2[0]),
+            t2[1],
+            np.where(started[1], t1[1], t2[1]),
+        ]
+    )
+
+    def four(v: Any) -> Any:
+        return np.tile(v, 4) if np.ndim(v) == 1 and np.shape(v)[0] == n else v
+
+    ra, rd = attrition.daily_loss_rates(
+        four(att_men),
+        four(def_men),
+        duration_days=days,
+        **{k: four(v) for k, v in factors.items()},
+    )
     out = []
-    for r1, r2 in ((a1, a2), (d1, d2)):
-        c1 = np.where(started, t1 * r1, 0.0)
-        out.append(np.maximum(np.minimum(t2 * r2, 1.0) - np.minimum(c1, 1.0), 0.0) / dt)
+    for side, (r2, r1) in enumerate(
+        ((ra[:n], ra[n : 2 * n]), (rd[2 * n : 3 * n], rd[3 * n :]))
+    ):
+        c1 = np.where(started[side], t1[side] * r1, 0.0)
+        out.append(
+            np.maximum(np.minimum(t2[side] * r2, 1.0) - np.minimum(c1, 1.0), 0.0) / dt
+        )
     return out[0], out[1]
+
+
+def attackers_hours(
+    st: State, contact: npt.NDArray[np.int64], n_eng: int
+) -> npt.NDArray[np.float64]:
+    """Men-weighted mean hours the attackers of each engagement have fought [E].
+
+    ``contact`` rows are (replica, unit, attacked engagement or -1, defended one).
+    """
+    rows = contact[:, 2] >= 0
+    e = contact[rows, 2]
+    r, u = contact[rows, 0], contact[rows, 1]
+    men = st.present[r, u, PERSONNEL]
+    hours = st.fight_hours[r, u].astype(np.float64)
+    weighted = np.bincount(e, weights=men * hours, minlength=n_eng)
+    return weighted / np.maximum(np.bincount(e, weights=men, minlength=n_eng), 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,10 +205,15 @@ def resolve_combat(
     att_men, def_men = a[:, 0].clip(1), d[:, 0].clip(1)
     # Loss rates fall with the length of a fight (fitted): a fight of T days costs
     # C(T) = T x r(T) of the force, and a step from T1 to T2 = T1 + dt costs
-    # C(T2) - C(T1) (exact for any step; T = the men-weighted mean of the
-    # defenders' hours in the fight).
+    # C(T2) - C(T1) (exact for any step; T = each side's men-weighted mean of its
+    # units' hours in the fight).
     rate_a, rate_d = step_loss_rates(
-        m.attrition, att_men, def_men, fought / d[:, 0].clip(1), p.step_hours, factors
+        m.attrition,
+        att_men,
+        def_men,
+        (attackers_hours(st, contact, keys.size), fought / d[:, 0].clip(1)),
+        p.step_hours,
+        factors,
     )
     p_win = m.outcome.p_attacker_wins(att_men, def_men, **factors)
     adv = m.advance.km_per_day(att_men, def_men, **factors)
