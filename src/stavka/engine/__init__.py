@@ -6,6 +6,14 @@ surrender -> scheduled events (see ``docs/engine.md``).
 
 from __future__ import annotations
 
+import os
+
+# The compiled kernels' thread pool (OpenMP) waits for work asleep, not spinning: on
+# a machine whose cores are busy with other work a spinning pool made every parallel
+# kernel call wait for a scheduler time slice (R = 1 ran ~100x slower); on an idle
+# machine the two cost the same. Read when the pool starts; a user's setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
 from stavka.engine.api import prepare, run_campaign, write_run_dir
 from stavka.engine.core import RunResult, init_state, simulate, step
 from stavka.engine.params import EngineParams
