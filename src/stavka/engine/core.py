@@ -275,7 +275,10 @@ def step(
         st = st.replace(targets=st.control[:, ctx.exploit_places] == 1)
     # Events: units whose start (attack hour or landing) has come enter play.
     waking = (st.status == Status.WAITING) & (u.start_hour[None, :] <= hour)
-    st = st.replace(status=np.where(waking, Status.ACTIVE, st.status).astype(np.int8))
+    if waking.any():
+        st = st.replace(
+            status=np.where(waking, Status.ACTIVE, st.status).astype(np.int8)
+        )
     # Command: plans start at their hour; objectives reached are passed.
     going = (u.go_hour > hour - p.step_hours) & (u.go_hour <= hour) & (u.go_hour > 0)
     if going.any():
@@ -294,7 +297,7 @@ def step(
     st = st.replace(
         assault=out.assault,
         in_contact=out.in_contact,
-        fight_hours=fight.astype(np.float32),
+        fight_hours=fight.astype(np.float32, copy=False),
     )
     # The first loss applied copies present and lost; later ones write in place.
     st, owned = _apply_losses(st, out.losses, owned=inplace)
