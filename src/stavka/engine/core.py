@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -33,6 +34,9 @@ __all__ = ["ReplicaRng", "RunResult", "init_state", "simulate", "step"]
 KILLED, WOUNDED, CAPTURED, DESERTED = 0, 1, 2, 4
 REPORT_HOURS = 6.0
 """Exploiting units steer by the last situation report, every 6 h (assumption)."""
+SERIAL_REPLICAS = 100
+"""Runs of at most this many replicas use one thread: waking the kernels' sleeping
+thread pool costs more than the second thread gains (measured on 2 cores)."""
 
 
 def init_state(ctx: Context, replicas: int) -> State:
@@ -371,14 +375,20 @@ def simulate(
     result = RunResult(ctx=ctx, final=st)
     # Without a trace no earlier state is kept: steps may reuse its arrays.
     inplace = not trace_every
-    for i in range(n_steps):
-        st = step(ctx, net, st, rngs, inplace=inplace)
-        if trace_every and i % trace_every == 0:
-            result.trace.append(st)
-        if st.hour % 24.0 < ctx.params.step_hours - 1e-9 or i == n_steps - 1:
-            day = math.ceil(st.hour / 24.0 - 1e-9)
-            result.daily_depth[day] = st.max_depth_km.copy()
-            if on_day is not None:
-                on_day(day, _copy_state(st) if inplace else st)
+    threads = numba.get_num_threads()
+    if replicas <= SERIAL_REPLICAS:
+        numba.set_num_threads(1)  # the same results with any number of threads
+    try:
+        for i in range(n_steps):
+            st = step(ctx, net, st, rngs, inplace=inplace)
+            if trace_every and i % trace_every == 0:
+                result.trace.append(st)
+            if st.hour % 24.0 < ctx.params.step_hours - 1e-9 or i == n_steps - 1:
+                day = math.ceil(st.hour / 24.0 - 1e-9)
+                result.daily_depth[day] = st.max_depth_km.copy()
+                if on_day is not None:
+                    on_day(day, _copy_state(st) if inplace else st)
+    finally:
+        numba.set_num_threads(threads)
     result.final = st
     return result
