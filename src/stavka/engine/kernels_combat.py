@@ -138,68 +138,29 @@ def contact_losses(
 
 @pkernel
 def new_control(
-    status: npt.NDArray[np.int8],
-    side: npt.NDArray[np.int8],
-    cell: npt.NDArray[np.int32],
-    men: F64,
-    by_cell: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    s0: F64,
+    s1: F64,
     control: npt.NDArray[np.int8],
     capture_hour: npt.NDArray[np.float32],
     threshold: float,
     hour: np.float32,
-    threads: int,
 ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:  # pragma: no cover
-    """Place control and first-capture hours [R, P] from the active men at places.
+    """Place control and first-capture hours [R, P] from the men at places.
 
-    The men of each side at each place are summed in unit order, as
-    ``kernels_sums.men_at_places`` sums them, but per replica into a [P, 2] work
-    array, and only the places holding men are looked at (the others keep their
-    control). ``by_cell`` is (first [N], count [N], places): the places at cell c
-    are ``places[first[c] : first[c] + count[c]]``. The attacker (0) takes a place
-    where it has men and the other side has at most ``threshold``; the other side
-    retakes it where it has men and the attacker none. A place first taken from
-    side 1 gets ``hour`` as its capture hour. Replicas run in parallel in
-    ``threads`` contiguous chunks.
+    The attacker (0) takes a place where it has men and the other side has at most
+    ``threshold``; the other side retakes it where it has men and the attacker none.
+    A place first taken from side 1 gets ``hour`` as its capture hour.
     """
-    first, count, places = by_cell
     n_r, n_p = control.shape
-    n_u = cell.shape[1]
-    out = control.copy()
-    cap = capture_hour.copy()
-    n_t = max(min(threads, n_r), 1)
-    for t in prange(n_t):
-        sums = np.zeros((n_p, 2))
-        seen = np.zeros(n_p, np.bool_)
-        held = np.empty(n_p, np.int64)
-        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
-            n_h = 0
-            for u in range(n_u):
-                if status[r, u] != 1:
-                    continue
-                c = cell[r, u]
-                if count[c] == 0:
-                    continue
-                s = 0 if side[u] == 0 else 1
-                for q in range(first[c], first[c] + count[c]):
-                    pl = places[q]
-                    if not seen[pl]:
-                        seen[pl] = True
-                        held[n_h] = pl
-                        n_h += 1
-                    sums[pl, s] += men[r, u]
-            for i in range(n_h):
-                pl = held[i]
-                s0 = sums[pl, 0]
-                s1 = sums[pl, 1]
-                if s0 > 0 and s1 <= threshold:
-                    if np.isnan(capture_hour[r, pl]) and control[r, pl] == 1:
-                        cap[r, pl] = hour
-                    out[r, pl] = 0
-                elif s1 > 0 and s0 <= 0:
-                    out[r, pl] = 1
-                sums[pl, 0] = 0.0
-                sums[pl, 1] = 0.0
-                seen[pl] = False
+    out = np.empty((n_r, n_p), np.int8)
+    cap = np.empty((n_r, n_p), np.float32)
+    for r in prange(n_r):
+        for q in range(n_p):
+            to0 = s0[r, q] > 0 and s1[r, q] <= threshold
+            to1 = s1[r, q] > 0 and s0[r, q] <= 0
+            out[r, q] = 0 if to0 else (1 if to1 else control[r, q])
+            first = to0 and np.isnan(capture_hour[r, q]) and control[r, q] == 1
+            cap[r, q] = hour if first else capture_hour[r, q]
     return out, cap
 
 
@@ -256,8 +217,7 @@ def apply_contact_losses(
     """:func:`contact_losses` then ``kernels_units.apply_losses``, row by row.
 
     In place, in parallel chunks (the units in contact are distinct); the same
-    floats in the same order as the two kernels, the zero loss kinds included. A
-    zero loss is not written: losses only grow from +0, so adding it changes nothing.
+    floats in the same order as the two kernels, the zero loss kinds included.
     """
     n_k = present.shape[2]
     n_l = lost.shape[2]
@@ -289,13 +249,11 @@ def apply_contact_losses(
                 if total > here:
                     scale = here / (total if total >= 1e-9 else 1e-9)
                 gone = hit[0] * scale
-                if gone != 0.0:
-                    lost[r, u, 0, k] = lost[r, u, 0, k] + gone
+                lost[r, u, 0, k] = lost[r, u, 0, k] + gone
                 for j in range(1, n_l):
                     h = hit[j] * scale
                     gone += h
-                    if h != 0.0:
-                        lost[r, u, j, k] = lost[r, u, j, k] + h
+                    lost[r, u, j, k] = lost[r, u, j, k] + h
                 rest = here - gone
                 present[r, u, k] = rest if rest >= 0.0 else 0.0
 
