@@ -3,11 +3,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 
 from stavka.engine import Context, build_context, init_state, simulate, step
-from stavka.engine.core import ReplicaRng
+from stavka.engine.core import SERIAL_REPLICAS, ReplicaRng
 from stavka.engine.logistics import build_supply_net
 from stavka.engine.state import PERSONNEL, Status
 from stavka.scenario import Scenario, load_scenario
@@ -44,6 +45,19 @@ def test_batch_replica_matches_single_run(ctx: Context) -> None:
     for name in ("cell", "present", "lost", "status", "capture_hour", "fuel"):
         assert np.array_equal(
             getattr(one, name)[0], getattr(eight, name)[0], equal_nan=True
+        ), name
+
+
+def test_serial_and_threaded_runs_agree(ctx: Context) -> None:
+    """A one-thread run equals the threaded one; the thread count is restored."""
+    threads = numba.get_num_threads()
+    big = simulate(ctx, 5, replicas=SERIAL_REPLICAS + 1, days=2).final
+    assert numba.get_num_threads() == threads
+    small = simulate(ctx, 5, replicas=1, days=2).final
+    assert numba.get_num_threads() == threads
+    for name in ("cell", "present", "lost", "status", "capture_hour", "fuel"):
+        assert np.array_equal(
+            getattr(small, name)[0], getattr(big, name)[0], equal_nan=True
         ), name
 
 
