@@ -76,3 +76,20 @@ def test_attackers_hours_are_their_men_weighted_mean() -> None:
     contact = np.array([[0, 0, 0, -1], [0, 1, 0, -1], [0, 2, -1, 0]], np.int64)
     got = attackers_hours(st, contact, 1)  # type: ignore[arg-type]
     np.testing.assert_allclose(got, [(1000 * 10 + 3000 * 2) / 4000])
+
+
+def test_rates_by_side_match_the_model_at_each_length() -> None:
+    """Rates by each side's own length equal the model's for a fight that long."""
+    attrition = _models().attrition
+    att, dfn = np.array([10000.0, 3000.0]), np.array([5000.0, 4000.0])
+    days = np.array([[0.5, 2.0], [1.0 / 24.0, 7.0]])
+    ra, rd = attrition.loss_rates_by_side(att, dfn, days, days[::-1], **FACTORS)
+    for k in range(2):
+        want_a, _ = attrition.daily_loss_rates(
+            att, dfn, duration_days=days[k], **FACTORS
+        )
+        _, want_d = attrition.daily_loss_rates(
+            att, dfn, duration_days=days[1 - k], **FACTORS
+        )
+        np.testing.assert_allclose(ra[k], want_a, rtol=1e-12)
+        np.testing.assert_allclose(rd[k], want_d, rtol=1e-12)

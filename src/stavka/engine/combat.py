@@ -79,35 +79,21 @@ def step_loss_rates(
         step_h: the step (hours).
         factors: the model's other inputs per engagement.
     """
-    n = np.shape(att_men)[0]
     dt = step_h / 24.0
     t1 = [np.maximum(e, 0.0) / 24.0 for e in elapsed_h]
     t2 = [t + dt for t in t1]
     started = [t > 0 for t in t1]
-    # One evaluation of four row blocks: each side at T2 and at T1 (rows are
-    # independent of the batch: ``AttritionModel.log_rates``).
-    days = np.concatenate(
-        [
-            t2[0],
-            np.where(started[0], t1[0], t2[0]),
-            t2[1],
-            np.where(started[1], t1[1], t2[1]),
-        ]
+    # Each side's rate at T2 and at T1 (a fight's first step: T1 = T2, unused).
+    ra, rd = attrition.loss_rates_by_side(
+        att_men,
+        def_men,
+        np.stack([t2[0], np.where(started[0], t1[0], t2[0])]),
+        np.stack([t2[1], np.where(started[1], t1[1], t2[1])]),
+        **factors,
     )
-
-    def four(v: Any) -> Any:
-        return np.tile(v, 4) if np.ndim(v) == 1 and np.shape(v)[0] == n else v
-
-    ra, rd = attrition.daily_loss_rates(
-        four(att_men),
-        four(def_men),
-        duration_days=days,
-        **{k: four(v) for k, v in factors.items()},
-    )
+    a2, a1, d2, d1 = ra[0], ra[1], rd[0], rd[1]
     out = []
-    for side, (r2, r1) in enumerate(
-        ((ra[:n], ra[n : 2 * n]), (rd[2 * n : 3 * n], rd[3 * n :]))
-    ):
+    for side, (r2, r1) in enumerate(((a2, a1), (d2, d1))):
         c1 = np.where(started[side], t1[side] * r1, 0.0)
         out.append(
             np.maximum(np.minimum(t2[side] * r2, 1.0) - np.minimum(c1, 1.0), 0.0) / dt

@@ -156,6 +156,30 @@ class AttritionModel:
         la, ld = self.log_rates(eng)
         return np.minimum(np.exp(la), 1.0), np.minimum(np.exp(ld), 1.0)
 
+    def loss_rates_by_side(
+        self,
+        att_strength: npt.ArrayLike,
+        def_strength: npt.ArrayLike,
+        att_days: npt.ArrayLike,
+        def_days: npt.ArrayLike,
+        **factors: Any,
+    ) -> tuple[FloatArray, FloatArray]:
+        """:meth:`daily_loss_rates` with each side's own fight length.
+
+        The attacker's rate is that of a fight of ``att_days``, the defender's of one
+        of ``def_days`` (each broadcasting against ``[B]``, e.g. ``[n, B]`` for n
+        lengths at once; ``factors`` without ``duration_days``). The duration term is
+        log-linear (``r ~ T^c``), so the rates follow from the one-day rates: one
+        evaluation for any number of lengths.
+        """
+        factors.setdefault("era", WWII_ERA)
+        eng = Engagement.build(att_strength, def_strength, duration_days=1.0, **factors)
+        la, ld = self.log_rates(eng)
+        i = FEATURES.index("log_duration")
+        la = la + self.coef_att[i] * np.log(np.asarray(att_days, dtype=np.float64))
+        ld = ld + self.coef_def[i] * np.log(np.asarray(def_days, dtype=np.float64))
+        return np.minimum(np.exp(la), 1.0), np.minimum(np.exp(ld), 1.0)
+
     def marginal_loss_rates(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
     ) -> tuple[FloatArray, FloatArray]:
