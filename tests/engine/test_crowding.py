@@ -6,21 +6,25 @@ from typing import Any
 
 import numpy as np
 
-from stavka.engine.kernels import next_hops
+from stavka.engine.kernels import next_hops, second_hop
 from stavka.engine.kernels_march import march
 
 # Five cells: 0 is the start; 1 and 2 both lead on (slots 0 and 1 of cell 0); 3 holds
-# the enemy (slot 2 of cell 0); 4 is a neighbour of nothing.
+# the enemy (slot 2 of cell 0); 4 is a neighbour of nothing. One routing field:
+# hours to go from cells 0-4 (cell 1 best, cell 2 second best from cell 0).
 N_CELLS = 5
 TRAVEL = 4.0
+NEIGHBORS = np.full((N_CELLS, 6), -1, np.int32)
+NEIGHBORS[0, :3] = [1, 2, 3]
+NEIGHBORS[1, 0] = 3
+FIELDS = np.array([[10.0, 5.0, 6.0, 12.0, 20.0]], np.float32)
 
 
 def _run(
     cells: list[int],
     nxt: list[int],
     slot: list[int],
-    alt: list[int] | None = None,
-    alt_slot: list[int] | None = None,
+    way_round: bool = False,
     men: list[float] | None = None,
     side: list[int] | None = None,
     capacity: float = 10_000.0,
@@ -50,8 +54,13 @@ def _run(
         (
             rows(nxt, np.int32),
             rows(slot, np.intp),
-            rows(alt if alt is not None else cells, np.int32),
-            rows(alt_slot if alt_slot is not None else [-1] * n_u, np.intp),
+            rows([0 if way_round else -1] * n_u, np.int32),
+        ),
+        (
+            np.zeros(n_u, np.int64),
+            np.full((1, N_CELLS, 6), np.float32(2.0)),
+            NEIGHBORS,
+            FIELDS,
         ),
         sides,
         np.zeros(n_u, np.int8),
@@ -80,7 +89,7 @@ def test_second_unit_waits_when_the_next_cell_is_full() -> None:
 
 def test_second_unit_goes_round_by_a_free_second_best_hop() -> None:
     """A unit finding its next cell full takes its second-best hop when that is free."""
-    got = _run([0, 0], [1, 1], [0, 0], alt=[2, 2], alt_slot=[1, 1])
+    got = _run([0, 0], [1, 1], [0, 0], way_round=True)
     assert got["cell"][0].tolist() == [1, 2]
 
 
@@ -121,14 +130,13 @@ def test_units_facing_the_enemy_have_left_the_road() -> None:
 
 def test_crowding_is_the_same_in_every_replica_and_thread_split() -> None:
     """Replicas are independent and the thread chunking changes nothing."""
-    one = _run([0, 0, 0], [1, 1, 1], [0, 0, 0], alt=[2, 2, 2], alt_slot=[1, 1, 1])
+    one = _run([0, 0, 0], [1, 1, 1], [0, 0, 0], way_round=True)
     for threads in (1, 2, 3):
         many = _run(
             [0, 0, 0],
             [1, 1, 1],
             [0, 0, 0],
-            alt=[2, 2, 2],
-            alt_slot=[1, 1, 1],
+            way_round=True,
             replicas=4,
             threads=threads,
         )
@@ -138,34 +146,21 @@ def test_crowding_is_the_same_in_every_replica_and_thread_split() -> None:
     assert one["cell"][0].tolist() == [1, 2, 0]
 
 
-def test_next_hops_gives_a_second_best_hop_nearer_the_objective() -> None:
-    """The second-best hop is the next cheapest neighbour nearer the objective."""
-    # Cell 0 has neighbours 1, 2, 3; field (hours to go): 0 -> 10, 1 -> 5, 2 -> 6,
-    # 3 -> 12 (farther: never a second choice).
-    neighbors = np.full((4, 6), -1, np.int32)
-    neighbors[0, :3] = [1, 2, 3]
-    fields = np.array([[10.0, 5.0, 6.0, 12.0]], np.float32)
-    route_hours = np.full((1, 4, 6), np.float32(2.0))
-    nxt, slot, alt, alt_slot = next_hops(
+def test_second_hop_is_the_next_cheapest_neighbour_nearer_the_objective() -> None:
+    """The way round is the next cheapest neighbour nearer the objective, if any."""
+    route_hours = np.full((1, N_CELLS, 6), np.float32(2.0))
+    nxt, slot = next_hops(
         np.ones((1, 1), np.bool_),
         np.zeros((1, 1), np.int32),
         np.zeros((1, 1), np.int32),
         np.zeros(1, np.int64),
         route_hours,
-        neighbors,
-        fields,
+        NEIGHBORS,
+        FIELDS,
     )
     assert (int(nxt[0, 0]), int(slot[0, 0])) == (1, 0)
-    assert (int(alt[0, 0]), int(alt_slot[0, 0])) == (2, 1)
-    # With only the farther neighbour left, there is no second choice.
+    assert second_hop(0, 0, 0, 0, route_hours, NEIGHBORS, FIELDS) == (2, 1)
+    # Cell 3 is farther from the objective than cell 0: never a way round.
+    fields = FIELDS.copy()
     fields[0, 2] = 11.0
-    _, _, alt, alt_slot = next_hops(
-        np.ones((1, 1), np.bool_),
-        np.zeros((1, 1), np.int32),
-        np.zeros((1, 1), np.int32),
-        np.zeros(1, np.int64),
-        route_hours,
-        neighbors,
-        fields,
-    )
-    assert (int(alt[0, 0]), int(alt_slot[0, 0])) == (0, -1)
+    assert second_hop(0, 0, 0, 0, route_hours, NEIGHBORS, fields) == (0, -1)

@@ -26,6 +26,7 @@ __all__ = [
     "passed_objectives",
     "pkernel",
     "replica_chunks",
+    "second_hop",
     "wanted_fields",
 ]
 
@@ -121,23 +122,14 @@ def next_hops(
     route_hours: npt.NDArray[np.float32],
     neighbors: npt.NDArray[np.int32],
     fields: npt.NDArray[np.float32],
-) -> tuple[
-    npt.NDArray[np.int32],
-    npt.NDArray[np.intp],
-    npt.NDArray[np.int32],
-    npt.NDArray[np.intp],
-]:  # pragma: no cover
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
     """:meth:`FieldBank.next_hop` of units that want to move [R, U], one by one.
 
     Units that do not (``want`` false or ``field`` < 0) stay: next = cell, slot -1.
-    Also returns each unit's second-best hop that still leads nearer the objective
-    (next = cell, slot -1 where there is none): the way round a crowded road.
     """
     n_r, n_u = cell.shape
     nxt = cell.copy()
     slot = np.full((n_r, n_u), -1, np.intp)
-    alt = cell.copy()
-    alt_slot = np.full((n_r, n_u), -1, np.intp)
     eps = np.float32(1e-4)
     for r in prange(n_r):
         for u in range(n_u):
@@ -158,22 +150,43 @@ def next_hops(
                     k = j
             nb = neighbors[c, k]
             to = nb if nb >= 0 else 0
-            if not (np.isfinite(best) and fields[f, to] < here - eps):
-                continue
-            nxt[r, u] = to
-            slot[r, u] = k
-            # The second best of the other neighbours nearer the objective.
-            second = np.float32(np.inf)
-            for j in range(neighbors.shape[1]):
-                nb = neighbors[c, j]
-                if j == k or nb < 0 or not fields[f, nb] < here - eps:
-                    continue
-                v = route_hours[route_class[u], c, j] + fields[f, nb]
-                if v < second:
-                    second = v
-                    alt[r, u] = nb
-                    alt_slot[r, u] = j
-    return nxt, slot, alt, alt_slot
+            if np.isfinite(best) and fields[f, to] < here - eps:
+                nxt[r, u] = to
+                slot[r, u] = k
+    return nxt, slot
+
+
+@inline_kernel
+def second_hop(
+    f: int,
+    c: int,
+    k: int,
+    route_class: int,
+    route_hours: npt.NDArray[np.float32],
+    neighbors: npt.NDArray[np.int32],
+    fields: npt.NDArray[np.float32],
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """The second-best hop from cell ``c`` toward field ``f`` besides slot ``k``.
+
+    The cheapest other neighbour nearer the objective (as :func:`next_hops` judges
+    nearer); returns (cell, slot), or (c, -1) where there is none: the way round a
+    crowded road.
+    """
+    eps = np.float32(1e-4)
+    here = fields[f, c]
+    second = np.float32(np.inf)
+    to = c
+    s2 = -1
+    for j in range(neighbors.shape[1]):
+        nb = neighbors[c, j]
+        if j == k or nb < 0 or not fields[f, nb] < here - eps:
+            continue
+        v = route_hours[route_class, c, j] + fields[f, nb]
+        if v < second:
+            second = v
+            to = nb
+            s2 = j
+    return to, s2
 
 
 @pkernel

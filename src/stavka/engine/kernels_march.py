@@ -18,7 +18,14 @@ import numpy as np
 import numpy.typing as npt
 from numba import prange
 
-from stavka.engine.kernels import inline_kernel, kernel, nmax, nmin, pkernel
+from stavka.engine.kernels import (
+    inline_kernel,
+    kernel,
+    nmax,
+    nmin,
+    pkernel,
+    second_hop,
+)
 
 __all__ = ["march", "march_work"]
 
@@ -48,11 +55,12 @@ def march(
     fuel: npt.NDArray[np.float32],
     assault: npt.NDArray[np.float32],
     men: npt.NDArray[np.float64],
-    hops: tuple[
+    hops: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp], npt.NDArray[np.int32]],
+    routing: tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.float32],
         npt.NDArray[np.int32],
-        npt.NDArray[np.intp],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.intp],
+        npt.NDArray[np.float32],
     ],
     side: npt.NDArray[np.int8],
     mobility: npt.NDArray[np.int8],
@@ -74,13 +82,16 @@ def march(
 ]:  # pragma: no cover - compiled
     """The march of ``movement.move`` after the next hops, unit by unit.
 
-    ``hops`` holds the next cell, its neighbour slot, the second-best next cell and
-    its slot [R, U] (slot -1: none); ``crowds`` [U] the units that take road space
-    (not headquarters nodes or static garrisons); ``refill`` the hours of moving per
-    refill, tracked and motor; ``capacity`` the men of one side a cell's roads hold
-    (0: no crowding); ``factor`` [Mob] the hours of marching per step; ``threshold``
-    the enemy men that block a cell; ``work`` [T, 2, N, 2] zeros, one block per
-    chunk of replicas (T = min(threads, R); :func:`march_work`), left zero again.
+    ``hops`` holds the next cell, its neighbour slot (-1: none) and the objective's
+    routing field (-1: none) [R, U]; ``routing`` the route class [U], the routing
+    edge hours [C, N, 6], the neighbours [N, 6] and the fields [F, N], for the way
+    round a full cell (``kernels.second_hop``); ``crowds`` [U] the units that take
+    road space (not headquarters nodes or static garrisons); ``refill`` the hours of
+    moving per refill, tracked and motor; ``capacity`` the men of one side a cell's
+    roads hold (0: no crowding); ``factor`` [Mob] the hours of marching per step;
+    ``threshold`` the enemy men that block a cell; ``work`` [T, 2, N, 2] zeros, one
+    block per chunk of replicas (T = min(threads, R); :func:`march_work`), left zero
+    again.
 
     Men per side and cell are summed per replica into [N, 2] work arrays (one pair
     per chunk, zero between replicas) in unit order. Replicas run in parallel, in T
@@ -99,7 +110,7 @@ def march(
     for t in prange(n_t):
         _march_chunk(
             t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
-            fuel, men, hops, side, mobility, carrier, crowds, hours_now,
+            fuel, men, hops, routing, side, mobility, carrier, crowds, hours_now,
             carry_hours, factor, refill, threshold, capacity, work[t], new_cell,
             prog_out, fuel_out, attack, assault_out,
         )  # fmt: skip
@@ -223,11 +234,12 @@ def _march_chunk(
     progress: npt.NDArray[np.float32],
     fuel: npt.NDArray[np.float32],
     men: npt.NDArray[np.float64],
-    hops: tuple[
+    hops: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp], npt.NDArray[np.int32]],
+    routing: tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.float32],
         npt.NDArray[np.int32],
-        npt.NDArray[np.intp],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.intp],
+        npt.NDArray[np.float32],
     ],
     side: npt.NDArray[np.int8],
     mobility: npt.NDArray[np.int8],
@@ -247,7 +259,8 @@ def _march_chunk(
     assault_out: npt.NDArray[np.float32],
 ) -> None:  # pragma: no cover - compiled
     """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially."""
-    nxt, slot, alt, alt_slot = hops
+    nxt, slot, field = hops
+    route_class, route_hours, neighbors, fields = routing
     scratch = work[0]  # men per cell and side at the start of the step
     road = work[1]  # road-space men per cell and side, updated as units enter
     n_u = cell.shape[1]
@@ -312,10 +325,12 @@ def _march_chunk(
             mine = men[r, u]
             to = nxt[r, u]
             enter = not _full(road, to, side[u], mine, capacity)
-            if not enter:
-                s2 = alt_slot[r, u]
+            if not enter and field[r, u] >= 0:
+                to2, s2 = second_hop(
+                    field[r, u], c, slot[r, u], route_class[u], route_hours,
+                    neighbors, fields,
+                )  # fmt: skip
                 if s2 >= 0:
-                    to2 = alt[r, u]
                     t2 = _edge_hours(m, c, s2, carrier[u], hours_now, carry_hours)
                     if (
                         not _full(road, to2, side[u], mine, capacity)

@@ -143,7 +143,7 @@ def move(
     wants, field = wanted_fields(
         st.status, st.posture, u.mobility, st.objective, ctx.obj_field
     )
-    nxt, slot, alt, alt_slot = next_hops(
+    nxt, slot = next_hops(
         wants,
         field,
         st.cell,
@@ -173,7 +173,8 @@ def move(
         st.fuel,
         st.assault,
         st.present[..., PERSONNEL],
-        (nxt, slot, alt, alt_slot),
+        (nxt, slot, field),
+        (ctx.route_class, ctx.route_hours, ctx.bank.neighbors, ctx.bank.fields),
         u.side,
         u.mobility,
         ctx.carrier,
