@@ -141,10 +141,20 @@ def _march_hours(
 ) -> float:
     """Hours a unit of mobility ``m`` marches this step (motorised: fuel allowing)."""
     fac = np.float64(factor[m])
-    if m == 2 or m == 3:
-        per_refill = refill[0] if m == 3 else refill[1]
+    per_refill = _hours_per_refill(m, refill)
+    if per_refill > 0:
         return nmin(fac, np.float64(fuel) * per_refill)
     return fac
+
+
+@inline_kernel
+def _hours_per_refill(m: int, refill: tuple[float, float]) -> float:
+    """Hours of moving one refill lasts a unit of mobility ``m`` (0: burns no fuel)."""
+    if m == 3:
+        return refill[0]
+    if m == 2:
+        return refill[1]
+    return 0.0
 
 
 @inline_kernel
@@ -196,9 +206,8 @@ def _settle(
         prog2 = nmin(prog, travel)
         spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
     prog_out[r, u] = np.float32(prog2)
-    m = mobility[u]
-    if m == 2 or m == 3:
-        per_refill = refill[0] if m == 3 else refill[1]
+    per_refill = _hours_per_refill(mobility[u], refill)
+    if per_refill > 0:
         fuel_out[r, u] = np.float32(
             nmax(np.float64(fuel[r, u]) - spent / per_refill, 0.0)
         )
