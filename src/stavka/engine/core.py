@@ -18,6 +18,7 @@ import numpy.typing as npt
 from stavka.engine.combat import collapse_split, resolve_combat
 from stavka.engine.control import depth_km, initial_control, update_control
 from stavka.engine.encircle import cut_off_units
+from stavka.engine.fallback import hold_on_arrival, relay_fall_back
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import ContactLosses, nonzero2
 from stavka.engine.kernels_sums import moved
@@ -59,6 +60,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         fuel=np.broadcast_to(ctx.full_fuel, (r, n)).astype(np.float32, order="C"),
         ammo=np.ones((r, n), np.float32),
         order_hour=np.full((r, n), np.inf, np.float32),
+        fallback_hour=np.full((r, n), np.inf, np.float32),
         control=np.broadcast_to(initial_control(ctx), (r, len(ctx.place_ids))).copy(),
         capture_hour=np.full((r, len(ctx.place_ids)), np.nan, np.float32),
         assault=np.zeros((r, n), np.float32),
@@ -291,7 +293,8 @@ def step(
                 going[None, :], u.plan_posture[None, :], st.posture
             ).astype(np.int8)
         )
-    st = st.replace(objective=advance_objectives(ctx, st))
+    objective = advance_objectives(ctx, st)
+    st = st.replace(objective=objective, posture=hold_on_arrival(ctx, st, objective))
     # Movement.
     weather = weather_now(ctx, hour)
     st = move(ctx, st, hour, weather.hours)
@@ -307,6 +310,7 @@ def step(
     st, owned = _apply_losses(st, out.losses, owned=inplace)
     st, fall = _fall_back(ctx, st, out.dislodged)
     st, owned = _apply_losses(st, fall, owned)
+    st = relay_fall_back(ctx, st, out.in_contact | out.dislodged, hour)
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged | st.cut_off, weather)
     # Morale and surrender.

@@ -21,9 +21,11 @@ __all__ = [
     "POSTURE_MAP",
     "command_depth",
     "exec_posture",
+    "fallback_place",
     "go_hour_of",
     "land_cell",
     "objective_cells",
+    "orders_fall_back",
     "plan_for",
     "start_cell_of",
     "start_point",
@@ -52,6 +54,25 @@ def plan_for(s: Scenario, f: Formation) -> Plan | None:
             return s.plans[node]
         node = s.formations[node].parent
     return None
+
+
+def fallback_place(plan: Plan) -> str | None:
+    """Where a delaying plan without objectives falls back to, if it says.
+
+    The target of its ``withdraw_when_superior`` condition (the army's next position:
+    docs/oob-japanese.md P1); None for plans with objectives of their own.
+    """
+    if plan.objectives:
+        return None
+    for cond in plan.conditions:
+        if cond.kind.value == "withdraw_when_superior" and cond.target is not None:
+            return cond.target
+    return None
+
+
+def orders_fall_back(plan: Plan | None) -> bool:
+    """Whether a plan's headquarters fights a delay, ordering its units back in turn."""
+    return plan is not None and any(c.kind.value == "delay" for c in plan.conditions)
 
 
 def start_point(s: Scenario, f: Formation) -> tuple[float, float]:

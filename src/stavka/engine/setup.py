@@ -16,9 +16,11 @@ import numpy.typing as npt
 from stavka.engine.formations import (
     command_depth,
     exec_posture,
+    fallback_place,
     go_hour_of,
     land_cell,
     objective_cells,
+    orders_fall_back,
     plan_for,
     start_cell_of,
     start_point,
@@ -37,6 +39,7 @@ from stavka.engine.timeline import (
 )
 from stavka.geo import haversine_km
 from stavka.scenario.container import STRENGTH_ITEMS, Scenario
+from stavka.scenario.schema import Formation
 
 __all__ = ["Context", "build_context"]
 
@@ -241,6 +244,22 @@ def _area_of_operations(
     return np.array(out, np.int64)
 
 
+def _fallback_headquarters(
+    s: Scenario, chosen: list[Formation], parent: npt.NDArray[np.int32]
+) -> npt.NDArray[np.int32]:
+    """[U] the headquarters unit whose fall-back order a unit is under (-1 = none).
+
+    The nearest ancestor unit whose own plan fights a delay (the army).
+    """
+    out = np.full(len(chosen), -1, np.int32)
+    for i in range(len(chosen)):
+        j = int(parent[i])
+        while j >= 0 and not orders_fall_back(s.plans.get(chosen[j].id)):
+            j = int(parent[j])
+        out[i] = j
+    return out
+
+
 def build_context(
     s: Scenario, theatre: TheatreLike, params: EngineParams | None = None
 ) -> Context:
@@ -310,6 +329,7 @@ def build_context(
     objectives = np.full((n, MAX_OBJECTIVES), -1, np.int32)
     obj_field = np.full((n, MAX_OBJECTIVES), -1, np.int32)
     plan_posture = np.zeros(n, np.int8)
+    falls_back = np.zeros(n, bool)
     parent = np.full(n, -1, np.int32)
     crossings = {
         fid: event_hour(s, e)
@@ -327,11 +347,16 @@ def build_context(
         plan_posture[i] = exec_posture(f, plan, default)
         if plan is not None:
             cells = objective_cells(s, theatre, f, plan)
+            back = fallback_place(plan) if plan_posture[i] == Pos.DELAY else None
+            if back is not None and side[i] == 1 and back in theatre.place_cell:
+                cells = [theatre.place_cell[back]]
+                falls_back[i] = True
             for k, c in enumerate(cells[:MAX_OBJECTIVES]):
                 objectives[i, k] = c
                 obj_field[i, k] = bank.register(route_names[route_class[i]], c)
         go_hour[i] = go_hour_of(s, f, plan, crossings)
 
+    fallback_hq = _fallback_headquarters(s, chosen, parent)
     for i, ld in landing.assigned.items():
         start_cell[i] = theatre.place_cell[ld.place]
         start_hour[i] = max(ld.hour, 0.0)
@@ -360,6 +385,8 @@ def build_context(
         plan_posture=plan_posture,
         fortified=fortified,
         headquarters=np.array([f.echelon.value in HQ_ECHELONS for f in chosen], bool),
+        fallback_hq=fallback_hq,
+        falls_back=falls_back & (fallback_hq >= 0),
     )
     place_ids = sorted(p for p in s.places if p in theatre.place_cell)
     exploit = _area_of_operations(s, place_ids, attacker, params.exploit_radius_km)

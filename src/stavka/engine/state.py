@@ -89,6 +89,10 @@ class UnitTable:
         fortified: the unit starts inside a fortified region (bool).
         headquarters: the unit is a headquarters node's own troops (high command, front,
             area army, army, group: the residual army/front troops).
+        fallback_hq: the headquarters unit whose fall-back order a unit is under
+            (-1 = none).
+        falls_back: a delaying border unit whose one objective is its army's next
+            position, where the army's fall-back order sends it.
     """
 
     ids: list[str]
@@ -106,6 +110,8 @@ class UnitTable:
     plan_posture: I8
     fortified: B
     headquarters: B
+    fallback_hq: I32
+    falls_back: B
 
     @property
     def n(self) -> int:
@@ -130,6 +136,8 @@ class State:
         fuel: fuel on hand, in refills (1 = full tanks and unit stocks).
         ammo: ammunition on hand, in combat loads (1 = full).
         order_hour: hour the surrender order reached the unit (inf = not yet).
+        fallback_hour: hour a headquarters ordered its delaying units back (inf = not
+            yet; set on headquarters units only).
         control: side controlling each place [R, P] (0 attacker, 1 other).
         capture_hour: first hour the attacker controlled each place [R, P]
             (nan = never).
@@ -161,6 +169,7 @@ class State:
     fuel: F32
     ammo: F32
     order_hour: F32
+    fallback_hour: F32
     control: I8
     capture_hour: F32
     assault: F32

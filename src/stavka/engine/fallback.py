@@ -1,0 +1,91 @@
+"""Operational orders: the delaying armies' fall-back order and its relay.
+
+The Japanese plan (plans.md 2.1) has border units delay and then fall back to their
+army's next position (docs/oob-japanese.md P1: their plans' ``withdraw_when_superior``
+target). The plans give no force ratio for when, so the engine takes the plan's own
+event: an army headquarters orders its border units back the hour any unit under it
+is attacked (its delay line is engaged). The order passes down the hierarchy like the
+ceasefire order: ``order_delay_hours_per_level`` per command level below the
+headquarters, times ``order_delay_cutoff_factor`` where the unit's own headquarters is
+destroyed, surrendered, falling back or cut off. A unit holding it that is not in
+contact marches to that position (posture withdraw; one in contact goes on delaying
+until it breaks contact or is dislodged) and takes up a prepared defence there
+(posture hold).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from stavka.engine.setup import Context
+from stavka.engine.state import Pos, State, Status
+
+__all__ = ["hold_on_arrival", "relay_fall_back"]
+
+
+def relay_fall_back(
+    ctx: Context, st: State, attacked: npt.NDArray[np.bool_], hour: float
+) -> State:
+    """Issue fall-back orders when a delay line is attacked; start units that hold one.
+
+    Args:
+        ctx: static context.
+        st: state after combat and falling back.
+        attacked: [R, U] units in contact or dislodged this step.
+        hour: hours since the start at the start of this step.
+    """
+    u, p = ctx.units, ctx.params
+    hq = u.fallback_hq
+    led = np.flatnonzero(u.falls_back)
+    if led.size == 0:
+        return st
+    # A headquarters issues the order when any unit under it is attacked.
+    issued = st.fallback_hour
+    rr, k = np.nonzero(attacked & (hq >= 0)[None, :])
+    if rr.size:
+        h = hq[k]
+        go = (st.status[rr, h] == Status.ACTIVE) & np.isinf(issued[rr, h])
+        issued = issued.copy()
+        issued[rr[go], h[go]] = np.float32(hour)
+    # Receipt: levels below the issuing headquarters x hours per level, slower where
+    # the unit's own headquarters is out of action, falling back or cut off.
+    up = np.maximum(u.parent[led], 0)
+    late = (st.status[:, up] != Status.ACTIVE) | (st.posture[:, up] == Pos.WITHDRAW)
+    late |= st.cut_off[:, up]
+    levels = (u.depth[led] - u.depth[hq[led]]).astype(np.float64)
+    delay = levels * p.order_delay_hours_per_level
+    delay = np.where(late, delay * p.order_delay_cutoff_factor, delay)
+    arrives = issued[:, hq[led]].astype(np.float64) + delay
+    m = u.objectives.shape[1]
+    obj = st.objective[:, led]
+    left = (obj < m) & (u.objectives[led, np.minimum(obj, m - 1)] >= 0)
+    start = (
+        (arrives <= hour)
+        & (st.status[:, led] == Status.ACTIVE)
+        & (st.posture[:, led] == Pos.DELAY)
+        & ~attacked[:, led]
+        & left
+    )
+    if not start.any():
+        return st if issued is st.fallback_hour else st.replace(fallback_hour=issued)
+    posture = st.posture.copy()
+    posture[:, led] = np.where(start, Pos.WITHDRAW, posture[:, led])
+    return st.replace(fallback_hour=issued, posture=posture)
+
+
+def hold_on_arrival(
+    ctx: Context, st: State, objective: npt.NDArray[np.int32]
+) -> npt.NDArray[np.int8]:
+    """Posture after passing objectives: a unit falling back holds where it arrives.
+
+    Args:
+        ctx: static context.
+        st: state before the objectives were passed.
+        objective: [R, U] the new objective index.
+    """
+    arrived = (objective > st.objective) & (st.posture == Pos.WITHDRAW)
+    arrived &= ctx.units.falls_back[None, :]
+    if not arrived.any():
+        return st.posture
+    return np.where(arrived, Pos.HOLD, st.posture).astype(np.int8)

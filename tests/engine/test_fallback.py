@@ -1,0 +1,131 @@
+"""The delaying armies' fall-back order: who gets it, when, and what they do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stavka.engine import Context, prepare, run_campaign
+from stavka.engine.core import init_state
+from stavka.engine.fallback import hold_on_arrival, relay_fall_back
+from stavka.engine.state import Pos, State, Status
+
+
+@pytest.fixture(scope="module")
+def ctx() -> Context:
+    """The August Storm context."""
+    return prepare("august-storm")
+
+
+def _unit(ctx: Context, fid: str) -> int:
+    return ctx.units.ids.index(fid)
+
+
+def _start(ctx: Context, replicas: int = 2) -> State:
+    """The start state, with every unit in its plan's posture."""
+    st = init_state(ctx, replicas)
+    return st.replace(
+        posture=np.broadcast_to(ctx.units.plan_posture, st.status.shape).copy()
+    )
+
+
+def test_border_units_fall_back_to_their_armys_next_position(ctx: Context) -> None:
+    u = ctx.units
+    i = _unit(ctx, "ija_135d")
+    assert u.falls_back[i]
+    assert u.ids[u.fallback_hq[i]] == "fifth_army"
+    assert u.objectives[i, 0] == ctx.theatre.place_cell["hengdaohezi"]
+    assert (u.objectives[i, 1:] < 0).all()
+    # Headquarters and units with objectives of their own keep them.
+    for fid in ("fifth_army", "ija_122d", "ija_80imb"):
+        assert not u.falls_back[_unit(ctx, fid)]
+    # Only the defender's delaying units fall back.
+    assert (u.side[u.falls_back] == 1).all()
+    assert (u.plan_posture[u.falls_back] == Pos.DELAY).all()
+
+
+def test_order_is_issued_when_a_unit_under_the_army_is_attacked(ctx: Context) -> None:
+    u, p = ctx.units, ctx.params
+    st = _start(ctx)
+    hq, hit, other = (_unit(ctx, f) for f in ("fifth_army", "ija_124d", "ija_135d"))
+    attacked = np.zeros(st.status.shape, bool)
+    attacked[0, hit] = True
+    st = relay_fall_back(ctx, st, attacked, 10.0)
+    assert st.fallback_hour[0, hq] == 10.0
+    assert np.isinf(st.fallback_hour[1, hq])  # the other replica: no attack
+    assert st.posture[0, other] == Pos.DELAY  # the order is on its way
+    # It arrives after one relay delay per command level below the headquarters.
+    levels = u.depth[other] - u.depth[hq]
+    due = 10.0 + levels * p.order_delay_hours_per_level
+    none = np.zeros_like(attacked)
+    early = relay_fall_back(ctx, st, none, due - 1.0)
+    assert early.posture[0, other] == Pos.DELAY
+    on_time = relay_fall_back(ctx, st, attacked, due)
+    assert on_time.posture[0, other] == Pos.WITHDRAW
+    assert on_time.posture[1, other] == Pos.DELAY
+    # A unit still in contact goes on delaying.
+    assert on_time.posture[0, hit] == Pos.DELAY
+    assert relay_fall_back(ctx, on_time, none, due).posture[0, hit] == Pos.WITHDRAW
+
+
+def test_relay_is_slower_under_a_headquarters_out_of_action(ctx: Context) -> None:
+    u, p = ctx.units, ctx.params
+    hq, other = _unit(ctx, "fifth_army"), _unit(ctx, "ija_135d")
+    st = _start(ctx)
+    st = st.replace(
+        fallback_hour=np.where(np.arange(u.n) == hq, 0.0, np.inf)[None, :]
+        .repeat(2, 0)
+        .astype(np.float32)
+    )
+    status = st.status.copy()
+    status[0, u.parent[other]] = Status.DESTROYED
+    st = st.replace(status=status)
+    levels = u.depth[other] - u.depth[hq]
+    due = levels * p.order_delay_hours_per_level
+    none = np.zeros(st.status.shape, bool)
+    out = relay_fall_back(ctx, st, none, due)
+    assert out.posture[1, other] == Pos.WITHDRAW
+    assert out.posture[0, other] == Pos.DELAY
+    late = relay_fall_back(ctx, st, none, due * p.order_delay_cutoff_factor)
+    assert late.posture[0, other] == Pos.WITHDRAW
+
+
+def test_no_order_from_a_headquarters_that_has_surrendered(ctx: Context) -> None:
+    hq, hit = _unit(ctx, "fifth_army"), _unit(ctx, "ija_124d")
+    st = _start(ctx)
+    status = st.status.copy()
+    status[:, hq] = Status.SURRENDERED
+    attacked = np.zeros(st.status.shape, bool)
+    attacked[:, hit] = True
+    out = relay_fall_back(ctx, st.replace(status=status), attacked, 5.0)
+    assert np.isinf(out.fallback_hour[:, hq]).all()
+
+
+def test_a_unit_falling_back_holds_where_it_arrives(ctx: Context) -> None:
+    i, j = _unit(ctx, "ija_135d"), _unit(ctx, "fifth_army")
+    st = _start(ctx)
+    posture = st.posture.copy()
+    posture[:, [i, j]] = Pos.WITHDRAW
+    st = st.replace(posture=posture)
+    objective = st.objective.copy()
+    objective[0, [i, j]] = 1
+    out = hold_on_arrival(ctx, st, objective)
+    assert out[0, i] == Pos.HOLD
+    assert out[1, i] == Pos.WITHDRAW  # not arrived
+    assert out[0, j] == Pos.WITHDRAW  # not a border unit under a fall-back order
+
+
+def test_campaign_border_units_fall_back_and_hold(ctx: Context) -> None:
+    res = run_campaign(ctx, 1, trace_every=6)
+    fb = ctx.units.falls_back
+    went = np.zeros(ctx.units.n, bool)
+    held = np.zeros(ctx.units.n, bool)
+    for s in res.trace:
+        went |= (s.posture[0] == Pos.WITHDRAW) & fb
+        held |= (s.posture[0] == Pos.HOLD) & fb
+    assert went.sum() >= 5
+    assert held.any()
+    assert np.isfinite(res.final.fallback_hour[0, ctx.units.fallback_hq[fb]]).any()
+    # Same run, same orders.
+    again = run_campaign(ctx, 1)
+    assert np.array_equal(again.final.fallback_hour, res.final.fallback_hour)
