@@ -40,14 +40,21 @@ def relay_fall_back(
     led = np.flatnonzero(u.falls_back)
     if led.size == 0:
         return st
-    # A headquarters issues the order when any unit under it is attacked.
+    # A headquarters issues the order when any unit under it is attacked (looked
+    # for only while some headquarters has not issued it).
     issued = st.fallback_hour
-    rr, k = np.nonzero(attacked & (hq >= 0)[None, :])
-    if rr.size:
-        h = hq[k]
+    heads = np.unique(hq[led])
+    if np.isinf(issued[:, heads]).any():
+        under = np.flatnonzero(hq >= 0)
+        rr, k = np.nonzero(attacked[:, under])
+        h = hq[under[k]]
         go = (st.status[rr, h] == Status.ACTIVE) & np.isinf(issued[rr, h])
-        issued = issued.copy()
-        issued[rr[go], h[go]] = np.float32(hour)
+        if go.any():
+            issued = issued.copy()
+            issued[rr[go], h[go]] = np.float32(hour)
+    waiting = (st.posture[:, led] == Pos.DELAY) & np.isfinite(issued[:, hq[led]])
+    if not waiting.any():
+        return st if issued is st.fallback_hour else st.replace(fallback_hour=issued)
     # Receipt: levels below the issuing headquarters x hours per level, slower where
     # the unit's own headquarters is out of action, falling back or cut off.
     up = np.maximum(u.parent[led], 0)
@@ -61,9 +68,9 @@ def relay_fall_back(
     obj = st.objective[:, led]
     left = (obj < m) & (u.objectives[led, np.minimum(obj, m - 1)] >= 0)
     start = (
-        (arrives <= hour)
+        waiting
+        & (arrives <= hour)
         & (st.status[:, led] == Status.ACTIVE)
-        & (st.posture[:, led] == Pos.DELAY)
         & ~attacked[:, led]
         & left
     )
@@ -84,8 +91,11 @@ def hold_on_arrival(
         st: state before the objectives were passed.
         objective: [R, U] the new objective index.
     """
-    arrived = (objective > st.objective) & (st.posture == Pos.WITHDRAW)
-    arrived &= ctx.units.falls_back[None, :]
+    fb = np.flatnonzero(ctx.units.falls_back)
+    arrived = objective[:, fb] > st.objective[:, fb]
+    arrived &= st.posture[:, fb] == Pos.WITHDRAW
     if not arrived.any():
         return st.posture
-    return np.where(arrived, Pos.HOLD, st.posture).astype(np.int8)
+    posture = st.posture.copy()
+    posture[:, fb] = np.where(arrived, Pos.HOLD, posture[:, fb])
+    return posture
