@@ -310,7 +310,7 @@ def step(
     st, owned = _apply_losses(st, out.losses, owned=inplace)
     st, fall = _fall_back(ctx, st, out.dislodged)
     st, owned = _apply_losses(st, fall, owned)
-    st = relay_fall_back(ctx, st, out.in_contact | out.dislodged, hour)
+    st = relay_fall_back(ctx, st, out.in_contact, hour)
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged | st.cut_off, weather)
     # Morale and surrender.

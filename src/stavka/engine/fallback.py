@@ -32,7 +32,7 @@ def relay_fall_back(
     Args:
         ctx: static context.
         st: state after combat and falling back.
-        attacked: [R, U] units in contact or dislodged this step.
+        attacked: [R, U] units in contact this step (those dislodged were too).
         hour: hours since the start at the start of this step.
     """
     u, p = ctx.units, ctx.params
