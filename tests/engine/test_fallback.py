@@ -68,6 +68,20 @@ def test_order_is_issued_when_a_unit_under_the_army_is_attacked(ctx: Context) ->
     assert relay_fall_back(ctx, on_time, none, due).posture[0, hit] == Pos.WITHDRAW
 
 
+def test_an_attack_is_reported_up_to_every_delaying_headquarters(ctx: Context) -> None:
+    u = ctx.units
+    det = _unit(ctx, "ija_124d_suifenhe")  # the Suifenhe detachment of the 124th
+    div, army = _unit(ctx, "ija_124d"), _unit(ctx, "fifth_army")
+    assert u.fallback_hq[det] == div and u.fallback_hq[div] == army
+    st = _start(ctx)
+    attacked = np.zeros(st.status.shape, bool)
+    attacked[1, det] = True
+    out = relay_fall_back(ctx, st, attacked, 3.0)
+    assert out.fallback_hour[1, div] == 3.0
+    assert out.fallback_hour[1, army] == 3.0
+    assert np.isinf(out.fallback_hour[0, [div, army]]).all()
+
+
 def test_relay_is_slower_under_a_headquarters_out_of_action(ctx: Context) -> None:
     u, p = ctx.units, ctx.params
     hq, other = _unit(ctx, "fifth_army"), _unit(ctx, "ija_135d")

@@ -4,7 +4,8 @@ The Japanese plan (plans.md 2.1) has border units delay and then fall back to th
 army's next position (docs/oob-japanese.md P1: their plans' ``withdraw_when_superior``
 target). The plans give no force ratio for when, so the engine takes the plan's own
 event: an army headquarters orders its border units back the hour any unit under it
-is attacked (its delay line is engaged). The order passes down the hierarchy like the
+is attacked (its delay line is engaged; the report goes up to every delaying
+headquarters above the unit). The order passes down the hierarchy like the
 ceasefire order: ``order_delay_hours_per_level`` per command level below the
 headquarters, times ``order_delay_cutoff_factor`` where the unit's own headquarters is
 destroyed, surrendered, falling back or cut off. A unit holding it that is not in
@@ -48,10 +49,15 @@ def relay_fall_back(
         under = np.flatnonzero(hq >= 0)
         rr, k = np.nonzero(attacked[:, under])
         h = hq[under[k]]
-        go = (st.status[rr, h] == Status.ACTIVE) & np.isinf(issued[rr, h])
-        if go.any():
-            issued = issued.copy()
-            issued[rr[go], h[go]] = np.float32(hour)
+        # The report goes up: every delaying headquarters above the unit issues it.
+        while rr.size:
+            go = (st.status[rr, h] == Status.ACTIVE) & np.isinf(issued[rr, h])
+            if go.any():
+                if issued is st.fallback_hour:
+                    issued = issued.copy()
+                issued[rr[go], h[go]] = np.float32(hour)
+            up = hq[h] >= 0
+            rr, h = rr[up], hq[h[up]]
     waiting = (st.posture[:, led] == Pos.DELAY) & np.isfinite(issued[:, hq[led]])
     if not waiting.any():
         return st if issued is st.fallback_hour else st.replace(fallback_hour=issued)
