@@ -24,6 +24,32 @@ from stavka.engine.state import Pos, State, Status
 
 __all__ = ["hold_on_arrival", "relay_fall_back"]
 
+I64 = npt.NDArray[np.int64]
+_STATIC: dict[int, tuple[I64, I64, I64, I64, npt.NDArray[np.float64]]] = {}
+
+
+def _static(ctx: Context) -> tuple[I64, I64, I64, I64, npt.NDArray[np.float64]]:
+    """Static index arrays of the fall-back order, per context (cached).
+
+    The units that fall back, their headquarters, the delaying headquarters, the units
+    under one, and each falling-back unit's relay hours from its headquarters.
+    """
+    if ctx.token not in _STATIC:
+        if len(_STATIC) > 64:
+            _STATIC.clear()
+        u = ctx.units
+        led = np.flatnonzero(u.falls_back)
+        hq = u.fallback_hq[led].astype(np.int64)
+        levels = (u.depth[led] - u.depth[hq]).astype(np.float64)
+        _STATIC[ctx.token] = (
+            led,
+            hq,
+            np.unique(hq),
+            np.flatnonzero(u.fallback_hq >= 0),
+            levels * ctx.params.order_delay_hours_per_level,
+        )
+    return _STATIC[ctx.token]
+
 
 def relay_fall_back(
     ctx: Context, st: State, attacked: npt.NDArray[np.bool_], hour: float
@@ -38,15 +64,13 @@ def relay_fall_back(
     """
     u, p = ctx.units, ctx.params
     hq = u.fallback_hq
-    led = np.flatnonzero(u.falls_back)
+    led, led_hq, heads, under, relay = _static(ctx)
     if led.size == 0:
         return st
     # A headquarters issues the order when any unit under it is attacked (looked
     # for only while some headquarters has not issued it).
     issued = st.fallback_hour
-    heads = np.unique(hq[led])
     if np.isinf(issued[:, heads]).any():
-        under = np.flatnonzero(hq >= 0)
         rr, k = np.nonzero(attacked[:, under])
         h = hq[under[k]]
         # The report goes up: every delaying headquarters above the unit issues it.
@@ -58,7 +82,8 @@ def relay_fall_back(
                 issued[rr[go], h[go]] = np.float32(hour)
             up = hq[h] >= 0
             rr, h = rr[up], hq[h[up]]
-    waiting = (st.posture[:, led] == Pos.DELAY) & np.isfinite(issued[:, hq[led]])
+    at = issued[:, led_hq]
+    waiting = (st.posture[:, led] == Pos.DELAY) & np.isfinite(at)
     if not waiting.any():
         return st if issued is st.fallback_hour else st.replace(fallback_hour=issued)
     # Receipt: levels below the issuing headquarters x hours per level, slower where
@@ -66,10 +91,8 @@ def relay_fall_back(
     up = np.maximum(u.parent[led], 0)
     late = (st.status[:, up] != Status.ACTIVE) | (st.posture[:, up] == Pos.WITHDRAW)
     late |= st.cut_off[:, up]
-    levels = (u.depth[led] - u.depth[hq[led]]).astype(np.float64)
-    delay = levels * p.order_delay_hours_per_level
-    delay = np.where(late, delay * p.order_delay_cutoff_factor, delay)
-    arrives = issued[:, hq[led]].astype(np.float64) + delay
+    delay = np.where(late, relay * p.order_delay_cutoff_factor, relay)
+    arrives = at.astype(np.float64) + delay
     m = u.objectives.shape[1]
     obj = st.objective[:, led]
     left = (obj < m) & (u.objectives[led, np.minimum(obj, m - 1)] >= 0)

@@ -105,6 +105,10 @@ def surrender_and_desertion(
 
 def take_prisoners(ctx: Context, st: State) -> LossRows:
     """Losses of surrendered units within one cell of attacker troops."""
+    if not (st.status == Status.SURRENDERED).any():
+        return LossRows.zeros(
+            np.zeros(0, np.intp), np.zeros(0, np.intp), st.lost.shape[2:]
+        )
     # Attacker men per cell, summed per replica in a zeroed work array.
     rr, uu = prisoners(
         st.status,
