@@ -209,7 +209,10 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "hold this x the mean distance between neighbouring cell centres of one "
         "side's marching troops (0 = no crowding)",
     ),
-    "order_delay_hours_per_level": ("h", "assumption: signal delay per command level"),
+    "order_delay_hours_per_level": (
+        "h",
+        "assumption: signal delay per command level (ceasefire and fall-back orders)",
+    ),
     "order_delay_cutoff_factor": (
         "-",
         "assumption: delay multiplier when the chain is cut",
