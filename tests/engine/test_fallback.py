@@ -8,6 +8,7 @@ import pytest
 from stavka.engine import Context, prepare, run_campaign
 from stavka.engine.core import init_state
 from stavka.engine.fallback import hold_on_arrival, relay_fall_back
+from stavka.engine.output import event_log
 from stavka.engine.state import Pos, State, Status
 
 
@@ -140,6 +141,8 @@ def test_campaign_border_units_fall_back_and_hold(ctx: Context) -> None:
     assert went.sum() >= 5
     assert held.any()
     assert np.isfinite(res.final.fallback_hour[0, ctx.units.fallback_hq[fb]]).any()
+    kinds = {e["kind"] for e in event_log(res)}
+    assert {"fallback_order", "withdraw", "takes_position"} <= kinds
     # Same run, same orders.
     again = run_campaign(ctx, 1)
     assert np.array_equal(again.final.fallback_hour, res.final.fallback_hour)

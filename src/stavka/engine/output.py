@@ -245,8 +245,8 @@ def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
     """Events derived from the kept trace of one replica.
 
     Place control changes, units entering play (landings), surrendering or destroyed,
-    running out of fuel or ammunition, and falling back. Times are ISO with the
-    scenario's offset.
+    running out of fuel or ammunition, headquarters ordering the fall-back, units
+    falling back and taking up their position. Times are ISO with the scenario's offset.
     """
     ctx = result.ctx
     s, u = ctx.scenario, ctx.units
@@ -307,18 +307,42 @@ def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
                 }
                 for i in np.flatnonzero((now[replica] <= LOW) & (before[replica] > LOW))
             )
-        fell = (st.posture[replica] == Pos.WITHDRAW) & (
-            prev.posture[replica] != Pos.WITHDRAW
+        ordered = np.isfinite(st.fallback_hour[replica]) & np.isinf(
+            prev.fallback_hour[replica]
         )
         out.extend(
             {
                 "time": when,
-                "kind": "withdraw",
+                "kind": "fallback_order",
                 "unit": u.ids[i],
                 "side": names[int(u.side[i])],
-                "detail": f"{u.ids[i]} falls back",
+                "detail": f"{u.ids[i]} orders its border units back to their next "
+                "position",
             }
-            for i in np.flatnonzero(fell)
+            for i in np.flatnonzero(ordered)
         )
+        posture, before = st.posture[replica], prev.posture[replica]
+        for kind, moved, text in (
+            (
+                "withdraw",
+                (posture == Pos.WITHDRAW) & (before != Pos.WITHDRAW),
+                "falls back",
+            ),
+            (
+                "takes_position",
+                (posture == Pos.HOLD) & (before == Pos.WITHDRAW) & u.falls_back,
+                "takes up its position",
+            ),
+        ):
+            out.extend(
+                {
+                    "time": when,
+                    "kind": kind,
+                    "unit": u.ids[i],
+                    "side": names[int(u.side[i])],
+                    "detail": f"{u.ids[i]} {text}",
+                }
+                for i in np.flatnonzero(moved)
+            )
         prev = st
     return out
