@@ -40,6 +40,10 @@ def test_border_units_fall_back_to_their_armys_next_position(ctx: Context) -> No
     # Headquarters and units with objectives of their own keep them.
     for fid in ("fifth_army", "ija_122d", "ija_80imb"):
         assert not u.falls_back[_unit(ctx, fid)]
+    # A border unit with no delaying headquarters above it keeps its position to fall
+    # back to (on its own dislodgement) but gets no order.
+    lone = _unit(ctx, "ija_108d")
+    assert u.falls_back[lone] and u.fallback_hq[lone] == -1
     # Only the defender's delaying units fall back.
     assert (u.side[u.falls_back] == 1).all()
     assert (u.plan_posture[u.falls_back] == Pos.DELAY).all()
@@ -140,7 +144,8 @@ def test_campaign_border_units_fall_back_and_hold(ctx: Context) -> None:
         held |= (s.posture[0] == Pos.HOLD) & fb
     assert went.sum() >= 5
     assert held.any()
-    assert np.isfinite(res.final.fallback_hour[0, ctx.units.fallback_hq[fb]]).any()
+    heads = ctx.units.fallback_hq[fb & (ctx.units.fallback_hq >= 0)]
+    assert np.isfinite(res.final.fallback_hour[0, heads]).any()
     kinds = {e["kind"] for e in event_log(res)}
     assert {"fallback_order", "withdraw", "takes_position"} <= kinds
     # Same run, same orders.

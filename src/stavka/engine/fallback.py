@@ -38,7 +38,7 @@ def _static(ctx: Context) -> tuple[I64, I64, I64, I64, npt.NDArray[np.float64]]:
         if len(_STATIC) > 64:
             _STATIC.clear()
         u = ctx.units
-        led = np.flatnonzero(u.falls_back)
+        led = np.flatnonzero(u.falls_back & (u.fallback_hq >= 0))
         hq = u.fallback_hq[led].astype(np.int64)
         levels = (u.depth[led] - u.depth[hq]).astype(np.float64)
         _STATIC[ctx.token] = (

@@ -386,7 +386,7 @@ def build_context(
         fortified=fortified,
         headquarters=np.array([f.echelon.value in HQ_ECHELONS for f in chosen], bool),
         fallback_hq=fallback_hq,
-        falls_back=falls_back & (fallback_hq >= 0),
+        falls_back=falls_back,
     )
     place_ids = sorted(p for p in s.places if p in theatre.place_cell)
     exploit = _area_of_operations(s, place_ids, attacker, params.exploit_radius_km)

@@ -92,7 +92,8 @@ class UnitTable:
         fallback_hq: the headquarters unit whose fall-back order a unit is under
             (-1 = none).
         falls_back: a delaying border unit whose one objective is its army's next
-            position, where the army's fall-back order sends it.
+            position, where the army's fall-back order (or its own dislodgement) sends
+            it and where it then holds.
     """
 
     ids: list[str]
