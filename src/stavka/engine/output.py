@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from stavka.engine.core import RunResult
@@ -241,6 +242,20 @@ def control_frame(result: RunResult, replica: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["time", "place", "side"])
 
 
+STATUS_EVENTS = {
+    Status.ACTIVE: "enters",
+    Status.SURRENDERED: "surrender",
+    Status.DESTROYED: "destroyed",
+}
+
+
+def _ran_out(
+    now: npt.NDArray[np.float32], before: npt.NDArray[np.float32], replica: int
+) -> npt.NDArray[np.bool_]:
+    """[U] units whose stock fell to ``LOW`` or below this step."""
+    return (now[replica] <= LOW) & (before[replica] > LOW)
+
+
 def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
     """Events derived from the kept trace of one replica.
 
@@ -274,75 +289,59 @@ def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
             }
             for i in np.flatnonzero(ctl != pctl)
         )
-        sta, psta = st.status[replica], prev.status[replica]
-        for i in np.flatnonzero(sta != psta):
-            kind = {
-                Status.ACTIVE: "enters",
-                Status.SURRENDERED: "surrender",
-                Status.DESTROYED: "destroyed",
-            }.get(Status(int(sta[i])), "status")
-            out.append(
-                {
-                    "time": when,
-                    "kind": kind,
-                    "unit": u.ids[i],
-                    "side": names[int(u.side[i])],
-                    "detail": (
-                        f"{u.ids[i]}: {Status(int(psta[i])).name.lower()} -> "
-                        f"{Status(int(sta[i])).name.lower()}"
-                    ),
-                }
-            )
-        for label, now, before in (
-            ("out_of_fuel", st.fuel, prev.fuel),
-            ("out_of_ammunition", st.ammo, prev.ammo),
-        ):
-            out.extend(
-                {
-                    "time": when,
-                    "kind": label,
-                    "unit": u.ids[i],
-                    "side": names[int(u.side[i])],
-                    "detail": f"{u.ids[i]} has run out ({label.replace('_', ' ')})",
-                }
-                for i in np.flatnonzero((now[replica] <= LOW) & (before[replica] > LOW))
-            )
-        ordered = np.isfinite(st.fallback_hour[replica]) & np.isinf(
-            prev.fallback_hour[replica]
-        )
-        out.extend(
-            {
+
+        def unit_event(
+            kind: str, i: int, detail: str, when: str = when
+        ) -> dict[str, Any]:
+            return {
                 "time": when,
-                "kind": "fallback_order",
+                "kind": kind,
                 "unit": u.ids[i],
                 "side": names[int(u.side[i])],
-                "detail": f"{u.ids[i]} orders its border units back to their next "
-                "position",
+                "detail": f"{u.ids[i]}{detail}",
             }
-            for i in np.flatnonzero(ordered)
+
+        sta, psta = st.status[replica], prev.status[replica]
+        out.extend(
+            unit_event(
+                STATUS_EVENTS.get(Status(int(sta[i])), "status"),
+                int(i),
+                f": {Status(int(psta[i])).name.lower()} -> "
+                f"{Status(int(sta[i])).name.lower()}",
+            )
+            for i in np.flatnonzero(sta != psta)
         )
         posture, before = st.posture[replica], prev.posture[replica]
-        for kind, moved, text in (
+        for kind, happened, detail in (
+            (
+                "out_of_fuel",
+                _ran_out(st.fuel, prev.fuel, replica),
+                " has run out (out of fuel)",
+            ),
+            (
+                "out_of_ammunition",
+                _ran_out(st.ammo, prev.ammo, replica),
+                " has run out (out of ammunition)",
+            ),
+            (
+                "fallback_order",
+                np.isfinite(st.fallback_hour[replica])
+                & np.isinf(prev.fallback_hour[replica]),
+                " orders its border units back to their next position",
+            ),
             (
                 "withdraw",
                 (posture == Pos.WITHDRAW) & (before != Pos.WITHDRAW),
-                "falls back",
+                " falls back",
             ),
             (
                 "takes_position",
                 (posture == Pos.HOLD) & (before == Pos.WITHDRAW) & u.falls_back,
-                "takes up its position",
+                " takes up its position",
             ),
         ):
             out.extend(
-                {
-                    "time": when,
-                    "kind": kind,
-                    "unit": u.ids[i],
-                    "side": names[int(u.side[i])],
-                    "detail": f"{u.ids[i]} {text}",
-                }
-                for i in np.flatnonzero(moved)
+                unit_event(kind, int(i), detail) for i in np.flatnonzero(happened)
             )
         prev = st
     return out
