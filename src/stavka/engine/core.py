@@ -24,7 +24,7 @@ from stavka.engine.kernels_combat import ContactLosses, nonzero2
 from stavka.engine.kernels_sums import moved
 from stavka.engine.kernels_units import apply_losses, free_cells
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
-from stavka.engine.movement import advance_objectives, move
+from stavka.engine.movement import HopMemo, advance_objectives, move
 from stavka.engine.setup import Context
 from stavka.engine.state import LOSS_KINDS, K, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
@@ -258,11 +258,13 @@ def step(
     st: State,
     rngs: list[ReplicaRng],
     inplace: bool = False,
+    memo: HopMemo | None = None,
 ) -> State:
     """Advance every replica by one step (pure apart from drawing from ``rngs``).
 
     With ``inplace`` the step may overwrite ``st``'s holdings and losses arrays
     (``present``, ``lost``) instead of copying them: for callers that drop ``st``.
+    ``memo``: the run's remembered hops (``movement.HopMemo``; the same results).
     """
     p = ctx.params
     hour = st.hour
@@ -297,7 +299,7 @@ def step(
     st = st.replace(objective=objective, posture=hold_on_arrival(ctx, st, objective))
     # Movement.
     weather = weather_now(ctx, hour)
-    st = move(ctx, st, hour, weather.hours)
+    st = move(ctx, st, hour, weather.hours, memo)
     # Contact and combat.
     out = resolve_combat(ctx, st, hour, weather.wet)
     fight = np.where(out.in_contact, st.fight_hours + p.step_hours, 0.0)
@@ -379,12 +381,13 @@ def simulate(
     result = RunResult(ctx=ctx, final=st)
     # Without a trace no earlier state is kept: steps may reuse its arrays.
     inplace = not trace_every
+    memo = HopMemo.empty(replicas, ctx.units.n, ctx.exploit_places.size)
     threads = numba.get_num_threads()
     if replicas <= SERIAL_REPLICAS:
         numba.set_num_threads(1)  # the same results with any number of threads
     try:
         for i in range(n_steps):
-            st = step(ctx, net, st, rngs, inplace=inplace)
+            st = step(ctx, net, st, rngs, inplace=inplace, memo=memo)
             if trace_every and i % trace_every == 0:
                 result.trace.append(st)
             if st.hour % 24.0 < ctx.params.step_hours - 1e-9 or i == n_steps - 1:

@@ -21,10 +21,13 @@ __all__ = [
     "inline_kernel",
     "kernel",
     "next_hops",
+    "next_hops_memo",
     "nmax",
     "nmin",
     "passed_objectives",
     "pkernel",
+    "recall_hops",
+    "remember_hops",
     "replica_chunks",
     "second_hop",
     "wanted_fields",
@@ -154,6 +157,118 @@ def next_hops(
                 nxt[r, u] = to
                 slot[r, u] = k
     return nxt, slot
+
+
+@pkernel
+def next_hops_memo(
+    want: npt.NDArray[np.bool_],
+    field: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    route_class: npt.NDArray[np.int64],
+    route_hours: npt.NDArray[np.float32],
+    neighbors: npt.NDArray[np.int32],
+    fields: npt.NDArray[np.float32],
+    memo: tuple[
+        npt.NDArray[np.int32],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.intp],
+    ],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:  # pragma: no cover
+    """:func:`next_hops`, remembering each unit's last hop [R, U] (same results).
+
+    ``memo`` holds the cell and field each unit's hop was last found for (cell -1:
+    none) and that hop (next cell, slot); a unit in the same cell toward the same
+    field takes it again (a hop depends on nothing else), others find theirs and
+    update ``memo`` in place.
+    """
+    m_cell, m_field, m_nxt, m_slot = memo
+    n_r, n_u = cell.shape
+    nxt = cell.copy()
+    slot = np.full((n_r, n_u), -1, np.intp)
+    eps = np.float32(1e-4)
+    for r in prange(n_r):
+        for u in range(n_u):
+            f = field[r, u]
+            if not want[r, u] or f < 0:
+                continue
+            c = cell[r, u]
+            if m_cell[r, u] == c and m_field[r, u] == f:
+                nxt[r, u] = m_nxt[r, u]
+                slot[r, u] = m_slot[r, u]
+                continue
+            here = fields[f, c]
+            best = np.float32(np.inf)
+            k = -1
+            for j in range(neighbors.shape[1]):
+                nb = neighbors[c, j]
+                v = np.float32(np.inf)
+                if nb >= 0:
+                    v = route_hours[route_class[u], c, j] + fields[f, nb]
+                if k < 0 or v < best:  # argmin: the first smallest
+                    best = v
+                    k = j
+            nb = neighbors[c, k]
+            to = nb if nb >= 0 else 0
+            if np.isfinite(best) and fields[f, to] < here - eps:
+                nxt[r, u] = to
+                slot[r, u] = k
+            m_cell[r, u] = c
+            m_field[r, u] = f
+            m_nxt[r, u] = nxt[r, u]
+            m_slot[r, u] = slot[r, u]
+    return nxt, slot
+
+
+@kernel
+def recall_hops(
+    rr: IP,
+    uu: IP,
+    cell: npt.NDArray[np.int32],
+    memo: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IP],
+    nxt: npt.NDArray[np.int32],
+    slot: IP,
+) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Give listed units [M] whose hop ``memo`` remembers for their cell that hop.
+
+    ``memo`` holds each unit's remembered cell (-1: none), next cell and slot [R, U];
+    ``nxt`` and ``slot`` [R, U] are written in place. Returns which listed units
+    had none remembered [M].
+    """
+    m_cell, m_nxt, m_slot = memo
+    todo = np.empty(rr.size, np.bool_)
+    for i in range(rr.size):
+        r = rr[i]
+        u = uu[i]
+        known = m_cell[r, u] == cell[r, u]
+        todo[i] = not known
+        if known:
+            nxt[r, u] = m_nxt[r, u]
+            slot[r, u] = m_slot[r, u]
+    return todo
+
+
+@kernel
+def remember_hops(
+    rr: IP,
+    uu: IP,
+    here: npt.NDArray[np.int32],
+    found: tuple[npt.NDArray[np.int32], IP],
+    memo: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IP],
+    nxt: npt.NDArray[np.int32],
+    slot: IP,
+) -> None:  # pragma: no cover - compiled
+    """Write listed units' hops ``found`` [M] to ``nxt``, ``slot`` and ``memo``."""
+    m_cell, m_nxt, m_slot = memo
+    f_nxt, f_slot = found
+    for i in range(rr.size):
+        r = rr[i]
+        u = uu[i]
+        nxt[r, u] = f_nxt[i]
+        slot[r, u] = f_slot[i]
+        m_cell[r, u] = here[i]
+        m_nxt[r, u] = f_nxt[i]
+        m_slot[r, u] = f_slot[i]
 
 
 @inline_kernel

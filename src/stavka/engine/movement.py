@@ -10,6 +10,8 @@ second-best hop or waits (``kernels_march``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -17,7 +19,10 @@ from stavka.engine.kernels import (
     held_targets,
     idle_units,
     next_hops,
+    next_hops_memo,
     passed_objectives,
+    recall_hops,
+    remember_hops,
     replica_chunks,
     wanted_fields,
 )
@@ -26,7 +31,55 @@ from stavka.engine.kernels_march import march, march_work
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, State
 
-__all__ = ["advance_objectives", "current_field", "move"]
+__all__ = ["HopMemo", "advance_objectives", "current_field", "move"]
+
+
+@dataclass(frozen=True, slots=True)
+class HopMemo:
+    """The hops units last found in a run, to take again where nothing changed.
+
+    A unit's hop toward its objective depends only on its cell and the objective's
+    field, an exploiting unit's only on its cell and its replica's held targets (the
+    context being fixed), so taking a remembered one gives the same results. Arrays
+    [R, U] unless noted; a cell of -1 marks no hop remembered.
+
+    Attributes:
+        cell / field / nxt / slot: the cell and field of each unit's last
+            objective hop, and that hop (next cell, neighbour slot).
+        ex_cell / ex_nxt / ex_slot: the same for the last exploitation hop.
+        targets: [R, T] the held targets the exploitation hops were found for.
+    """
+
+    cell: npt.NDArray[np.int32]
+    field: npt.NDArray[np.int32]
+    nxt: npt.NDArray[np.int32]
+    slot: npt.NDArray[np.intp]
+    ex_cell: npt.NDArray[np.int32]
+    ex_nxt: npt.NDArray[np.int32]
+    ex_slot: npt.NDArray[np.intp]
+    targets: npt.NDArray[np.bool_]
+
+    @classmethod
+    def empty(cls, replicas: int, units: int, n_targets: int) -> HopMemo:
+        """A memo with no hop remembered."""
+        shape = (replicas, units)
+        return cls(
+            cell=np.full(shape, -1, np.int32),
+            field=np.full(shape, -1, np.int32),
+            nxt=np.zeros(shape, np.int32),
+            slot=np.zeros(shape, np.intp),
+            ex_cell=np.full(shape, -1, np.int32),
+            ex_nxt=np.zeros(shape, np.int32),
+            ex_slot=np.zeros(shape, np.intp),
+            targets=np.zeros((replicas, n_targets), np.bool_),
+        )
+
+    def forget_changed_targets(self, targets: npt.NDArray[np.bool_]) -> None:
+        """Forget the exploitation hops of replicas whose held targets changed."""
+        changed = (self.targets != targets).any(axis=1)
+        if changed.any():
+            self.ex_cell[changed] = -1
+            self.targets[changed] = targets[changed]
 
 
 def advance_objectives(ctx: Context, st: State) -> npt.NDArray[np.int32]:
@@ -66,6 +119,7 @@ def _exploit(
     nxt: npt.NDArray[np.int32],
     slot: npt.NDArray[np.intp],
     wants: npt.NDArray[np.bool_],
+    memo: HopMemo | None = None,
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
     """Send attacker units done with their plan to the nearest enemy-held place.
 
@@ -73,7 +127,7 @@ def _exploit(
     Exploitation and pursuit by mobile forces is standing Soviet doctrine (plans.md 1.2:
     envelop and split the enemy; events.csv 18 Aug: fast mobile detachments); the
     targets are the enemy-held places inside the plans' area of operations
-    (``exploit_places``).
+    (``exploit_places``). With ``memo``, units whose hop is remembered take it again.
     """
     u = ctx.units
     mobile = motorised(ctx.token, u.mobility)
@@ -87,6 +141,11 @@ def _exploit(
     if ir.size == 0:
         return nxt, slot
     nxt, slot = nxt.copy(), slot.copy()
+    if memo is not None:
+        # Only a class with a table (which it then always uses) has hops remembered.
+        memo.forget_changed_targets(st.targets)
+        known = (memo.ex_cell, memo.ex_nxt, memo.ex_slot)
+        todo = recall_hops(ir, iu, st.cell, known, nxt, slot)
     bank = ctx.bank
     of_class = ctx.route_class[iu]
     # The units of each class, still by replica, then unit (a stable sort).
@@ -98,6 +157,12 @@ def _exploit(
         rr, uu = ir[pick], iu[pick]  # by replica, then unit
         if bank.prefers_table(name, int(np.count_nonzero(np.diff(rr))) + 1):
             # Every replica at once: nearest = minimum over its held targets.
+            if memo is not None:
+                pick = pick[todo[pick]]
+                if pick.size == 0:
+                    continue
+                rr, uu = ir[pick], iu[pick]
+            here = st.cell[rr, uu]
             cells, inverse = _exploit_cells(ctx)
             if held is None:
                 held = held_targets(st.targets, inverse, cells.size)
@@ -105,12 +170,15 @@ def _exploit(
                 name,
                 cells,
                 held,
-                st.cell[rr, uu],
+                here,
                 ctx.route_hours[c],
                 rows=rr,
                 by_cell=True,
             )
-            nxt[rr, uu], slot[rr, uu] = n2, s2
+            if memo is None:
+                nxt[rr, uu], slot[rr, uu] = n2, s2
+            else:
+                remember_hops(rr, uu, here, (n2, s2), known, nxt, slot)
             continue
         for r in np.unique(rr):
             held_cells = ctx.place_cells[ctx.exploit_places[st.targets[r]]]
@@ -126,7 +194,11 @@ def _exploit(
 
 
 def move(
-    ctx: Context, st: State, hour: float, hours_now: npt.NDArray[np.float32]
+    ctx: Context,
+    st: State,
+    hour: float,
+    hours_now: npt.NDArray[np.float32],
+    memo: HopMemo | None = None,
 ) -> State:
     """Advance march progress, enter next cells, and mark blocked attackers.
 
@@ -135,6 +207,7 @@ def move(
         st: state after command.
         hour: hours since the start.
         hours_now: [Mob, N, 6] edge hours under today's weather.
+        memo: the run's remembered hops (updated in place; the same results).
     """
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
@@ -143,17 +216,14 @@ def move(
     wants, field = wanted_fields(
         st.status, st.posture, u.mobility, st.objective, ctx.obj_field
     )
-    nxt, slot = next_hops(
-        wants,
-        field,
-        st.cell,
-        ctx.route_class,
-        ctx.route_hours,
-        ctx.bank.neighbors,
-        ctx.bank.fields,
-    )
+    routing = (ctx.route_class, ctx.route_hours, ctx.bank.neighbors, ctx.bank.fields)
+    if memo is None:
+        nxt, slot = next_hops(wants, field, st.cell, *routing)
+    else:
+        hops = (memo.cell, memo.field, memo.nxt, memo.slot)
+        nxt, slot = next_hops_memo(wants, field, st.cell, *routing, hops)
     # Exploiting units have no objective field, hence no second-best hop.
-    nxt, slot = _exploit(ctx, st, field, nxt, slot, wants)
+    nxt, slot = _exploit(ctx, st, field, nxt, slot, wants, memo)
     # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
     # closing up the column), spread evenly over the day.
     factor = (p.step_hours * ctx.march_share).astype(np.float32)
@@ -174,7 +244,7 @@ def move(
         st.assault,
         st.present[..., PERSONNEL],
         (nxt, slot, field),
-        (ctx.route_class, ctx.route_hours, ctx.bank.neighbors, ctx.bank.fields),
+        routing,
         u.side,
         u.mobility,
         ctx.carrier,
