@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels_combat import new_control
-from stavka.engine.kernels_sums import men_at_places
+from stavka.engine.kernels import replica_chunks
+from stavka.engine.kernels_combat import control_at_places
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
 from stavka.geo import haversine_km
@@ -84,20 +84,20 @@ def depth_km(
 def update_control(ctx: Context, st: State, hour: float) -> State:
     """Update place control and first-capture hours."""
     p = ctx.params
-    n_p = st.control.shape[1]
-    # Sums in unit order, as a sequential sum over units would give.
-    s0, s1 = men_at_places(
+    # Sums in unit order, as a sequential sum over units would give; the attacker
+    # takes a place it holds men in against at most the contact threshold; the
+    # other side retakes one without attacker men (kernels_combat.new_control,
+    # fused with kernels_sums.men_at_places as control_at_places).
+    control, capture = control_at_places(
         st.status,
         ctx.units.side,
         st.cell,
         st.present[..., PERSONNEL],
-        *_places_by_cell(ctx),
-        n_p,
-    )
-    # The attacker takes a place it holds men in against at most the contact
-    # threshold; the other side retakes one without attacker men
-    # (kernels_combat.new_control).
-    control, capture = new_control(
-        s0, s1, st.control, st.capture_hour, p.contact_threshold_men, np.float32(hour)
+        _places_by_cell(ctx),
+        st.control,
+        st.capture_hour,
+        p.contact_threshold_men,
+        np.float32(hour),
+        replica_chunks(),
     )
     return st.replace(control=control, capture_hour=capture)

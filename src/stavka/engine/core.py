@@ -22,7 +22,7 @@ from stavka.engine.fallback import hold_on_arrival, relay_fall_back
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import ContactLosses, nonzero2
 from stavka.engine.kernels_sums import moved
-from stavka.engine.kernels_units import apply_losses, free_cells
+from stavka.engine.kernels_units import apply_losses, fight_hours, free_cells, wake
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import HopMemo, advance_objectives, move
 from stavka.engine.setup import Context
@@ -282,11 +282,11 @@ def step(
     if hour % REPORT_HOURS < p.step_hours - 1e-9:
         st = st.replace(targets=st.control[:, ctx.exploit_places] == 1)
     # Events: units whose start (attack hour or landing) has come enter play.
-    waking = (st.status == Status.WAITING) & (u.start_hour[None, :] <= hour)
-    if waking.any():
-        st = st.replace(
-            status=np.where(waking, Status.ACTIVE, st.status).astype(np.int8)
-        )
+    due = u.start_hour <= hour
+    if due.any():
+        status, woke = wake(st.status, due)
+        if woke:
+            st = st.replace(status=status)
     # Command: plans start at their hour; objectives reached are passed.
     going = (u.go_hour > hour - p.step_hours) & (u.go_hour <= hour) & (u.go_hour > 0)
     if going.any():
@@ -302,12 +302,9 @@ def step(
     st = move(ctx, st, hour, weather.hours, memo)
     # Contact and combat.
     out = resolve_combat(ctx, st, hour, weather.wet)
-    fight = np.where(out.in_contact, st.fight_hours + p.step_hours, 0.0)
-    st = st.replace(
-        assault=out.assault,
-        in_contact=out.in_contact,
-        fight_hours=fight.astype(np.float32, copy=False),
-    )
+    # In float32, as numpy adds a Python float to a float32 array.
+    fight = fight_hours(out.in_contact, st.fight_hours, np.float32(p.step_hours))
+    st = st.replace(assault=out.assault, in_contact=out.in_contact, fight_hours=fight)
     # The first loss applied copies present and lost; later ones write in place.
     st, owned = _apply_losses(st, out.losses, owned=inplace)
     st, fall = _fall_back(ctx, st, out.dislodged)

@@ -26,8 +26,6 @@ __all__ = [
     "nmin",
     "passed_objectives",
     "pkernel",
-    "recall_hops",
-    "remember_hops",
     "replica_chunks",
     "second_hop",
     "wanted_fields",
@@ -218,57 +216,6 @@ def next_hops_memo(
             m_nxt[r, u] = nxt[r, u]
             m_slot[r, u] = slot[r, u]
     return nxt, slot
-
-
-@kernel
-def recall_hops(
-    rr: IP,
-    uu: IP,
-    cell: npt.NDArray[np.int32],
-    memo: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IP],
-    nxt: npt.NDArray[np.int32],
-    slot: IP,
-) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
-    """Give listed units [M] whose hop ``memo`` remembers for their cell that hop.
-
-    ``memo`` holds each unit's remembered cell (-1: none), next cell and slot [R, U];
-    ``nxt`` and ``slot`` [R, U] are written in place. Returns which listed units
-    had none remembered [M].
-    """
-    m_cell, m_nxt, m_slot = memo
-    todo = np.empty(rr.size, np.bool_)
-    for i in range(rr.size):
-        r = rr[i]
-        u = uu[i]
-        known = m_cell[r, u] == cell[r, u]
-        todo[i] = not known
-        if known:
-            nxt[r, u] = m_nxt[r, u]
-            slot[r, u] = m_slot[r, u]
-    return todo
-
-
-@kernel
-def remember_hops(
-    rr: IP,
-    uu: IP,
-    here: npt.NDArray[np.int32],
-    found: tuple[npt.NDArray[np.int32], IP],
-    memo: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IP],
-    nxt: npt.NDArray[np.int32],
-    slot: IP,
-) -> None:  # pragma: no cover - compiled
-    """Write listed units' hops ``found`` [M] to ``nxt``, ``slot`` and ``memo``."""
-    m_cell, m_nxt, m_slot = memo
-    f_nxt, f_slot = found
-    for i in range(rr.size):
-        r = rr[i]
-        u = uu[i]
-        nxt[r, u] = f_nxt[i]
-        slot[r, u] = f_slot[i]
-        m_cell[r, u] = here[i]
-        m_nxt[r, u] = f_nxt[i]
-        m_slot[r, u] = f_slot[i]
 
 
 @inline_kernel

@@ -21,6 +21,7 @@ __all__ = [
     "apply_contact_losses",
     "by_class",
     "contact_losses",
+    "control_at_places",
     "fill_rows",
     "motorised",
     "new_control",
@@ -161,6 +162,58 @@ def new_control(
             out[r, q] = 0 if to0 else (1 if to1 else control[r, q])
             first = to0 and np.isnan(capture_hour[r, q]) and control[r, q] == 1
             cap[r, q] = hour if first else capture_hour[r, q]
+    return out, cap
+
+
+@pkernel
+def control_at_places(
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    cell: npt.NDArray[np.int32],
+    men: F64,
+    by_cell: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    control: npt.NDArray[np.int8],
+    capture_hour: npt.NDArray[np.float32],
+    threshold: float,
+    hour: np.float32,
+    threads: int,
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:  # pragma: no cover
+    """``kernels_sums.men_at_places`` then :func:`new_control`, replica by replica.
+
+    The same sums (in unit order) and the same rule, without the [R, P] sums:
+    ``by_cell`` is (first, count, places) of ``men_at_places``. Replicas run in
+    parallel in ``threads`` contiguous chunks, each with its own [P] sums.
+    """
+    first, count, places = by_cell
+    n_r, n_u = cell.shape
+    n_p = control.shape[1]
+    out = np.empty((n_r, n_p), np.int8)
+    cap = np.empty((n_r, n_p), np.float32)
+    n_t = max(min(threads, n_r), 1)
+    for t in prange(n_t):
+        s0 = np.empty(n_p)
+        s1 = np.empty(n_p)
+        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
+            for q in range(n_p):
+                s0[q] = 0.0
+                s1[q] = 0.0
+            for u in range(n_u):
+                if status[r, u] != 1:
+                    continue
+                c = cell[r, u]
+                if count[c] == 0:
+                    continue
+                for i in range(first[c], first[c] + count[c]):
+                    if side[u] == 0:
+                        s0[places[i]] += men[r, u]
+                    else:
+                        s1[places[i]] += men[r, u]
+            for q in range(n_p):
+                to0 = s0[q] > 0 and s1[q] <= threshold
+                to1 = s1[q] > 0 and s0[q] <= 0
+                out[r, q] = 0 if to0 else (1 if to1 else control[r, q])
+                new = to0 and np.isnan(capture_hour[r, q]) and control[r, q] == 1
+                cap[r, q] = hour if new else capture_hour[r, q]
     return out, cap
 
 

@@ -14,7 +14,13 @@ from numba import prange
 
 from stavka.engine.kernels import CHUNKS, F64, IP, kernel, pkernel
 
-__all__ = ["nearest_columns", "search_table", "step_down"]
+__all__ = [
+    "idle_units_memo",
+    "nearest_columns",
+    "remember_hops",
+    "search_table",
+    "step_down",
+]
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -245,3 +251,62 @@ def step_down(
                 nxt[i] = nb if nb >= 0 else 0
                 slot[i] = k
     return nxt, slot
+
+
+@kernel
+def idle_units_memo(
+    wants: npt.NDArray[np.bool_],
+    field: I32,
+    able: npt.NDArray[np.bool_],
+    posture: npt.NDArray[np.int8],
+    cell: I32,
+    memo: tuple[I32, I32, IP],
+    nxt: I32,
+    slot: IP,
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """``kernels.idle_units``, giving those whose hop ``memo`` remembers that hop.
+
+    ``memo`` holds each unit's remembered cell (-1: none), next cell and slot
+    [R, U]; a unit in its remembered cell gets the remembered hop in ``nxt`` and
+    ``slot`` (in place). Returns the (replica, unit) of the other exploiting units,
+    in replica-then-unit order.
+    """
+    m_cell, m_nxt, m_slot = memo
+    n_r, n_u = wants.shape
+    rr = np.empty(n_r * n_u, np.intp)
+    uu = np.empty(n_r * n_u, np.intp)
+    n = 0
+    for r in range(n_r):
+        for u in range(n_u):
+            if wants[r, u] and field[r, u] < 0 and able[u] and posture[r, u] == 0:
+                if m_cell[r, u] == cell[r, u]:
+                    nxt[r, u] = m_nxt[r, u]
+                    slot[r, u] = m_slot[r, u]
+                    continue
+                rr[n] = r
+                uu[n] = u
+                n += 1
+    return rr[:n], uu[:n]
+
+
+@kernel
+def remember_hops(
+    rr: IP,
+    uu: IP,
+    here: I32,
+    found: tuple[I32, IP],
+    memo: tuple[I32, I32, IP],
+    nxt: I32,
+    slot: IP,
+) -> None:  # pragma: no cover - compiled
+    """Write listed units' hops ``found`` [M] to ``nxt``, ``slot`` and ``memo``."""
+    m_cell, m_nxt, m_slot = memo
+    f_nxt, f_slot = found
+    for i in range(rr.size):
+        r = rr[i]
+        u = uu[i]
+        nxt[r, u] = f_nxt[i]
+        slot[r, u] = f_slot[i]
+        m_cell[r, u] = here[i]
+        m_nxt[r, u] = f_nxt[i]
+        m_slot[r, u] = f_slot[i]

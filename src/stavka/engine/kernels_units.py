@@ -15,10 +15,12 @@ from stavka.engine.kernels import F64, IP, kernel, pkernel
 __all__ = [
     "air_lift",
     "apply_losses",
+    "fight_hours",
     "free_cells",
     "orders",
     "refill_tonnes",
     "resupply_units",
+    "wake",
 ]
 
 
@@ -321,3 +323,40 @@ def orders(
                 pu[n_p] = u
                 n_p += 1
     return out, gr[:n_g], gu[:n_g], pr[:n_p], pu[:n_p]
+
+
+@pkernel
+def fight_hours(
+    in_contact: npt.NDArray[np.bool_],
+    hours: npt.NDArray[np.float32],
+    step_h: np.float32,
+) -> npt.NDArray[np.float32]:  # pragma: no cover - compiled
+    """Hours in the fight [R, U]: ``hours + step_h`` in contact (float32), else 0."""
+    n_r, n_u = hours.shape
+    out = np.empty((n_r, n_u), np.float32)
+    for r in prange(n_r):
+        for u in range(n_u):
+            out[r, u] = hours[r, u] + step_h if in_contact[r, u] else np.float32(0)
+    return out
+
+
+@kernel
+def wake(
+    status: npt.NDArray[np.int8], due: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int8], bool]:  # pragma: no cover - compiled
+    """Waiting units (0) whose start is ``due`` [U] become active (1) [R, U].
+
+    Returns the new status (a copy) and True, or ``status`` and False where none
+    wakes.
+    """
+    n_r, n_u = status.shape
+    for r in range(n_r):
+        for u in range(n_u):
+            if due[u] and status[r, u] == 0:
+                out = status.copy()
+                for r2 in range(r, n_r):
+                    for u2 in range(n_u):
+                        if due[u2] and out[r2, u2] == 0:
+                            out[r2, u2] = 1
+                return out, True
+    return status, False

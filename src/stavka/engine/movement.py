@@ -21,20 +21,19 @@ from stavka.engine.kernels import (
     next_hops,
     next_hops_memo,
     passed_objectives,
-    recall_hops,
-    remember_hops,
     replica_chunks,
     wanted_fields,
 )
 from stavka.engine.kernels_combat import by_class, motorised
 from stavka.engine.kernels_march import march, march_work
+from stavka.engine.kernels_routing import idle_units_memo, remember_hops
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, State
 
 __all__ = ["HopMemo", "advance_objectives", "current_field", "move"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HopMemo:
     """The hops units last found in a run, to take again where nothing changed.
 
@@ -48,6 +47,8 @@ class HopMemo:
             objective hop, and that hop (next cell, neighbour slot).
         ex_cell / ex_nxt / ex_slot: the same for the last exploitation hop.
         targets: [R, T] the held targets the exploitation hops were found for.
+        seen: the state's targets array last compared with ``targets`` (a state
+            keeps one between situation reports).
     """
 
     cell: npt.NDArray[np.int32]
@@ -58,6 +59,7 @@ class HopMemo:
     ex_nxt: npt.NDArray[np.int32]
     ex_slot: npt.NDArray[np.intp]
     targets: npt.NDArray[np.bool_]
+    seen: npt.NDArray[np.bool_] | None = None
 
     @classmethod
     def empty(cls, replicas: int, units: int, n_targets: int) -> HopMemo:
@@ -76,6 +78,9 @@ class HopMemo:
 
     def forget_changed_targets(self, targets: npt.NDArray[np.bool_]) -> None:
         """Forget the exploitation hops of replicas whose held targets changed."""
+        if targets is self.seen:
+            return
+        self.seen = targets
         changed = (self.targets != targets).any(axis=1)
         if changed.any():
             self.ex_cell[changed] = -1
@@ -127,7 +132,8 @@ def _exploit(
     Exploitation and pursuit by mobile forces is standing Soviet doctrine (plans.md 1.2:
     envelop and split the enemy; events.csv 18 Aug: fast mobile detachments); the
     targets are the enemy-held places inside the plans' area of operations
-    (``exploit_places``). With ``memo``, units whose hop is remembered take it again.
+    (``exploit_places``). With ``memo``, units whose hop is remembered take it again,
+    and ``nxt`` and ``slot`` (the caller's own) are written in place.
     """
     u = ctx.units
     mobile = motorised(ctx.token, u.mobility)
@@ -137,15 +143,21 @@ def _exploit(
     if ctx.exploit_places.size == 0:
         return nxt, slot
     # Attacking units with no objective left (Pos.ATTACK), by replica then unit.
-    ir, iu = idle_units(wants, field, able, st.posture)
-    if ir.size == 0:
-        return nxt, slot
-    nxt, slot = nxt.copy(), slot.copy()
-    if memo is not None:
-        # Only a class with a table (which it then always uses) has hops remembered.
+    if memo is None:
+        ir, iu = idle_units(wants, field, able, st.posture)
+        if ir.size == 0:
+            return nxt, slot
+        nxt, slot = nxt.copy(), slot.copy()
+    else:
+        # Remembered hops are taken at once (into the caller's own arrays): only a
+        # class with a table, which it then always uses, has hops remembered.
         memo.forget_changed_targets(st.targets)
         known = (memo.ex_cell, memo.ex_nxt, memo.ex_slot)
-        todo = recall_hops(ir, iu, st.cell, known, nxt, slot)
+        ir, iu = idle_units_memo(
+            wants, field, able, st.posture, st.cell, known, nxt, slot
+        )
+        if ir.size == 0:
+            return nxt, slot
     bank = ctx.bank
     of_class = ctx.route_class[iu]
     # The units of each class, still by replica, then unit (a stable sort).
@@ -157,11 +169,6 @@ def _exploit(
         rr, uu = ir[pick], iu[pick]  # by replica, then unit
         if bank.prefers_table(name, int(np.count_nonzero(np.diff(rr))) + 1):
             # Every replica at once: nearest = minimum over its held targets.
-            if memo is not None:
-                pick = pick[todo[pick]]
-                if pick.size == 0:
-                    continue
-                rr, uu = ir[pick], iu[pick]
             here = st.cell[rr, uu]
             cells, inverse = _exploit_cells(ctx)
             if held is None:
