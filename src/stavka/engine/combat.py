@@ -60,6 +60,7 @@ def step_loss_rates(
     elapsed_h: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
     step_h: float,
     factors: dict[str, Any],
+    design: npt.NDArray[np.float64] | None = None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Mean daily loss rates of attacker and defender over one step of a fight.
 
@@ -78,19 +79,22 @@ def step_loss_rates(
             this step (each side's men-weighted mean).
         step_h: the step (hours).
         factors: the model's other inputs per engagement.
+        design: the design matrix of the one-day engagements of these inputs, if
+            already built (``features.design_matrix``; the same rates).
     """
     dt = step_h / 24.0
     t1 = [np.maximum(e, 0.0) / 24.0 for e in elapsed_h]
     t2 = [t + dt for t in t1]
     started = [t > 0 for t in t1]
     # Each side's rate at T2 and at T1 (a fight's first step: T1 = T2, unused).
-    ra, rd = attrition.loss_rates_by_side(
-        att_men,
-        def_men,
-        np.stack([t2[0], np.where(started[0], t1[0], t2[0])]),
-        np.stack([t2[1], np.where(started[1], t1[1], t2[1])]),
-        **factors,
-    )
+    days_a = np.stack([t2[0], np.where(started[0], t1[0], t2[0])])
+    days_d = np.stack([t2[1], np.where(started[1], t1[1], t2[1])])
+    if design is None:
+        ra, rd = attrition.loss_rates_by_side(
+            att_men, def_men, days_a, days_d, **factors
+        )
+    else:
+        ra, rd = attrition.rates_by_side_of(design, days_a, days_d)
     a2, a1, d2, d1 = ra[0], ra[1], rd[0], rd[1]
     out = []
     for side, (r2, r1) in enumerate(((a2, a1), (d2, d1))):
@@ -187,8 +191,12 @@ def resolve_combat(
         "def_tanks_per_1000": 1000 * d[:, 1] / d[:, 0].clip(1),
         "def_arty_per_1000": 1000 * d[:, 2] / d[:, 0].clip(1),
     }
+    from stavka.models.features import WWII_ERA, Engagement, design_matrix
+
     m = _models()
     att_men, def_men = a[:, 0].clip(1), d[:, 0].clip(1)
+    # The three models read the same one-day engagements: one design matrix.
+    x = design_matrix(Engagement.build(att_men, def_men, 1.0, era=WWII_ERA, **factors))
     # Loss rates fall with the length of a fight (fitted): a fight of T days costs
     # C(T) = T x r(T) of the force, and a step from T1 to T2 = T1 + dt costs
     # C(T2) - C(T1) (exact for any step; T = each side's men-weighted mean of its
@@ -200,9 +208,10 @@ def resolve_combat(
         (attackers_hours(st, contact, keys.size), fought / d[:, 0].clip(1)),
         p.step_hours,
         factors,
+        x,
     )
-    p_win = m.outcome.p_attacker_wins(att_men, def_men, **factors)
-    adv = m.advance.km_per_day(att_men, def_men, **factors)
+    p_win = m.outcome.predict_design(x)
+    adv = m.advance.predict_design(x)
 
     # Back to units: attackers by their assaulted key, defenders by their cell key.
     # Attackers and defenders are distinct units: each in contact has one fraction.

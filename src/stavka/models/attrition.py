@@ -174,7 +174,16 @@ class AttritionModel:
         """
         factors.setdefault("era", WWII_ERA)
         eng = Engagement.build(att_strength, def_strength, duration_days=1.0, **factors)
-        la, ld = self.log_rates(eng)
+        return self.rates_by_side_of(design_matrix(eng), att_days, def_days)
+
+    def rates_by_side_of(
+        self, x: FloatArray, att_days: npt.ArrayLike, def_days: npt.ArrayLike
+    ) -> tuple[FloatArray, FloatArray]:
+        """:meth:`loss_rates_by_side` from the one-day engagements' design matrix."""
+        la, ld = (
+            np.einsum("bk,k->b", x, self.coef_att),
+            np.einsum("bk,k->b", x, self.coef_def),
+        )
         i = FEATURES.index("log_duration")
         la = la + self.coef_att[i] * np.log(np.asarray(att_days, dtype=np.float64))
         ld = ld + self.coef_def[i] * np.log(np.asarray(def_days, dtype=np.float64))

@@ -108,7 +108,11 @@ class OutcomeModel(_LinearModel):
 
     def predict(self, eng: Engagement) -> FloatArray:
         """Return the probability that the attacker wins, shape ``[B]``."""
-        return sigmoid(self._linear(eng))
+        return self.predict_design(design_matrix(eng))
+
+    def predict_design(self, x: FloatArray) -> FloatArray:
+        """:meth:`predict` from the engagements' design matrix ``x``."""
+        return sigmoid(np.einsum("bk,k->b", x, self.coef))
 
     def p_attacker_wins(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
@@ -141,7 +145,11 @@ class AdvanceModel(_LinearModel):
 
     def predict(self, eng: Engagement) -> FloatArray:
         """Return the advance of a successful attacker (km/day, >= 0), shape ``[B]``."""
-        return np.maximum(np.expm1(self._linear(eng)), 0.0)
+        return self.predict_design(design_matrix(eng))
+
+    def predict_design(self, x: FloatArray) -> FloatArray:
+        """:meth:`predict` from the engagements' design matrix ``x``."""
+        return np.maximum(np.expm1(np.einsum("bk,k->b", x, self.coef)), 0.0)
 
     def km_per_day(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
