@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.kernels import LossRows, replica_chunks
-from stavka.engine.kernels_combat import ContactLosses
+from stavka.engine.kernels_combat import ContactLosses, attacker_sums
 from stavka.engine.kernels_sums import engagements
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
@@ -112,13 +112,9 @@ def attackers_hours(
 
     ``contact`` rows are (replica, unit, attacked engagement or -1, defended one).
     """
-    rows = contact[:, 2] >= 0
-    e = contact[rows, 2]
-    r, u = contact[rows, 0], contact[rows, 1]
-    men = st.present[r, u, PERSONNEL]
-    hours = st.fight_hours[r, u].astype(np.float64)
-    weighted = np.bincount(e, weights=men * hours, minlength=n_eng)
-    return weighted / np.maximum(np.bincount(e, weights=men, minlength=n_eng), 1.0)
+    # Summed in contact order, as np.bincount sums (kernels_combat.attacker_sums).
+    weighted, men = attacker_sums(contact, st.present, st.fight_hours, n_eng)
+    return weighted / np.maximum(men, 1.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from stavka.engine.state import Mob
 __all__ = [
     "ContactLosses",
     "apply_contact_losses",
+    "attacker_sums",
     "by_class",
     "contact_losses",
     "control_at_places",
@@ -92,6 +93,29 @@ class ContactLosses:
             self.split,
             self.kinds,
         )
+
+
+@kernel
+def attacker_sums(
+    contact: npt.NDArray[np.int64],
+    present: F64,
+    fight_hours: npt.NDArray[np.floating],
+    n_eng: int,
+) -> tuple[F64, F64]:  # pragma: no cover - compiled
+    """Attackers' men x fight hours and men per engagement [E], in contact order.
+
+    As ``np.bincount`` with weights sums them (``contact`` rows as
+    ``engagements`` gives them; column 0 of ``present`` is the men).
+    """
+    weighted = np.zeros(n_eng)
+    men = np.zeros(n_eng)
+    for i in range(contact.shape[0]):
+        e = contact[i, 2]
+        if e >= 0:
+            m = present[contact[i, 0], contact[i, 1], 0]
+            weighted[e] += m * np.float64(fight_hours[contact[i, 0], contact[i, 1]])
+            men[e] += m
+    return weighted, men
 
 
 @pkernel
