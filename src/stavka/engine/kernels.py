@@ -182,15 +182,17 @@ def next_hops_memo(
     """
     m_cell, m_field, m_nxt, m_slot = memo
     n_r, n_u = cell.shape
-    nxt = cell.copy()
-    slot = np.full((n_r, n_u), -1, np.intp)
+    nxt = np.empty((n_r, n_u), np.int32)
+    slot = np.empty((n_r, n_u), np.intp)
     eps = np.float32(1e-4)
     for r in prange(n_r):
         for u in range(n_u):
+            c = cell[r, u]
+            nxt[r, u] = c
+            slot[r, u] = -1
             f = field[r, u]
             if not want[r, u] or f < 0:
                 continue
-            c = cell[r, u]
             if m_cell[r, u] == c and m_field[r, u] == f:
                 nxt[r, u] = m_nxt[r, u]
                 slot[r, u] = m_slot[r, u]
@@ -288,10 +290,12 @@ def wanted_fields(
     """
     n_r, n_u = status.shape
     m = obj_field.shape[1]
-    wants = np.zeros((n_r, n_u), np.bool_)
-    field = np.full((n_r, n_u), -1, np.int32)
+    wants = np.empty((n_r, n_u), np.bool_)
+    field = np.empty((n_r, n_u), np.int32)
     for r in prange(n_r):
         for u in range(n_u):
+            wants[r, u] = False
+            field[r, u] = -1
             pos = posture[r, u]
             if (
                 status[r, u] != 1

@@ -101,18 +101,20 @@ def march(
         New cell, progress, fuel, attack cell and assault progress [R, U].
     """
     n_r, n_u = cell.shape
-    new_cell = cell.copy()
-    prog_out = progress.copy()
-    fuel_out = fuel.copy()
-    attack = np.full((n_r, n_u), -1, np.int32)
-    assault_out = assault.copy()
+    # Filled row by row in the chunks (as copies of the inputs, attack -1) before
+    # the row's march: one pass over the rows instead of two.
+    new_cell = np.empty((n_r, n_u), np.int32)
+    prog_out = np.empty((n_r, n_u), np.float32)
+    fuel_out = np.empty((n_r, n_u), np.float32)
+    attack = np.empty((n_r, n_u), np.int32)
+    assault_out = np.empty((n_r, n_u), np.float32)
     n_t = work.shape[0]
     for t in prange(n_t):
         _march_chunk(
             t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
-            fuel, men, hops, routing, side, mobility, carrier, crowds, hours_now,
-            carry_hours, factor, refill, threshold, capacity, work[t], new_cell,
-            prog_out, fuel_out, attack, assault_out,
+            fuel, assault, men, hops, routing, side, mobility, carrier, crowds,
+            hours_now, carry_hours, factor, refill, threshold, capacity, work[t],
+            new_cell, prog_out, fuel_out, attack, assault_out,
         )  # fmt: skip
     return new_cell, prog_out, fuel_out, attack, assault_out
 
@@ -242,6 +244,7 @@ def _march_chunk(
     cell: npt.NDArray[np.int32],
     progress: npt.NDArray[np.float32],
     fuel: npt.NDArray[np.float32],
+    assault: npt.NDArray[np.float32],
     men: npt.NDArray[np.float64],
     hops: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp], npt.NDArray[np.int32]],
     routing: tuple[
@@ -267,7 +270,10 @@ def _march_chunk(
     attack: npt.NDArray[np.int32],
     assault_out: npt.NDArray[np.float32],
 ) -> None:  # pragma: no cover - compiled
-    """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially."""
+    """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially.
+
+    Each output row starts as the input's (attack: -1), then the march updates it.
+    """
     nxt, slot, field = hops
     route_class, route_hours, neighbors, fields = routing
     scratch = work[0]  # men per cell and side at the start of the step
@@ -277,6 +283,11 @@ def _march_chunk(
     key = np.empty(n_u, np.float64)  # the share of the step when they got there
     for r in range(r_lo, r_hi):
         for u in range(n_u):
+            new_cell[r, u] = cell[r, u]
+            prog_out[r, u] = progress[r, u]
+            fuel_out[r, u] = fuel[r, u]
+            attack[r, u] = -1
+            assault_out[r, u] = assault[r, u]
             if status[r, u] == 1 and men[r, u] > 0:
                 scratch[cell[r, u], side[u]] += men[r, u]
         n_c = 0
