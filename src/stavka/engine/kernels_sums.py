@@ -83,7 +83,7 @@ def engagements(
     hold_out = np.empty(cap)
     fought_out = np.empty(cap)
     contact = np.empty((cap, 4), np.int64)
-    in_contact = np.zeros((n_r, n_u), np.bool_)
+    in_contact = np.empty((n_r, n_u), np.bool_)  # rows cleared in the chunks
     n_t = max(min(threads, n_r), 1)
     n_eng = np.zeros(n_t, np.int64)
     n_con = np.zeros(n_t, np.int64)
@@ -171,6 +171,7 @@ def _engage_chunk(
     for r in range(r_lo, r_hi):
         n_a = 0
         for u in range(n_u):
+            in_contact[r, u] = False
             active = status[r, u] == 1
             att[u] = active and attack_cell[r, u] >= 0 and side[u] == 0
             dfd[u] = active and side[u] == 1 and present[r, u, men_c] > 0

@@ -224,12 +224,15 @@ def resupply_units(
     truck_h, refills, dt = consts
     per_vehicle, per_men = air_consts
     n_r, n_u = status.shape
-    fuel_out = fuel.copy()
-    convoy_out = convoy.copy()
+    fuel_out = np.empty((n_r, n_u), np.float32)  # rows: copies, then updated
+    convoy_out = np.empty((n_r, n_u), np.float32)
     ammo_out = np.empty((n_r, n_u), np.float32)
     flown = np.zeros(n_r, np.float64)
     rate_def_ok = refills * dt
     for r in prange(n_r):
+        for u in range(n_u):
+            fuel_out[r, u] = fuel[r, u]
+            convoy_out[r, u] = convoy[r, u]
         for u in range(n_u):
             a = ammo[r, u] - ammo_use if in_contact[r, u] else ammo[r, u]
             if status[r, u] != 1:
@@ -294,7 +297,7 @@ def orders(
     those of the active puppet units, both in replica-then-unit order.
     """
     n_r, n_u = status.shape
-    out = order_hour.copy()
+    out = np.empty((n_r, n_u), np.float32)
     gr = np.empty(n_r * n_u, np.intp)
     gu = np.empty(n_r * n_u, np.intp)
     pr = np.empty(n_r * n_u, np.intp)
@@ -304,6 +307,7 @@ def orders(
     for r in range(n_r):
         for u in range(n_u):
             oh = order_hour[r, u]
+            out[r, u] = oh
             if issued and side[u] == 1 and np.isinf(oh):
                 up = parent[u] if parent[u] > 0 else 0
                 cut = parent[u] >= 0 and (status[r, up] != 1 or relays_late[r, up])
