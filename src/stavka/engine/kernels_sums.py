@@ -6,6 +6,8 @@ replaces gave: sums add in unit order, as ``np.add.at`` and ``np.bincount`` did.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import numpy.typing as npt
 from numba import prange
@@ -34,8 +36,51 @@ def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
     return a if a >= b else b
 
 
-@pkernel
+_WORK: dict[tuple[int, int, int], tuple[npt.NDArray[np.int64], F64]] = {}
+
+
 def engagements(
+    status: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    attack_cell: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    present: F64,
+    ammo: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
+    fight_hours: npt.NDArray[np.float32],
+    ammo_low: np.float32,
+    ammo_out_factor: float,
+    n_cells: int,
+    cols: tuple[int, int, int, int, int],
+    threads: int,
+) -> tuple[
+    npt.NDArray[np.int64],
+    F64,
+    F64,
+    F64,
+    F64,
+    npt.NDArray[np.int64],
+    npt.NDArray[np.bool_],
+]:
+    """:func:`engage` with its work arrays, kept between calls (it leaves them so).
+
+    One set per calling thread, number of chunks and map size.
+    """
+    n_t = max(min(threads, status.shape[0]), 1)
+    key = (threading.get_ident(), n_t, n_cells)
+    if key not in _WORK:
+        _WORK[key] = (
+            np.full((n_t, 2, n_cells), -1, np.int64),
+            np.zeros((n_t, n_cells, 5)),
+        )
+    return engage(
+        status, side, attack_cell, cell, present, ammo, posture, fight_hours,
+        ammo_low, ammo_out_factor, n_cells, cols, threads, _WORK[key],
+    )  # fmt: skip
+
+
+@pkernel
+def engage(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
     attack_cell: npt.NDArray[np.int32],
@@ -49,6 +94,7 @@ def engagements(
     n_cells: int,
     cols: tuple[int, int, int, int, int],
     threads: int,
+    work: tuple[npt.NDArray[np.int64], F64],
 ) -> tuple[
     npt.NDArray[np.int64],
     npt.NDArray[np.float64],
@@ -67,7 +113,9 @@ def engagements(
     or below ``ammo_low``), the holding defenders' men and the defenders' fight
     hours x men. ``cols`` are the strength columns (men, tanks, SP guns, guns,
     mortars). Replicas run in parallel in ``threads`` contiguous chunks, each chunk
-    into its own rows; the rows are then joined in chunk order.
+    into its own rows; the rows are then joined in chunk order. ``work``: per chunk,
+    cell -> attacked row and engagement (-1) [T, 2, N] and the defenders' sums (0)
+    [T, N, 5], as they are left again.
 
     Returns:
         Keys ``replica * n_cells + cell`` (ascending), attacker and defender power
@@ -92,7 +140,7 @@ def engagements(
             t * n_r // n_t, (t + 1) * n_r // n_t, (t * n_r // n_t) * n_u,
             status, side, attack_cell, cell, present, ammo, posture, fight_hours,
             ammo_low, ammo_out_factor, n_cells, cols, keys, a_out, d_out,
-            hold_out, fought_out, contact, in_contact,
+            hold_out, fought_out, contact, in_contact, work[0][t], work[1][t],
         )  # fmt: skip
     # Join the chunks' rows; engagement numbers become global.
     e_all = 0
@@ -150,17 +198,19 @@ def _engage_chunk(
     fought_out: F64,
     contact: npt.NDArray[np.int64],
     in_contact: npt.NDArray[np.bool_],
+    index: npt.NDArray[np.int64],
+    d_sum: F64,
 ) -> tuple[int, int]:  # pragma: no cover - compiled
-    """:func:`engagements` of replicas ``r_lo`` to ``r_hi`` (one chunk), serially.
+    """:func:`engage` of replicas ``r_lo`` to ``r_hi`` (one chunk), serially.
 
     Writes the chunk's rows from row ``lo`` on, with chunk-local engagement numbers;
     returns the numbers of engagements and of units in contact.
     """
     n_u = cell.shape[1]
     men_c, tank_c, sp_c, gun_c, mor_c = cols
-    slot_of = np.full(n_cells, -1, np.int64)  # attacked cell -> its row in a_sum
-    eng_of = np.full(n_cells, -1, np.int64)  # engaged cell -> engagement index
-    d_sum = np.zeros((n_cells, 5))  # power (3), holding men, fight hours x men
+    slot_of = index[0]  # attacked cell -> its row in a_sum
+    eng_of = index[1]  # engaged cell -> engagement index
+    # d_sum: power (3), holding men, fight hours x men per cell.
     a_sum = np.zeros((n_u, 3))
     a_cells = np.empty(n_u, np.int64)
     att = np.zeros(n_u, np.bool_)
