@@ -81,8 +81,13 @@ def depth_km(
     return depth
 
 
-def update_control(ctx: Context, st: State, hour: float) -> State:
-    """Update place control and first-capture hours."""
+def update_control(
+    ctx: Context, st: State, hour: float, men: npt.NDArray[np.float64] | None = None
+) -> State:
+    """Update place control and first-capture hours.
+
+    ``men``: [R, U] the men, if at hand (default: ``st.present``'s column).
+    """
     p = ctx.params
     # Sums in unit order, as a sequential sum over units would give; the attacker
     # takes a place it holds men in against at most the contact threshold; the
@@ -92,7 +97,7 @@ def update_control(ctx: Context, st: State, hour: float) -> State:
         st.status,
         ctx.units.side,
         st.cell,
-        st.present[..., PERSONNEL],
+        st.present[..., PERSONNEL] if men is None else men,
         _places_by_cell(ctx),
         st.control,
         st.capture_hour,

@@ -26,7 +26,7 @@ from stavka.engine.kernels_units import apply_losses, fight_hours, free_cells, w
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import HopMemo, advance_objectives, move
 from stavka.engine.setup import Context
-from stavka.engine.state import LOSS_KINDS, K, Pos, State, Status
+from stavka.engine.state import LOSS_KINDS, K, MenCache, Pos, State, Status
 from stavka.engine.surrender import surrender_and_desertion, take_prisoners
 from stavka.engine.weather import weather_now
 
@@ -252,6 +252,15 @@ def _apply_losses(
     return st.replace(present=present, lost=lost), True
 
 
+def _sync(men: MenCache | None, st: State, losses: LossRows | ContactLosses) -> None:
+    """Bring ``men`` up to date with the rows ``losses`` changed in ``st``."""
+    if men is not None:
+        if isinstance(losses, ContactLosses):
+            men.sync(st.present, losses.contact[:, 0], losses.contact[:, 1])
+        else:
+            men.sync(st.present, losses.rr, losses.uu)
+
+
 def step(
     ctx: Context,
     net: SupplyNet,
@@ -259,12 +268,14 @@ def step(
     rngs: list[ReplicaRng],
     inplace: bool = False,
     memo: HopMemo | None = None,
+    men: MenCache | None = None,
 ) -> State:
     """Advance every replica by one step (pure apart from drawing from ``rngs``).
 
     With ``inplace`` the step may overwrite ``st``'s holdings and losses arrays
     (``present``, ``lost``) instead of copying them: for callers that drop ``st``.
-    ``memo``: the run's remembered hops (``movement.HopMemo``; the same results).
+    ``memo``: the run's remembered hops (``movement.HopMemo``); ``men``: the run's
+    contiguous copy of the men, kept in step (both give the same results).
     """
     p = ctx.params
     hour = st.hour
@@ -299,7 +310,8 @@ def step(
     st = st.replace(objective=objective, posture=hold_on_arrival(ctx, st, objective))
     # Movement.
     weather = weather_now(ctx, hour)
-    st = move(ctx, st, hour, weather.hours, memo)
+    men_now = None if men is None else men.get(st.present, hour)
+    st = move(ctx, st, hour, weather.hours, memo, men_now)
     # Contact and combat.
     out = resolve_combat(ctx, st, hour, weather.wet)
     # In float32, as numpy adds a Python float to a float32 array.
@@ -307,18 +319,22 @@ def step(
     st = st.replace(assault=out.assault, in_contact=out.in_contact, fight_hours=fight)
     # The first loss applied copies present and lost; later ones write in place.
     st, owned = _apply_losses(st, out.losses, owned=inplace)
+    _sync(men, st, out.losses)
     st, fall = _fall_back(ctx, st, out.dislodged)
     st, owned = _apply_losses(st, fall, owned)
+    _sync(men, st, fall)
     st = relay_fall_back(ctx, st, out.in_contact, hour)
     # Supply.
     st = resupply(ctx, net, st, hour, out.dislodged | st.cut_off, weather)
     # Morale and surrender.
     st, sur = surrender_and_desertion(ctx, st, hour, st.resolve, out.in_contact)
     st, owned = _apply_losses(st, sur, owned)
-    taken = take_prisoners(ctx, st)
+    _sync(men, st, sur)
+    taken = take_prisoners(ctx, st, men_now)
     st, owned = _apply_losses(st, taken, owned)
+    _sync(men, st, taken)
     # Control and depth.
-    st = update_control(ctx, st, hour)
+    st = update_control(ctx, st, hour, men_now)
     # Only units that moved or were waiting can have a new depth: for the others it
     # is the one already taken into the maximum.
     rr, uu = moved(st.cell, cell0, status0)
@@ -326,6 +342,8 @@ def step(
     depth = np.where(st.status[rr, uu] == Status.WAITING, np.float32(0), depth)
     max_depth = st.max_depth_km.copy()
     max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth)
+    if men is not None:
+        men.hour = hour + p.step_hours  # the men of the new state
     return st.replace(hour=hour + p.step_hours, max_depth_km=max_depth)
 
 
@@ -379,12 +397,13 @@ def simulate(
     # Without a trace no earlier state is kept: steps may reuse its arrays.
     inplace = not trace_every
     memo = HopMemo.empty(replicas, ctx.units.n, ctx.exploit_places.size)
+    men = MenCache()
     threads = numba.get_num_threads()
     if replicas <= SERIAL_REPLICAS:
         numba.set_num_threads(1)  # the same results with any number of threads
     try:
         for i in range(n_steps):
-            st = step(ctx, net, st, rngs, inplace=inplace, memo=memo)
+            st = step(ctx, net, st, rngs, inplace=inplace, memo=memo, men=men)
             if trace_every and i % trace_every == 0:
                 result.trace.append(st)
             if st.hour % 24.0 < ctx.params.step_hours - 1e-9 or i == n_steps - 1:

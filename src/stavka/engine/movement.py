@@ -206,6 +206,7 @@ def move(
     hour: float,
     hours_now: npt.NDArray[np.float32],
     memo: HopMemo | None = None,
+    men: npt.NDArray[np.float64] | None = None,
 ) -> State:
     """Advance march progress, enter next cells, and mark blocked attackers.
 
@@ -215,6 +216,7 @@ def move(
         hour: hours since the start.
         hours_now: [Mob, N, 6] edge hours under today's weather.
         memo: the run's remembered hops (updated in place; the same results).
+        men: [R, U] the men, if at hand (default: ``st.present``'s column).
     """
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
@@ -249,7 +251,7 @@ def move(
         st.progress,
         st.fuel,
         st.assault,
-        st.present[..., PERSONNEL],
+        st.present[..., PERSONNEL] if men is None else men,
         (nxt, slot, field),
         routing,
         u.side,

@@ -17,6 +17,7 @@ from stavka.scenario.container import STRENGTH_ITEMS
 __all__ = [
     "LOSS_KINDS",
     "K",
+    "MenCache",
     "Mob",
     "Pos",
     "State",
@@ -193,3 +194,33 @@ class State:
     def replace(self, **changes: object) -> State:
         """Return a copy with some fields replaced."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class MenCache:
+    """A contiguous copy of the personnel column of a run's holdings, kept in step.
+
+    Kernels that read every unit's men then read [R, U] floats, not a strided column
+    of ``present`` [R, U, K]. The copy is of ``of`` (a ``present`` array) at
+    ``hour``; whoever changes rows of it calls :meth:`sync`, so the copy stays equal
+    to the column (the same results either way).
+    """
+
+    men: F64 | None = None
+    of: F64 | None = None
+    hour: float = float("nan")
+
+    def get(self, present: F64, hour: float) -> F64:
+        """The men [R, U] of ``present`` at ``hour`` (copied afresh unless kept)."""
+        if self.men is None or self.of is not present or self.hour != hour:
+            self.men = np.ascontiguousarray(present[..., PERSONNEL])
+            self.of, self.hour = present, hour
+        return self.men
+
+    def sync(
+        self, present: F64, rr: npt.NDArray[np.intp], uu: npt.NDArray[np.intp]
+    ) -> None:
+        """Take the men of rows (``rr``, ``uu``) of ``present``, its only changes."""
+        if self.men is not None:
+            self.men[rr, uu] = present[rr, uu, PERSONNEL]
+            self.of = present

@@ -103,8 +103,13 @@ def surrender_and_desertion(
     return st.replace(status=status, order_hour=order_hour), losses
 
 
-def take_prisoners(ctx: Context, st: State) -> LossRows:
-    """Losses of surrendered units within one cell of attacker troops."""
+def take_prisoners(
+    ctx: Context, st: State, men: npt.NDArray[np.float64] | None = None
+) -> LossRows:
+    """Losses of surrendered units within one cell of attacker troops.
+
+    ``men``: [R, U] the men, if at hand (default: ``st.present``'s column).
+    """
     if not (st.status == Status.SURRENDERED).any():
         return LossRows.zeros(
             np.zeros(0, np.intp), np.zeros(0, np.intp), st.lost.shape[2:]
@@ -114,7 +119,7 @@ def take_prisoners(ctx: Context, st: State) -> LossRows:
         st.status,
         ctx.units.side,
         st.cell,
-        st.present[..., PERSONNEL],
+        st.present[..., PERSONNEL] if men is None else men,
         ctx.theatre.neighbors,
         replica_chunks(),
     )
