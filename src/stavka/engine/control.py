@@ -91,8 +91,7 @@ def update_control(
     p = ctx.params
     # Sums in unit order, as a sequential sum over units would give; the attacker
     # takes a place it holds men in against at most the contact threshold; the
-    # other side retakes one without attacker men (kernels_combat.new_control,
-    # fused with kernels_sums.men_at_places as control_at_places).
+    # other side retakes one without attacker men (kernels_combat.control_at_places).
     control, capture = control_at_places(
         st.status,
         ctx.units.side,

@@ -25,7 +25,6 @@ __all__ = [
     "control_at_places",
     "fill_rows",
     "motorised",
-    "new_control",
     "nonzero2",
     "serving_railheads",
 ]
@@ -162,34 +161,6 @@ def contact_losses(
 
 
 @pkernel
-def new_control(
-    s0: F64,
-    s1: F64,
-    control: npt.NDArray[np.int8],
-    capture_hour: npt.NDArray[np.float32],
-    threshold: float,
-    hour: np.float32,
-) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:  # pragma: no cover
-    """Place control and first-capture hours [R, P] from the men at places.
-
-    The attacker (0) takes a place where it has men and the other side has at most
-    ``threshold``; the other side retakes it where it has men and the attacker none.
-    A place first taken from side 1 gets ``hour`` as its capture hour.
-    """
-    n_r, n_p = control.shape
-    out = np.empty((n_r, n_p), np.int8)
-    cap = np.empty((n_r, n_p), np.float32)
-    for r in prange(n_r):
-        for q in range(n_p):
-            to0 = s0[r, q] > 0 and s1[r, q] <= threshold
-            to1 = s1[r, q] > 0 and s0[r, q] <= 0
-            out[r, q] = 0 if to0 else (1 if to1 else control[r, q])
-            first = to0 and np.isnan(capture_hour[r, q]) and control[r, q] == 1
-            cap[r, q] = hour if first else capture_hour[r, q]
-    return out, cap
-
-
-@pkernel
 def control_at_places(
     status: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
@@ -202,11 +173,15 @@ def control_at_places(
     hour: np.float32,
     threads: int,
 ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:  # pragma: no cover
-    """``kernels_sums.men_at_places`` then :func:`new_control`, replica by replica.
+    """Place control and first-capture hours [R, P] from the active men at places.
 
-    The same sums (in unit order) and the same rule, without the [R, P] sums:
-    ``by_cell`` is (first, count, places) of ``men_at_places``. Replicas run in
-    parallel in ``threads`` contiguous chunks, each with its own [P] sums.
+    Each side's men at each place are summed in unit order (the places at cell c are
+    ``places[first[c] : first[c] + count[c]]``, ``by_cell`` = (first, count,
+    places)). The attacker (0) takes a place where it has men and the other side has
+    at most ``threshold``; the other side retakes it where it has men and the
+    attacker none. A place first taken from side 1 gets ``hour`` as its capture
+    hour. Replicas run in parallel in ``threads`` contiguous chunks, each with its
+    own [P] sums.
     """
     first, count, places = by_cell
     n_r, n_u = cell.shape

@@ -16,7 +16,6 @@ from stavka.engine.kernels import F64, IP, kernel, pkernel
 
 __all__ = [
     "engagements",
-    "men_at_places",
     "moved",
     "prisoners",
 ]
@@ -407,37 +406,3 @@ def moved(
                 uu[n] = u
                 n += 1
     return rr[:n], uu[:n]
-
-
-@pkernel
-def men_at_places(
-    status: npt.NDArray[np.int8],
-    side: npt.NDArray[np.int8],
-    cell: npt.NDArray[np.int32],
-    men: npt.NDArray[np.float64],
-    first: npt.NDArray[np.int64],
-    count: npt.NDArray[np.int64],
-    places: npt.NDArray[np.int64],
-    n_places: int,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:  # pragma: no cover
-    """Active men of each side at each place [R, P], summed in unit order.
-
-    The places at cell c are ``places[first[c] : first[c] + count[c]]``. Replicas
-    run in parallel.
-    """
-    n_r, n_u = cell.shape
-    s0 = np.zeros((n_r, n_places))
-    s1 = np.zeros((n_r, n_places))
-    for r in prange(n_r):
-        for u in range(n_u):
-            if status[r, u] != 1:
-                continue
-            c = cell[r, u]
-            if count[c] == 0:
-                continue
-            for q in range(first[c], first[c] + count[c]):
-                if side[u] == 0:
-                    s0[r, places[q]] += men[r, u]
-                else:
-                    s1[r, places[q]] += men[r, u]
-    return s0, s1
