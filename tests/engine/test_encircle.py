@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from stavka.engine import Context, init_state
-from stavka.engine.core import _fall_back
 from stavka.engine.encircle import coarse_grid, cut_off
+from stavka.engine.fallback import fall_back_dislodged
 from stavka.engine.state import PERSONNEL, Status
 
 # Five parent cells in a line, 0 - 1 - 2 - 3 - 4; the supply source is cell 0.
@@ -83,7 +83,7 @@ def test_a_dislodged_unit_cut_off_collapses(ctx: Context) -> None:
     dislodged[:, div] = True
     cut = np.zeros(st.status.shape, bool)
     cut[1, div] = True
-    after, losses = _fall_back(ctx, st.replace(cut_off=cut), dislodged)
+    after, losses = fall_back_dislodged(ctx, st.replace(cut_off=cut), dislodged)
     assert after.status[0, div] == Status.ACTIVE
     assert after.cell[0, div] != st.cell[0, div]
     assert after.status[1, div] == Status.DESTROYED

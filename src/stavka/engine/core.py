@@ -15,14 +15,18 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.combat import collapse_split, resolve_combat
+from stavka.engine.combat import resolve_combat
 from stavka.engine.control import depth_km, initial_control, update_control
 from stavka.engine.encircle import cut_off_units
-from stavka.engine.fallback import hold_on_arrival, relay_fall_back
+from stavka.engine.fallback import (
+    fall_back_dislodged,
+    hold_on_arrival,
+    relay_fall_back,
+)
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_combat import ContactLosses, nonzero2
+from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_sums import moved
-from stavka.engine.kernels_units import apply_losses, fight_hours, free_cells, wake
+from stavka.engine.kernels_units import apply_losses, fight_hours, wake
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import HopMemo, advance_objectives, move
 from stavka.engine.setup import Context
@@ -32,7 +36,6 @@ from stavka.engine.weather import weather_now
 
 __all__ = ["ReplicaRng", "RunResult", "init_state", "simulate", "step"]
 
-KILLED, WOUNDED, CAPTURED, DESERTED = 0, 1, 2, 4
 REPORT_HOURS = 6.0
 """Exploiting units steer by the last situation report, every 6 h (assumption)."""
 SERIAL_REPLICAS = 30
@@ -75,71 +78,6 @@ def init_state(ctx: Context, replicas: int) -> State:
         convoy=np.zeros((r, n), np.float32),
         cut_off=np.zeros((r, n), bool),
     )
-
-
-_MARK: list[npt.NDArray[np.bool_]] = []
-"""Work array of :func:`kernels.free_cells` (all false between calls)."""
-
-
-def _fall_back(
-    ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
-) -> tuple[State, LossRows]:
-    """Move dislodged defenders one cell back.
-
-    Those that hold, have no free cell or are cut off from supply (``encircle``)
-    collapse instead. Returns the losses of the dislodged units.
-    """
-    rr, uu = nonzero2(dislodged)
-    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
-    if rr.size == 0:
-        return st, losses
-    here = st.cell[rr, uu]
-    nb = ctx.theatre.neighbors[here]  # M x 6
-    safe = np.where(nb < 0, 0, nb)
-    # Cells attackers stand in or assault cannot be fallen back into.
-    n_cells = ctx.theatre.lat.shape[0]
-    attacker = (ctx.units.side[None, :] == 0) & (st.status == Status.ACTIVE)
-    if not _MARK or _MARK[0].shape[0] != n_cells:
-        _MARK[:] = [np.zeros(n_cells, np.bool_)]
-    free = free_cells(
-        np.ascontiguousarray(rr),
-        here,
-        st.cell,
-        attacker,
-        st.attack_cell,
-        ctx.theatre.neighbors,
-        np.asarray(ctx.theatre.water, np.bool_),
-        _MARK[0],
-    )
-    m = ctx.obj_field.shape[1]
-    obj = st.objective[rr, uu]
-    field = np.where(obj < m, ctx.obj_field[uu, np.minimum(obj, m - 1)], -1).astype(
-        np.int32
-    )
-    toward, slot = ctx.bank.next_hop(
-        here, field, ctx.route_hours[ctx.route_class[uu], here]
-    )
-    toward_free = (slot >= 0) & np.take_along_axis(
-        free, np.maximum(slot, 0)[..., None], -1
-    )[..., 0]
-    any_free = free.any(axis=-1)
-    first_free = np.take_along_axis(safe, np.argmax(free, axis=-1)[..., None], -1)[
-        ..., 0
-    ]
-    retreat = (st.posture[rr, uu] != Pos.HOLD) & any_free & ~st.cut_off[rr, uu]
-    collapse = ~retreat
-    cell, posture, status = st.cell.copy(), st.posture.copy(), st.status.copy()
-    cell[rr, uu] = np.where(retreat, np.where(toward_free, toward, first_free), here)
-    posture[rr, uu] = np.where(retreat & (field >= 0), Pos.WITHDRAW, posture[rr, uu])
-    status[rr, uu] = np.where(collapse, Status.DESTROYED, status[rr, uu])
-    k, w, c = collapse_split()
-    present = st.present[rr, uu]
-    for kind, share in ((KILLED, k), (WOUNDED, w), (CAPTURED, c)):
-        losses.hit[:, kind] += np.where(collapse[..., None], present * share, 0.0)
-    assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
-    return st.replace(
-        cell=cell, posture=posture, status=status, assault=assault
-    ), losses
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +258,7 @@ def step(
     # The first loss applied copies present and lost; later ones write in place.
     st, owned = _apply_losses(st, out.losses, owned=inplace)
     _sync(men, st, out.losses)
-    st, fall = _fall_back(ctx, st, out.dislodged)
+    st, fall = fall_back_dislodged(ctx, st, out.dislodged)
     st, owned = _apply_losses(st, fall, owned)
     _sync(men, st, fall)
     st = relay_fall_back(ctx, st, out.in_contact, hour)

@@ -1,4 +1,7 @@
-"""Operational orders: the delaying armies' fall-back order and its relay.
+"""Falling back: dislodged defenders, and the delaying armies' fall-back order.
+
+A dislodged defender falls back one cell toward its objective, or collapses if it
+holds, has no free cell or is cut off (:func:`fall_back_dislodged`).
 
 The Japanese plan (plans.md 2.1) has border units delay and then fall back to their
 army's next position (docs/oob-japanese.md P1: their plans' ``withdraw_when_superior``
@@ -19,10 +22,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from stavka.engine.combat import CAPTURED, KILLED, WOUNDED, collapse_split
+from stavka.engine.kernels import LossRows
+from stavka.engine.kernels_combat import nonzero2
+from stavka.engine.kernels_units import free_cells
 from stavka.engine.setup import Context
 from stavka.engine.state import Pos, State, Status
 
-__all__ = ["hold_on_arrival", "relay_fall_back"]
+__all__ = ["fall_back_dislodged", "hold_on_arrival", "relay_fall_back"]
 
 I64 = npt.NDArray[np.int64]
 _STATIC: dict[int, tuple[I64, I64, I64, I64, npt.NDArray[np.float64]]] = {}
@@ -128,3 +135,68 @@ def hold_on_arrival(
     posture = st.posture.copy()
     posture[:, fb] = np.where(arrived, Pos.HOLD, posture[:, fb])
     return posture
+
+
+_MARK: list[npt.NDArray[np.bool_]] = []
+"""Work array of :func:`kernels.free_cells` (all false between calls)."""
+
+
+def fall_back_dislodged(
+    ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
+) -> tuple[State, LossRows]:
+    """Move dislodged defenders one cell back.
+
+    Those that hold, have no free cell or are cut off from supply (``encircle``)
+    collapse instead. Returns the losses of the dislodged units.
+    """
+    rr, uu = nonzero2(dislodged)
+    losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
+    if rr.size == 0:
+        return st, losses
+    here = st.cell[rr, uu]
+    nb = ctx.theatre.neighbors[here]  # M x 6
+    safe = np.where(nb < 0, 0, nb)
+    # Cells attackers stand in or assault cannot be fallen back into.
+    n_cells = ctx.theatre.lat.shape[0]
+    attacker = (ctx.units.side[None, :] == 0) & (st.status == Status.ACTIVE)
+    if not _MARK or _MARK[0].shape[0] != n_cells:
+        _MARK[:] = [np.zeros(n_cells, np.bool_)]
+    free = free_cells(
+        np.ascontiguousarray(rr),
+        here,
+        st.cell,
+        attacker,
+        st.attack_cell,
+        ctx.theatre.neighbors,
+        np.asarray(ctx.theatre.water, np.bool_),
+        _MARK[0],
+    )
+    m = ctx.obj_field.shape[1]
+    obj = st.objective[rr, uu]
+    field = np.where(obj < m, ctx.obj_field[uu, np.minimum(obj, m - 1)], -1).astype(
+        np.int32
+    )
+    toward, slot = ctx.bank.next_hop(
+        here, field, ctx.route_hours[ctx.route_class[uu], here]
+    )
+    toward_free = (slot >= 0) & np.take_along_axis(
+        free, np.maximum(slot, 0)[..., None], -1
+    )[..., 0]
+    any_free = free.any(axis=-1)
+    first_free = np.take_along_axis(safe, np.argmax(free, axis=-1)[..., None], -1)[
+        ..., 0
+    ]
+    retreat = (st.posture[rr, uu] != Pos.HOLD) & any_free & ~st.cut_off[rr, uu]
+    collapse = ~retreat
+    cell, posture, status = st.cell.copy(), st.posture.copy(), st.status.copy()
+    cell[rr, uu] = np.where(retreat, np.where(toward_free, toward, first_free), here)
+    posture[rr, uu] = np.where(retreat & (field >= 0), Pos.WITHDRAW, posture[rr, uu])
+    status[rr, uu] = np.where(collapse, Status.DESTROYED, status[rr, uu])
+    k, w, c = collapse_split()
+    present = st.present[rr, uu]
+    for kind, share in ((KILLED, k), (WOUNDED, w), (CAPTURED, c)):
+        losses.hit[:, kind] += np.where(collapse[..., None], present * share, 0.0)
+    assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
+    return st.replace(
+        cell=cell, posture=posture, status=status, assault=assault
+    ), losses
