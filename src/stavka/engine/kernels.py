@@ -114,6 +114,38 @@ def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
     return a if a >= b else b
 
 
+@inline_kernel
+def _best_hop(
+    f: int,
+    c: int,
+    route_class: int,
+    route_hours: npt.NDArray[np.float32],
+    neighbors: npt.NDArray[np.int32],
+    fields: npt.NDArray[np.float32],
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """:meth:`FieldBank.next_hop` from cell ``c`` toward field ``f``: (next, slot).
+
+    The neighbour minimising edge hours + field (the first smallest); (-1, -1)
+    where none is finite or nearer the target than ``c`` (by more than 1e-4 h).
+    """
+    here = fields[f, c]
+    best = np.float32(np.inf)
+    k = -1
+    for j in range(neighbors.shape[1]):
+        nb = neighbors[c, j]
+        v = np.float32(np.inf)
+        if nb >= 0:
+            v = route_hours[route_class, c, j] + fields[f, nb]
+        if k < 0 or v < best:  # argmin: the first smallest
+            best = v
+            k = j
+    nb = neighbors[c, k]
+    to = nb if nb >= 0 else 0
+    if np.isfinite(best) and fields[f, to] < here - np.float32(1e-4):
+        return to, k
+    return -1, -1
+
+
 @pkernel
 def next_hops(
     want: npt.NDArray[np.bool_],
@@ -131,27 +163,14 @@ def next_hops(
     n_r, n_u = cell.shape
     nxt = cell.copy()
     slot = np.full((n_r, n_u), -1, np.intp)
-    eps = np.float32(1e-4)
     for r in prange(n_r):
         for u in range(n_u):
             f = field[r, u]
             if not want[r, u] or f < 0:
                 continue
             c = cell[r, u]
-            here = fields[f, c]
-            best = np.float32(np.inf)
-            k = -1
-            for j in range(neighbors.shape[1]):
-                nb = neighbors[c, j]
-                v = np.float32(np.inf)
-                if nb >= 0:
-                    v = route_hours[route_class[u], c, j] + fields[f, nb]
-                if k < 0 or v < best:  # argmin: the first smallest
-                    best = v
-                    k = j
-            nb = neighbors[c, k]
-            to = nb if nb >= 0 else 0
-            if np.isfinite(best) and fields[f, to] < here - eps:
+            to, k = _best_hop(f, c, route_class[u], route_hours, neighbors, fields)
+            if k >= 0:
                 nxt[r, u] = to
                 slot[r, u] = k
     return nxt, slot
@@ -184,7 +203,6 @@ def next_hops_memo(
     n_r, n_u = cell.shape
     nxt = np.empty((n_r, n_u), np.int32)
     slot = np.empty((n_r, n_u), np.intp)
-    eps = np.float32(1e-4)
     for r in prange(n_r):
         for u in range(n_u):
             c = cell[r, u]
@@ -197,20 +215,8 @@ def next_hops_memo(
                 nxt[r, u] = m_nxt[r, u]
                 slot[r, u] = m_slot[r, u]
                 continue
-            here = fields[f, c]
-            best = np.float32(np.inf)
-            k = -1
-            for j in range(neighbors.shape[1]):
-                nb = neighbors[c, j]
-                v = np.float32(np.inf)
-                if nb >= 0:
-                    v = route_hours[route_class[u], c, j] + fields[f, nb]
-                if k < 0 or v < best:  # argmin: the first smallest
-                    best = v
-                    k = j
-            nb = neighbors[c, k]
-            to = nb if nb >= 0 else 0
-            if np.isfinite(best) and fields[f, to] < here - eps:
+            to, k = _best_hop(f, c, route_class[u], route_hours, neighbors, fields)
+            if k >= 0:
                 nxt[r, u] = to
                 slot[r, u] = k
             m_cell[r, u] = c
