@@ -164,3 +164,16 @@ def test_second_hop_is_the_next_cheapest_neighbour_nearer_the_objective() -> Non
     fields = FIELDS.copy()
     fields[0, 2] = 11.0
     assert second_hop(0, 0, 0, 0, route_hours, NEIGHBORS, fields) == (0, -1)
+
+
+def test_contact_is_made_at_the_boundary_of_the_enemy_held_cell() -> None:
+    """An attacker facing an enemy-held cell assaults it once it has marched half
+    the edge (the cells' boundary), and it does not enter the cell."""
+    # One march hour this step; the edge takes TRAVEL = 4 h; cell 3 holds the enemy.
+    before = _run([0, 3], [3, 3], [2, -1], side=[0, 1], progress=[0.5, 0.0])
+    assert before["attack"][0, 0] == -1  # 1.5 h of 4: not yet at the boundary
+    assert before["progress"][0, 0] == np.float32(1.5)
+    at = _run([0, 3], [3, 3], [2, -1], side=[0, 1], progress=[1.0, 0.0])
+    assert at["attack"][0, 0] == 3  # 2 h of 4: at the boundary, assaulting
+    full = _run([0, 3], [3, 3], [2, -1], side=[0, 1], progress=[TRAVEL, 0.0])
+    assert full["attack"][0, 0] == 3 and full["cell"][0, 0] == 0

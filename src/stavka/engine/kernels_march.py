@@ -1,5 +1,10 @@
 """The compiled march: progress along edges, fuel, enemy blocking and road crowding.
 
+Contact: a unit whose next cell holds enemy troops makes contact at the cells'
+boundary, halfway along the edge (``CONTACT_SHARE``); an attacker then assaults the
+cell (the assault covers the defended depth, the other half) and its march goes on
+up to the edge's end, so that it enters as soon as the cell is cleared.
+
 Crowding: a cell's roads hold a column of ``capacity`` men of one side
 (``EngineParams.column_men_per_km`` x the cell's route length). A unit ready to
 enter a cell already holding that many of its own side's marching troops (counted
@@ -27,7 +32,12 @@ from stavka.engine.kernels import (
     second_hop,
 )
 
-__all__ = ["march", "march_work"]
+__all__ = ["CONTACT_SHARE", "march", "march_work"]
+
+CONTACT_SHARE = 0.5
+"""Share of an edge marched before contact with troops holding the next cell: its
+boundary lies halfway between the cells' centres (the assault then covers the other
+half, ``EngineParams.defended_depth_km``)."""
 
 
 _WORK: dict[tuple[int, int, int], npt.NDArray[np.float64]] = {}
@@ -314,7 +324,10 @@ def _march_chunk(
             can = _march_hours(m, fuel[r, u], factor, refill)
             prog = np.float64(progress[r, u]) + can
             ready = can > 0 and prog >= travel
-            blocked = ready and facing
+            # Contact is made at the boundary of the enemy-held cell, half the
+            # edge from here; the assault then takes the other half (the
+            # defended depth) while the march goes on to the cell.
+            blocked = can > 0 and facing and prog >= CONTACT_SHARE * travel
             if blocked and side[u] == 0 and posture[r, u] == 0:
                 attack[r, u] = nxt[r, u]
             if active and side[u] == 0 and pinned:
