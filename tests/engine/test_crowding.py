@@ -167,8 +167,10 @@ def test_second_hop_is_the_next_cheapest_neighbour_nearer_the_objective() -> Non
 
 
 def test_contact_is_made_at_the_boundary_of_the_enemy_held_cell() -> None:
-    """An attacker facing an enemy-held cell assaults it once it has marched half
-    the edge (the cells' boundary), and it does not enter the cell."""
+    """An attacker assaults an enemy-held cell from the cells' boundary.
+
+    It has then marched half the edge; it does not enter the cell.
+    """
     # One march hour this step; the edge takes TRAVEL = 4 h; cell 3 holds the enemy.
     before = _run([0, 3], [3, 3], [2, -1], side=[0, 1], progress=[0.5, 0.0])
     assert before["attack"][0, 0] == -1  # 1.5 h of 4: not yet at the boundary
