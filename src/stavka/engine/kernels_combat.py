@@ -338,21 +338,33 @@ def serving_railheads(
     place_index: npt.NDArray[np.int64],
     own: npt.NDArray[np.bool_],
     repair_hours: npt.NDArray[np.float32],
+    rail: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
     hour: np.float32,
 ) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
     """Stations serving as the attacker's railheads [R, S] (``logistics.resupply``).
 
-    Held by the attacker, and its own from the start or captured at least their
+    Held by the attacker, and its own from the start, or captured at least their
     repair hours ago (in float32, as numpy subtracts a float32 capture hour from
-    the hour).
+    the hour) with every station on their rail path from its own stations held.
+    ``rail``: each station's predecessor on that path (-1: own or unreachable) and
+    the stations in order of rail distance from its own.
     """
+    pred, order = rail
     n_r = control.shape[0]
     n_s = place_index.size
     out = np.empty((n_r, n_s), np.bool_)
+    chain = np.empty(n_s, np.bool_)  # held, and so is the path to an own station
     for r in range(n_r):
-        for s in range(n_s):
+        for k in range(n_s):
+            s = order[k]
             q = place_index[s]
+            held = control[r, q] == 0
+            if own[s]:
+                chain[s] = held
+                out[r, s] = held
+                continue
+            chain[s] = held and pred[s] >= 0 and chain[pred[s]]
             c = capture_hour[r, q]
             since = hour - (np.float32(np.inf) if np.isnan(c) else c)
-            out[r, s] = control[r, q] == 0 and (own[s] or since >= repair_hours[s])
+            out[r, s] = chain[s] and since >= repair_hours[s]
     return out

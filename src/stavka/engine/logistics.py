@@ -1,8 +1,11 @@
 """Supply: fuel and ammunition use and resupply from railheads, trucks and aircraft.
 
 The attacker's supply sources are railway stations it controls: its own stations at the
-start, and captured stations once the railway troops have had time to repair the line to
-them (distance from the nearest original railhead / repair rate). A unit's organic
+start, and captured stations joined to them by rail (the scenario's lines and their
+``connects`` links) once the railway troops have had time to repair the line to them
+(rail distance from the nearest own station / repair rate) and while every station on
+that line back to its own is held. A station on a line the attacker's network does not
+reach (across a river without a bridge, on an island) never serves. A unit's organic
 trucks bring one refill per round trip from the nearest serving railhead; the trip takes
 the least truck time over the map (motor edge times, weather included), so a column
 completes ``min(1, driving hours per day / (2 x one-way hours))`` round trips a day and
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -32,10 +36,18 @@ from stavka.engine.weather import Weather
 from stavka.errors import EngineError
 from stavka.geo import haversine_km
 
-__all__ = ["SupplyNet", "build_supply_net", "resupply", "station_places", "truck_hours"]
+__all__ = [
+    "SupplyNet",
+    "build_supply_net",
+    "rail_km",
+    "resupply",
+    "station_places",
+    "truck_hours",
+]
 
 ROAD_FACTOR = 1.25
-"""Rail / great-circle distance for repair times (assumption; docs/parameters.md)."""
+"""Rail / great-circle distance between consecutive listed stations, for repair times
+(assumption; docs/parameters.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +58,11 @@ class SupplyNet:
         place_index: index of each station in ``Context.place_ids``.
         lat, lon: station coordinates (degrees).
         own: the attacker's station at the start.
-        repair_hours: hours after capture before the station serves as a railhead.
+        repair_hours: hours after capture before the station serves as a railhead
+            (inf: not joined by rail to an own station).
+        rail_pred: each station's predecessor on its shortest rail path from an own
+            station (-1: own or unreachable); ``rail_order``: the stations by rail
+            distance from the own ones.
         air_units: [U] units of the formations the air lift serves.
         air_hours: first and end hour (after the scenario start) of the lift's days.
     """
@@ -57,6 +73,8 @@ class SupplyNet:
     lon: npt.NDArray[np.float64]
     own: npt.NDArray[np.bool_]
     repair_hours: npt.NDArray[np.float32]
+    rail_pred: npt.NDArray[np.int64]
+    rail_order: npt.NDArray[np.int64]
     air_units: npt.NDArray[np.bool_]
     air_hours: tuple[float, float]
 
@@ -105,15 +123,8 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
     lat = np.array([s.places[x].lat for x in stations])
     lon = np.array([s.places[x].lon for x in stations])
     own = initial_control[idx] == 0
-    if own.any():
-        d = haversine_km(
-            lat[:, None], lon[:, None], lat[own][None, :], lon[own][None, :]
-        ).min(axis=1)
-    else:
-        d = np.zeros(len(stations))
-    repair = (ROAD_FACTOR * d / ctx.params.rail_repair_km_per_day * 24.0).astype(
-        np.float32
-    )
+    km, pred = rail_km(ctx, stations, lat, lon, own)
+    repair = (km / ctx.params.rail_repair_km_per_day * 24.0).astype(np.float32)
     air_units, air_hours = _air_lift(ctx)
     return SupplyNet(
         idx,
@@ -122,9 +133,54 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
         lon,
         own,
         repair,
+        pred,
+        np.argsort(km, kind="stable").astype(np.int64),
         air_units,
         air_hours,
     )
+
+
+def rail_km(
+    ctx: Context,
+    stations: list[str],
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    own: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Rail km from the nearest own station, and the predecessor on that path.
+
+    The network links each line's consecutive listed stations (great-circle x
+    ``ROAD_FACTOR``) and its last station to the stations it ``connects`` to.
+    Unreachable stations get inf km and predecessor -1, as do own ones (0 km).
+    """
+    index = {x: i for i, x in enumerate(stations)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for line in ctx.scenario.railways.values():
+        stops = [index[x] for x in line.stations if x in index]
+        pairs = list(pairwise(stops))
+        if stops:
+            pairs += [(stops[-1], index[x]) for x in line.connects if x in index]
+        for x, y in pairs:
+            rows += [x, y]
+            cols += [y, x]
+    n = len(stations)
+    km = np.full(n, np.inf)
+    pred = np.full(n, -1, np.int64)
+    if not own.any():
+        return km, pred
+    src, dst = np.array(rows, np.int64), np.array(cols, np.int64)
+    length = ROAD_FACTOR * haversine_km(lat[src], lon[src], lat[dst], lon[dst])
+    graph = csr_matrix((np.maximum(length, 1e-6), (src, dst)), shape=(n, n))
+    dist, before, _ = dijkstra(
+        graph,
+        indices=np.flatnonzero(own),
+        min_only=True,
+        return_predecessors=True,
+    )
+    km = np.asarray(dist, np.float64)
+    pred = np.where(own | (before < 0), -1, before).astype(np.int64)
+    return km, pred
 
 
 _TRUCK_CACHE: dict[tuple[int, bytes, int], npt.NDArray[np.float64]] = {}
@@ -208,6 +264,7 @@ def resupply(
         net.place_index,
         net.own,
         net.repair_hours,
+        (net.rail_pred, net.rail_order),
         np.float32(hour),  # numpy subtracts float32 capture hours in float32
     )
     one_way = np.empty(st.cell.shape)

@@ -162,10 +162,12 @@ def check_railways(s: Scenario, locate: Locator) -> list[Problem]:
     out: list[Problem] = []
     routes: list[tuple[BaseModel, list[str], str]]
     routes = [(r, r.stations, "stations") for r in s.railways.values()]
+    routes += [(r, r.connects, "connects") for r in s.railways.values()]
     routes += [(road, road.places, "places") for road in s.roads.values()]
     for obj, stops, name in routes:
         for field in _place_fields(s, stops, (name,)):
-            what = f"{name[:-1]} {stops[int(field[-1])]!r} {_NOT_A_PLACE}"
+            noun = "station" if name == "connects" else name[:-1]
+            what = f"{noun} {stops[int(field[-1])]!r} {_NOT_A_PLACE}"
             out.append(problem_at(obj, locate, field, what, _FIX_ID))
         for i in range(1, len(stops)):
             if stops[i] == stops[i - 1]:

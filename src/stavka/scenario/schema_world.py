@@ -59,6 +59,14 @@ class Railway(BaseModel):
     stations: list[Id] = Field(
         min_length=2, description="Ordered place ids (not exhaustive)."
     )
+    connects: list[Id] = Field(
+        default_factory=list,
+        description=(
+            "Stations of other lines that this line's last station joins by rail "
+            "(e.g. across a border, with a break of gauge); the rail network is the "
+            "lines' consecutive stations plus these links."
+        ),
+    )
     notes: str | None = Field(default=None, description="Free text.")
     confidence: Confidence = Field(default=Confidence.MEDIUM, description="Confidence.")
     source: str = Field(min_length=1, description="Citation.")

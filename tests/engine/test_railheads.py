@@ -1,0 +1,79 @@
+"""Railheads: captured stations serve only when joined by rail to the attacker's own."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from stavka.engine.kernels_combat import serving_railheads
+from stavka.engine.logistics import ROAD_FACTOR, rail_km
+from stavka.geo import haversine_km
+
+# Stations along 45N, one degree of longitude apart; "own" is the attacker's.
+STATIONS = ["own", "border", "deep", "island", "other_end"]
+LON = np.array([130.0, 131.0, 132.0, 140.0, 133.0])
+LAT = np.full(5, 45.0)
+OWN = np.array([True, False, False, False, False])
+
+
+def _ctx(*lines: tuple[list[str], list[str]]) -> Any:
+    rail = {
+        f"l{i}": SimpleNamespace(stations=stations, connects=connects)
+        for i, (stations, connects) in enumerate(lines)
+    }
+    return SimpleNamespace(scenario=SimpleNamespace(railways=rail))
+
+
+def test_rail_km_follows_lines_and_their_links() -> None:
+    """Distances run along the lines; an unlinked line is unreachable."""
+    ctx = _ctx((["own"], ["border"]), (["border", "deep"], []), (["island"], []))
+    km, pred = rail_km(ctx, STATIONS, LAT, LON, OWN)
+    step = ROAD_FACTOR * float(haversine_km(45.0, 130.0, 45.0, 131.0))
+    assert km[0] == 0.0 and pred[0] == -1
+    assert np.isclose(km[1], step) and pred[1] == 0
+    assert np.isclose(km[2], 2 * step) and pred[2] == 1
+    assert np.isinf(km[3]) and pred[3] == -1  # no line reaches it
+    assert np.isinf(km[4]) and pred[4] == -1
+
+
+def _serving(control: list[int], captured: list[float], hour: float) -> list[bool]:
+    ctx = _ctx((["own", "border", "deep"], []))
+    km, pred = rail_km(ctx, STATIONS, LAT, LON, OWN)
+    out = serving_railheads(
+        np.array([control], np.int8),
+        np.array([captured], np.float32),
+        np.arange(5, dtype=np.int64),
+        OWN,
+        (km / 20.0 * 24.0).astype(np.float32),
+        (pred, np.argsort(km, kind="stable").astype(np.int64)),
+        np.float32(hour),
+    )
+    return [bool(x) for x in out[0]]
+
+
+def test_a_captured_station_serves_after_its_repair_time() -> None:
+    """Repair: rail km / 20 km a day after capture (here 'border', ~99 km)."""
+    nan = float("nan")
+    assert _serving([0, 0, 1, 1, 1], [nan, 0.0, nan, nan, nan], 100.0) == [
+        True, False, False, False, False,
+    ]  # fmt: skip
+    assert _serving([0, 0, 1, 1, 1], [nan, 0.0, nan, nan, nan], 150.0) == [
+        True, True, False, False, False,
+    ]  # fmt: skip
+
+
+def test_a_station_cut_off_from_the_own_network_does_not_serve() -> None:
+    """'deep' is held and repaired, but 'border' between it and 'own' is not held."""
+    nan = float("nan")
+    got = _serving([0, 1, 0, 1, 1], [nan, nan, 0.0, nan, nan], 1000.0)
+    assert got == [True, False, False, False, False]
+    got = _serving([0, 0, 0, 1, 1], [nan, 0.0, 0.0, nan, nan], 1000.0)
+    assert got == [True, True, True, False, False]
+
+
+def test_an_unreachable_station_never_serves() -> None:
+    """A held station on no line joined to the attacker's never becomes a railhead."""
+    got = _serving([0, 1, 1, 0, 0], [float("nan"), np.nan, np.nan, 0.0, 0.0], 1e6)
+    assert got == [True, False, False, False, False]
