@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stavka.engine.battles import battle_events
 from stavka.engine.core import RunResult, simulate
 from stavka.engine.output import build_summary, control_frame, event_log, unit_frame
 from stavka.engine.params import EngineParams
@@ -75,7 +77,8 @@ def write_run_dir(
     from stavka.record.runformat import write_run
 
     summary = build_summary(result, seed, variant)
-    events = event_log(result)
+    events = event_log(result) + battle_events(result)
+    events.sort(key=lambda e: dt.datetime.fromisoformat(str(e["time"])))
     units, control = unit_frame(result), control_frame(result)
     write_run(out, summary, units, control, events)
     if result.ctx.scenario.record_dir is None:

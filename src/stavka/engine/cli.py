@@ -52,6 +52,35 @@ def _day_row(
     return cols, taken
 
 
+TOP_BATTLES = 12
+"""Battles listed after the day table (the costliest; all are in events.jsonl)."""
+
+
+def _echo_battles(result: Any) -> None:
+    """Print the costliest battles of the run (``engine/battles.py``)."""
+    from stavka.engine.battles import battle_events
+
+    found = battle_events(result)
+    if not found:
+        return
+    found.sort(key=lambda e: -(e["attacker_losses"] + e["defender_losses"]))
+    typer.echo(
+        f"\nbattles: {len(found)} (the {min(TOP_BATTLES, len(found))} costliest; "
+        "all in events.jsonl, kind 'battle')"
+    )
+    typer.echo(
+        "start            hours  place                   attackers  defenders"
+        "  att.loss  def.loss  result"
+    )
+    for e in found[:TOP_BATTLES]:
+        typer.echo(
+            f"{e['time'][:16]}  {e['hours']:5.0f}  {e['place'][:22]:22s}"
+            f"  {e['attacker_men']:9,d}  {e['defender_men']:9,d}"
+            f"  {e['attacker_losses']:8,.0f}  {e['defender_losses']:8,.0f}"
+            f"  {e['result']}"
+        )
+
+
 def run(
     scenario: Annotated[
         str, typer.Argument(help="Built-in id (august-storm) or a scenario directory.")
@@ -118,6 +147,7 @@ def run(
     )
     for row in rows:
         typer.echo("  ".join(row))
+    _echo_battles(result)
     typer.echo(f"\nrun directory: {out}  (simulated in {t_sim:.1f} s)")
     typer.echo(f"accounting (must be 0): {summary['accounting']}")
     typer.echo(f"losses (men): {summary['losses']}")
