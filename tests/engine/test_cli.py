@@ -42,3 +42,20 @@ def test_run_usage_error_exits_2() -> None:
     """A malformed option is a usage error: exit 2."""
     res = _run("run", "august-storm", "--days", "many")
     assert res.returncode == 2
+
+
+def test_run_prints_the_day_table_and_the_costliest_battles(tmp_path: Path) -> None:
+    """The text output has the day table and the battles, also kept in events.jsonl."""
+    out = tmp_path / "run"
+    res = _run("run", "august-storm", "--days", "3", "--out", str(out), "--no-report")
+    assert res.returncode == 0, res.stderr
+    assert "day date" in res.stdout
+    assert "battles:" in res.stdout
+    events = [
+        json.loads(line)
+        for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    fought = [e for e in events if e["kind"] == "battle"]
+    assert fought and all(e["attackers"] and e["defenders"] for e in fought)
+    times = [e["time"] for e in events]
+    assert times == sorted(times)  # one offset throughout: string order is time order
