@@ -126,6 +126,8 @@ def battles(result: RunResult, replica: int = 0) -> list[Battle]:
         now = _step_engagements(st, cells, u.side, replica)
         step_loss = _step_losses(st, prev, replica)
         men = st.present[replica, :, PERSONNEL]
+        # Men at the step's start: before its losses and surrenders.
+        had = men if prev is None else prev.present[replica, :, PERSONNEL]
         for cell in [c for c in open_ if c not in now]:
             b = open_.pop(cell)
             b.result = _outcome(st, b, u.side, men, replica)
@@ -135,8 +137,8 @@ def battles(result: RunResult, replica: int = 0) -> list[Battle]:
             b.end_hour = st.hour
             b.attackers.update(int(i) for i in att)
             b.defenders.update(int(i) for i in dfd)
-            b.attacker_men = max(b.attacker_men, float(men[att].sum()))
-            b.defender_men = max(b.defender_men, float(men[dfd].sum()))
+            b.attacker_men = max(b.attacker_men, float(had[att].sum()))
+            b.defender_men = max(b.defender_men, float(had[dfd].sum()))
             b.attacker_losses += float(step_loss[att].sum())
             b.defender_losses += float(step_loss[dfd].sum())
         prev = st
