@@ -96,3 +96,33 @@ def test_report_lists_losses_by_formation(evaluation: Evaluation) -> None:
             summary["losses_by_formation"] = saved
     name = getattr(evaluation.scenario.formations["6gta"], "name", "6gta")
     assert f"<td>ussr</td><td>{name}</td><td class=num>1,234</td>" in text
+
+
+def test_report_lists_the_battles_costliest_first(
+    evaluation: Evaluation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Battle events of the run become the Battles table, costliest first."""
+    from stavka.report.html import build_report
+
+    def battle(place: str, losses: float) -> dict[str, object]:
+        return {
+            "time": "1945-08-10T06:00:00+09:00",
+            "kind": "battle",
+            "hours": 12.0,
+            "place": place,
+            "attacker_men": 20_000,
+            "defender_men": 5_000,
+            "attacker_losses": losses,
+            "defender_losses": 2 * losses,
+            "result": "taken",
+            "attackers": ["36a"],
+            "defenders": ["ija_80imb"],
+        }
+
+    events = [battle("hailar", 100.0), battle("hutou", 900.0)]
+    monkeypatch.setattr(type(evaluation.run), "events", lambda self: events)
+    text = build_report(evaluation, days=[1])
+    section = text[text.index("<h2>Battles</h2>") : text.index("<h2>Map snapshots")]
+    assert "2 battles</summary>" in section
+    assert section.index("<td>hutou</td>") < section.index("<td>hailar</td>")
+    assert "<td class=num>1,800</td>" in section

@@ -177,6 +177,43 @@ def _formation_losses(ev: Evaluation) -> str:
     return _table(rows, ("side", "formation", *kinds))
 
 
+def _battle_table(ev: Evaluation) -> tuple[int, str]:
+    """The run's battles (events of kind ``battle``), costliest first."""
+    found = [e for e in ev.run.events() if e.get("kind") == "battle"]
+    found.sort(
+        key=lambda e: (
+            -(float(e.get("attacker_losses", 0)) + float(e.get("defender_losses", 0)))
+        )
+    )
+    rows = [
+        f"<tr><td>{_e(str(e['time'])[:16].replace('T', ' '))}</td>"
+        f"<td class=num>{_num(e.get('hours'), '.0f')}</td>"
+        f"<td>{_e(e.get('place') or '')}</td>"
+        f"<td class=num>{_num(e.get('attacker_men'), ',.0f')}</td>"
+        f"<td class=num>{_num(e.get('defender_men'), ',.0f')}</td>"
+        f"<td class=num>{_num(e.get('attacker_losses'), ',.0f')}</td>"
+        f"<td class=num>{_num(e.get('defender_losses'), ',.0f')}</td>"
+        f"<td>{_e(e.get('result', ''))}</td>"
+        f"<td class=src>{_e(', '.join(e.get('attackers', [])))} / "
+        f"{_e(', '.join(e.get('defenders', [])))}</td></tr>"
+        for e in found
+    ]
+    return len(found), _table(
+        rows,
+        (
+            "start",
+            "hours",
+            "place",
+            "attackers",
+            "defenders",
+            "att. losses",
+            "def. losses",
+            "result",
+            "units (attackers / defenders)",
+        ),
+    )
+
+
 def _notes(ev: Evaluation) -> str:
     """Logistics/weather notes of the record (not scored)."""
     rows = [
@@ -226,6 +263,7 @@ def build_report(ev: Evaluation, days: list[int] | None = None) -> str:
     days = days or default_days(n_days)
     adv_fig, _ = advance_figure(ev)
     loss_fig = losses_figure(ev)
+    n_battles, battle_html = _battle_table(ev)
     worst = ", ".join(
         f"{w['place']} ({_num(w['error_days'])} d)"
         for w in ev.score.capture_stats()["worst"]
@@ -266,6 +304,10 @@ def build_report(ev: Evaluation, days: list[int] | None = None) -> str:
         "<details><summary>simulated losses by formation</summary>",
         _formation_losses(ev),
         "</details>",
+        "<h2>Battles</h2><p>Engagements that emerged in the run, grouped by cell "
+        "and time (men: the most each side had in it; losses: killed, wounded, "
+        "missing and captured there), costliest first.</p>",
+        f"<details><summary>{n_battles} battles</summary>{battle_html}</details>",
         "<h2>Map snapshots</h2><p>Units (dots) and place control (squares) at the end "
         "of each day.</p>",
         f'<img alt="map snapshots" src="{to_data_uri(snapshot_figure(ev, days), 90)}">',
