@@ -15,6 +15,7 @@ there) or ``ongoing`` (still fought at the end of the trace).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,8 +166,6 @@ def _place_names(result: RunResult, cells: list[int]) -> dict[int, str]:
 
 def battle_events(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
     """The battles as run-format events (kind ``battle``, at the battle's start)."""
-    import datetime as dt
-
     ctx = result.ctx
     s, u = ctx.scenario, ctx.units
     found = battles(result, replica)

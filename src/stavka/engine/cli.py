@@ -56,11 +56,14 @@ TOP_BATTLES = 12
 """Battles listed after the day table (the costliest; all are in events.jsonl)."""
 
 
-def _echo_battles(result: Any) -> None:
-    """Print the costliest battles of the run (``engine/battles.py``)."""
-    from stavka.engine.battles import battle_events
+def _echo_battles(run_dir: Path) -> None:
+    """Print the costliest battles of a written run (``engine/battles.py``)."""
+    import json
 
-    found = battle_events(result)
+    from stavka.record.runformat import EVENTS_FILE
+
+    lines = (run_dir / EVENTS_FILE).read_text(encoding="utf-8").splitlines()
+    found = [e for e in map(json.loads, filter(None, lines)) if e["kind"] == "battle"]
     if not found:
         return
     found.sort(key=lambda e: -(e["attacker_losses"] + e["defender_losses"]))
@@ -147,7 +150,7 @@ def run(
     )
     for row in rows:
         typer.echo("  ".join(row))
-    _echo_battles(result)
+    _echo_battles(Path(out))
     typer.echo(f"\nrun directory: {out}  (simulated in {t_sim:.1f} s)")
     typer.echo(f"accounting (must be 0): {summary['accounting']}")
     typer.echo(f"losses (men): {summary['losses']}")
