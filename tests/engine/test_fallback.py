@@ -55,7 +55,10 @@ def test_order_is_issued_when_a_unit_under_the_army_is_attacked(ctx: Context) ->
     hq, hit, other = (_unit(ctx, f) for f in ("fifth_army", "ija_124d", "ija_135d"))
     attacked = np.zeros(st.status.shape, bool)
     attacked[0, hit] = True
-    st = relay_fall_back(ctx, st, attacked, 10.0)
+    # Both have been attacked by a superior force (the plans' condition).
+    pressed = st.pressed_hour.copy()
+    pressed[:, [hit, other]] = 8.0
+    st = relay_fall_back(ctx, st.replace(pressed_hour=pressed), attacked, 10.0)
     assert st.fallback_hour[0, hq] == 10.0
     assert np.isinf(st.fallback_hour[1, hq])  # the other replica: no attack
     assert st.posture[0, other] == Pos.DELAY  # the order is on its way
@@ -98,7 +101,7 @@ def test_relay_is_slower_under_a_headquarters_out_of_action(ctx: Context) -> Non
     )
     status = st.status.copy()
     status[0, u.parent[other]] = Status.DESTROYED
-    st = st.replace(status=status)
+    st = st.replace(status=status, pressed_hour=np.zeros_like(st.pressed_hour))
     levels = u.depth[other] - u.depth[hq]
     due = levels * p.order_delay_hours_per_level
     none = np.zeros(st.status.shape, bool)
@@ -107,6 +110,24 @@ def test_relay_is_slower_under_a_headquarters_out_of_action(ctx: Context) -> Non
     assert out.posture[0, other] == Pos.DELAY
     late = relay_fall_back(ctx, st, none, due * p.order_delay_cutoff_factor)
     assert late.posture[0, other] == Pos.WITHDRAW
+
+
+def test_a_unit_the_enemy_has_not_pressed_keeps_its_position(ctx: Context) -> None:
+    """The order authorises the fall-back; each unit goes when pressed itself."""
+    u, p = ctx.units, ctx.params
+    hq, other = _unit(ctx, "fifth_army"), _unit(ctx, "ija_135d")
+    st = _start(ctx)
+    issued = np.where(np.arange(u.n) == hq, 0.0, np.inf)[None, :].repeat(2, 0)
+    pressed = st.pressed_hour.copy()
+    pressed[1, other] = 30.0  # replica 1: attacked by a superior force at 30 h
+    st = st.replace(fallback_hour=issued.astype(np.float32), pressed_hour=pressed)
+    due = (u.depth[other] - u.depth[hq]) * p.order_delay_hours_per_level
+    none = np.zeros(st.status.shape, bool)
+    out = relay_fall_back(ctx, st, none, max(due, 40.0))
+    assert out.posture[0, other] == Pos.DELAY  # holds the order, never pressed
+    assert out.posture[1, other] == Pos.WITHDRAW
+    early = relay_fall_back(ctx, st, none, max(due, 29.0))
+    assert early.posture[1, other] == Pos.DELAY  # not yet pressed at 29 h
 
 
 def test_no_order_from_a_headquarters_that_has_surrendered(ctx: Context) -> None:
@@ -134,7 +155,7 @@ def test_a_unit_falling_back_holds_where_it_arrives(ctx: Context) -> None:
     assert out[0, j] == Pos.WITHDRAW  # not a border unit under a fall-back order
 
 
-def test_campaign_border_units_fall_back_and_hold(ctx: Context) -> None:
+def test_campaign_border_units_fall_back(ctx: Context) -> None:
     res = run_campaign(ctx, 1, trace_every=6)
     fb = ctx.units.falls_back
     went = np.zeros(ctx.units.n, bool)
@@ -143,11 +164,29 @@ def test_campaign_border_units_fall_back_and_hold(ctx: Context) -> None:
         went |= (s.posture[0] == Pos.WITHDRAW) & fb
         held |= (s.posture[0] == Pos.HOLD) & fb
     assert went.sum() >= 5
-    assert held.any()
+    # Those that got there hold (none need to: the ceasefire may come first).
+    assert not (held & ~went).any()
     heads = ctx.units.fallback_hq[fb & (ctx.units.fallback_hq >= 0)]
     assert np.isfinite(res.final.fallback_hour[0, heads]).any()
     kinds = {e["kind"] for e in event_log(res)}
-    assert {"fallback_order", "withdraw", "takes_position"} <= kinds
+    assert {"fallback_order", "withdraw"} <= kinds
     # Same run, same orders.
     again = run_campaign(ctx, 1)
     assert np.array_equal(again.final.fallback_hour, res.final.fallback_hour)
+
+
+def test_pressed_hour_is_the_first_attack_by_a_superior_force(ctx: Context) -> None:
+    """Set once, the step a defender is first in contact outnumbered (4 days)."""
+    res = run_campaign(ctx, 1, days=4, trace_every=1)
+    u = ctx.units
+    final = res.final.pressed_hour[0]
+    pressed = np.flatnonzero(np.isfinite(final))
+    assert pressed.size >= 3
+    assert (u.side[pressed] == 1).all()
+    by_hour = {round(float(s.hour)): s for s in res.trace}
+    for i in pressed:
+        # The state at the end of that step: the unit fought in it, and from then
+        # on the hour stays.
+        st = by_hour[round(float(final[i])) + 1]
+        assert st.in_contact[0, i] or st.status[0, i] != Status.ACTIVE
+        assert st.pressed_hour[0, i] == final[i]

@@ -32,6 +32,7 @@ __all__ = [
 
 TANKS, SP_GUNS, GUNS, MORTARS = 1, 2, 3, 4
 KILLED, WOUNDED, CAPTURED, MISSING = 0, 1, 2, 3
+_NONE = np.empty(0, np.int64)
 
 
 @lru_cache(maxsize=1)
@@ -122,13 +123,15 @@ class CombatOutcome:
     """What combat did this step.
 
     Losses (of the units in contact), dislodged defenders, contact and the new assault
-    progress against each defender (km) [R, U].
+    progress against each defender (km) [R, U]; the defenders attacked by more men
+    than their cell holds (replicas, units).
     """
 
     losses: LossRows | ContactLosses
     dislodged: npt.NDArray[np.bool_]
     in_contact: npt.NDArray[np.bool_]
     assault: npt.NDArray[np.float32]
+    pressed: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] = (_NONE, _NONE)
 
 
 def resolve_combat(
@@ -236,4 +239,7 @@ def resolve_combat(
     dislodged[rd, ud] = st_assault >= p.defended_depth_km
     assault = st.assault.copy()
     assault[rd, ud] = st_assault
-    return CombatOutcome(losses, dislodged, in_contact, assault)
+    # Defenders facing a superior force (more attacking men than their cell holds).
+    sup = a[e, 0] > d[e, 0]
+    pressed = (rd[sup].astype(np.int64), ud[sup].astype(np.int64))
+    return CombatOutcome(losses, dislodged, in_contact, assault, pressed)

@@ -64,6 +64,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         ammo=np.ones((r, n), np.float32),
         order_hour=np.full((r, n), np.inf, np.float32),
         fallback_hour=np.full((r, n), np.inf, np.float32),
+        pressed_hour=np.full((r, n), np.inf, np.float32),
         control=np.broadcast_to(initial_control(ctx), (r, len(ctx.place_ids))).copy(),
         capture_hour=np.full((r, len(ctx.place_ids)), np.nan, np.float32),
         assault=np.zeros((r, n), np.float32),
@@ -255,6 +256,11 @@ def step(
     # In float32, as numpy adds a Python float to a float32 array.
     fight = fight_hours(out.in_contact, st.fight_hours, np.float32(p.step_hours))
     st = st.replace(assault=out.assault, in_contact=out.in_contact, fight_hours=fight)
+    if out.pressed[0].size:
+        pressed = st.pressed_hour.copy()
+        first = np.isinf(pressed[out.pressed])
+        pressed[out.pressed[0][first], out.pressed[1][first]] = np.float32(hour)
+        st = st.replace(pressed_hour=pressed)
     # The first loss applied copies present and lost; later ones write in place.
     st, owned = _apply_losses(st, out.losses, owned=inplace)
     _sync(men, st, out.losses)

@@ -5,16 +5,17 @@ holds, has no free cell or is cut off (:func:`fall_back_dislodged`).
 
 The Japanese plan (plans.md 2.1) has border units delay and then fall back to their
 army's next position (docs/oob-japanese.md P1: their plans' ``withdraw_when_superior``
-target). The plans give no force ratio for when, so the engine takes the plan's own
-event: an army headquarters orders its border units back the hour any unit under it
-is attacked (its delay line is engaged; the report goes up to every delaying
-headquarters above the unit). The order passes down the hierarchy like the
-ceasefire order: ``order_delay_hours_per_level`` per command level below the
-headquarters, times ``order_delay_cutoff_factor`` where the unit's own headquarters is
-destroyed, surrendered, falling back or cut off. A unit holding it that is not in
-contact marches to that position (posture withdraw; one in contact goes on delaying
-until it breaks contact or is dislodged) and takes up a prepared defence there
-(posture hold).
+target; "superior" comes with no force ratio). An army headquarters orders its border
+units back the hour any unit under it is attacked (its delay line is engaged; the
+report goes up to every delaying headquarters above the unit). The order passes down
+the hierarchy like the ceasefire order: ``order_delay_hours_per_level`` per command
+level below the headquarters, times ``order_delay_cutoff_factor`` where the unit's own
+headquarters is destroyed, surrendered, falling back or cut off. The order authorises
+the plans' condition, which is each unit's own: a unit falls back once it holds the
+order and has itself been attacked by a superior force (more attacking men than its
+cell holds, as the combat models count them); it goes on delaying while in contact,
+then marches to that position (posture withdraw) and takes up a prepared defence there
+(posture hold). A unit the enemy has not reached stays in its position.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def relay_fall_back(
     start = (
         waiting
         & (arrives <= hour)
+        & (st.pressed_hour[:, led] <= hour)
         & (st.status[:, led] == Status.ACTIVE)
         & ~attacked[:, led]
         & left

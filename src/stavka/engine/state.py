@@ -140,6 +140,8 @@ class State:
         order_hour: hour the surrender order reached the unit (inf = not yet).
         fallback_hour: hour a headquarters ordered its delaying units back (inf = not
             yet; set on headquarters units only).
+        pressed_hour: hour a defender unit was first attacked by a superior force,
+            more attacking men than defending ones in its cell (inf = not yet).
         control: side controlling each place [R, P] (0 attacker, 1 other).
         capture_hour: first hour the attacker controlled each place [R, P]
             (nan = never).
@@ -172,6 +174,7 @@ class State:
     ammo: F32
     order_hour: F32
     fallback_hour: F32
+    pressed_hour: F32
     control: I8
     capture_hour: F32
     assault: F32
