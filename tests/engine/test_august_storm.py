@@ -69,3 +69,17 @@ def test_no_defender_starts_cut_off(campaign: RunResult) -> None:
     ctx = campaign.ctx
     cut = cut_off_units(ctx, init_state(ctx, 1))
     assert not cut.any(), [ctx.units.ids[i] for i in np.flatnonzero(cut[0])]
+
+
+def test_replica_of_a_batch_equals_the_single_run(campaign: RunResult) -> None:
+    """Same seed: replica 0 of R = 8 ends in the single run's state, field by field."""
+    from stavka.engine.state import State
+
+    eight = simulate(campaign.ctx, 1, replicas=8).final
+    one = campaign.final
+    for name in State.__dataclass_fields__:
+        a, b = getattr(one, name), getattr(eight, name)
+        if name == "hour":
+            assert a == b
+            continue
+        assert np.array_equal(a[0], b[0], equal_nan=True), name
