@@ -19,6 +19,7 @@ from stavka.scenario.schema import Formation, Plan, Posture
 
 __all__ = [
     "POSTURE_MAP",
+    "bypassed_regions",
     "command_depth",
     "exec_posture",
     "fallback_place",
@@ -73,6 +74,28 @@ def fallback_place(plan: Plan) -> str | None:
 def orders_fall_back(plan: Plan | None) -> bool:
     """Whether a plan's headquarters fights a delay, ordering its units back in turn."""
     return plan is not None and any(c.kind.value == "delay" for c in plan.conditions)
+
+
+def bypassed_regions(s: Scenario, f: Formation) -> tuple[str, ...]:
+    """Fortified regions a formation's plans tell it to bypass (sorted ids).
+
+    The ``bypass`` conditions of its own plan and of every superior's: a front's
+    directive to bypass a fortified region binds the armies under it. A condition's
+    target is a fortified region's id or its place.
+    """
+    by_place = {fr.place: fr.id for fr in s.fortified_regions.values()}
+    out: set[str] = set()
+    node: str | None = f.id
+    while node is not None and node in s.formations:
+        plan = s.plans.get(node)
+        for cond in plan.conditions if plan is not None else ():
+            if cond.kind.value == "bypass" and cond.target is not None:
+                t = cond.target
+                fr = t if t in s.fortified_regions else by_place.get(t)
+                if fr is not None:
+                    out.add(fr)
+        node = s.formations[node].parent
+    return tuple(sorted(out))
 
 
 def start_point(s: Scenario, f: Formation) -> tuple[float, float]:

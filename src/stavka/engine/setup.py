@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.formations import (
+    bypassed_regions,
     command_depth,
     exec_posture,
     fallback_place,
@@ -60,8 +61,48 @@ HQ_ECHELONS = frozenset({"high_command", "front", "area_army", "army", "group"})
 """Echelons whose own strength is headquarters and army/front troops, not a combat
 formation."""
 FORTIFIED_DETOUR_HOURS = 24.0
-"""Routing penalty per fortification level for the attacker (plans.md 1.3:
-bypass FRs)."""
+"""Routing penalty per fortification level of a fortified region a unit's plans tell it
+to bypass (plans.md 1.3: the main blow bypasses the Halun-Arshan FR)."""
+
+
+def _route_hours(
+    s: Scenario,
+    theatre: TheatreLike,
+    hours: npt.NDArray[np.float32],
+    carry: npt.NDArray[np.float32],
+    wanted: list[str],
+) -> dict[str, npt.NDArray[np.float32]]:
+    """Edge hours of each routing class (``mobility:side carrier ~bypassed...``).
+
+    Every mobility gets a defender class (``:1``) and attacker classes for each
+    carrier; a class that bypasses fortified regions (``~fr``, units whose plans say
+    so) adds ``FORTIFIED_DETOUR_HOURS`` per fortification level for entering their
+    fortified cells within the regions' radius. Other attackers route through
+    fortified cells like any other, and assault them where held.
+    """
+    nb = theatre.neighbors
+    safe = np.where(nb < 0, 0, nb)
+    out: dict[str, npt.NDArray[np.float32]] = {}
+    for m, name in enumerate(MOBILITY_NAMES):
+        out[f"{name}:1"] = hours[m]
+        for c, tag in enumerate(CARRIER_TAGS):
+            out[f"{name}:0{tag}"] = np.minimum(hours[m], carry[c])
+    for route in sorted(set(wanted) - set(out)):
+        head, *regions = route.split("~")
+        name, tail = head.split(":")
+        m, c = MOBILITY_NAMES.index(name), CARRIER_TAGS.index(tail[1:])
+        level = np.zeros(nb.shape[0], np.float32)
+        for fr_id in regions:
+            fr = s.fortified_regions[fr_id]
+            place = s.places[fr.place]
+            km = haversine_km(place.lat, place.lon, theatre.lat, theatre.lon)
+            inside = km <= (fr.radius_km.value or 0.0)
+            if fr.place in theatre.place_cell:
+                inside[theatre.place_cell[fr.place]] = True
+            level = np.maximum(level, np.where(inside, theatre.fortified_level, 0))
+        detour = FORTIFIED_DETOUR_HOURS * level[safe]
+        out[route] = np.minimum(hours[m] + detour, carry[c]).astype(np.float32)
+    return out
 
 
 @dataclass
@@ -288,21 +329,11 @@ def build_context(
         [theatre.edge_hours(m if m != "static" else "foot") for m in MOBILITY_NAMES]
     )
     nb = theatre.neighbors
-    fort_into = theatre.fortified_level[np.where(nb < 0, 0, nb)].astype(np.float32)
     # Carriers: 0 none, 1 river flotilla, 2 sea (landing forces), 3 both.
     boats, ships = river_hours(theatre, params), sea_hours(theatre, params)
     carry = np.stack(
         [np.full_like(boats, np.inf), boats, ships, np.minimum(boats, ships)]
     )
-    bank_hours = {}
-    for m, name in enumerate(MOBILITY_NAMES):
-        bank_hours[f"{name}:1"] = hours[m]
-        own = hours[m] + FORTIFIED_DETOUR_HOURS * fort_into
-        for c, tag in enumerate(CARRIER_TAGS):
-            bank_hours[f"{name}:0{tag}"] = np.minimum(own, carry[c])
-    route_names = list(bank_hours)
-    bank = FieldBank(neighbors=nb, hours=bank_hours)
-
     side = np.array([0 if f.side == attacker else 1 for f in chosen], np.int8)
     mobility = np.array([GROUND[f.mobility.value] for f in chosen], np.int8)
     river = flotilla_support(s, chosen, side, params) & (side == 0)
@@ -310,15 +341,17 @@ def build_context(
     seaborne[[i for i, ld in landing.assigned.items() if not ld.airborne]] = True
     seaborne[[index[f.id] for f, ld in landing.detachments if not ld.airborne]] = True
     carrier = (river.astype(np.int64) + 2 * seaborne.astype(np.int64)) * (side == 0)
-    route_class = np.array(
-        [
-            route_names.index(
-                f"{MOBILITY_NAMES[m]}:{'0' + CARRIER_TAGS[c] if sd == 0 else '1'}"
-            )
-            for m, sd, c in zip(mobility, side, carrier, strict=True)
-        ],
-        np.int64,
-    )
+    names = [
+        f"{MOBILITY_NAMES[m]}:1"
+        if sd == 1
+        else f"{MOBILITY_NAMES[m]}:0{CARRIER_TAGS[c]}"
+        + "".join(f"~{fr}" for fr in bypassed_regions(s, f))
+        for f, m, sd, c in zip(chosen, mobility, side, carrier, strict=True)
+    ]
+    bank_hours = _route_hours(s, theatre, hours, carry, names)
+    route_names = list(bank_hours)
+    bank = FieldBank(neighbors=nb, hours=bank_hours)
+    route_class = np.array([route_names.index(x) for x in names], np.int64)
     initial = np.array(
         [[f.strength.values()[k] or 0.0 for k in STRENGTH_ITEMS] for f in chosen],
         np.float32,
