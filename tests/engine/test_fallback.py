@@ -190,3 +190,32 @@ def test_pressed_hour_is_the_first_attack_by_a_superior_force(ctx: Context) -> N
         st = by_hour[round(float(final[i])) + 1]
         assert st.in_contact[0, i] or st.status[0, i] != Status.ACTIVE
         assert st.pressed_hour[0, i] == final[i]
+
+
+def test_a_plans_ratio_sets_when_a_unit_counts_as_pressed(ctx: Context) -> None:
+    """`withdraw_when_superior` with a ratio: pressed only beyond it; without, 1."""
+    from stavka.engine.formations import superior_ratio
+    from stavka.scenario.schema import PlanCondition
+
+    plan = ctx.scenario.plans["ija_124d"]
+    assert superior_ratio(plan) == 1.0  # the pack gives no ratio
+    assert ctx.units.superior_ratio[_unit(ctx, "ija_124d")] == 1.0
+    cond = PlanCondition.model_validate(
+        {"kind": "withdraw_when_superior", "target": "hengdaohezi", "ratio": 3.0,
+         "source": "test"}
+    )  # fmt: skip
+    three = plan.model_copy(update={"conditions": [cond]})
+    assert superior_ratio(three) == 3.0
+    assert superior_ratio(None) == 1.0
+
+
+def test_no_unit_is_pressed_below_its_ratio(ctx: Context) -> None:
+    """Raise every unit's ratio out of reach: 3 days, no defender counts as pressed."""
+    import dataclasses
+
+    u = ctx.units
+    high = dataclasses.replace(u, superior_ratio=np.full(u.n, 1e9, np.float32))
+    out = run_campaign(dataclasses.replace(ctx, units=high), 1, days=3).final
+    assert np.isinf(out.pressed_hour).all()
+    base = run_campaign(ctx, 1, days=3).final
+    assert np.isfinite(base.pressed_hour).any()

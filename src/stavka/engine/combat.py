@@ -239,7 +239,8 @@ def resolve_combat(
     dislodged[rd, ud] = st_assault >= p.defended_depth_km
     assault = st.assault.copy()
     assault[rd, ud] = st_assault
-    # Defenders facing a superior force (more attacking men than their cell holds).
-    sup = a[e, 0] > d[e, 0]
+    # Defenders facing a superior force: more attacking men than their cell holds,
+    # times their plan's ratio where it gives one.
+    sup = a[e, 0] > u.superior_ratio[ud] * d[e, 0]
     pressed = (rd[sup].astype(np.int64), ud[sup].astype(np.int64))
     return CombatOutcome(losses, dislodged, in_contact, assault, pressed)

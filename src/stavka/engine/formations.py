@@ -30,6 +30,7 @@ __all__ = [
     "plan_for",
     "start_cell_of",
     "start_point",
+    "superior_ratio",
 ]
 
 POSTURE_MAP = {
@@ -69,6 +70,17 @@ def fallback_place(plan: Plan) -> str | None:
         if cond.kind.value == "withdraw_when_superior" and cond.target is not None:
             return cond.target
     return None
+
+
+def superior_ratio(plan: Plan | None) -> float:
+    """Enemy/own men at which a plan's ``withdraw_when_superior`` fires (1 if unstated).
+
+    "Superior" with no ratio is read literally: more attacking men than own.
+    """
+    for cond in plan.conditions if plan is not None else ():
+        if cond.kind.value == "withdraw_when_superior" and cond.ratio is not None:
+            return float(cond.ratio)
+    return 1.0
 
 
 def orders_fall_back(plan: Plan | None) -> bool:

@@ -25,6 +25,7 @@ from stavka.engine.formations import (
     plan_for,
     start_cell_of,
     start_point,
+    superior_ratio,
 )
 from stavka.engine.landings import plan_landings
 from stavka.engine.params import EngineParams
@@ -420,6 +421,9 @@ def build_context(
         headquarters=np.array([f.echelon.value in HQ_ECHELONS for f in chosen], bool),
         fallback_hq=fallback_hq,
         falls_back=falls_back,
+        superior_ratio=np.array(
+            [superior_ratio(plan_for(s, f)) for f in chosen], np.float32
+        ),
     )
     place_ids = sorted(p for p in s.places if p in theatre.place_cell)
     exploit = _area_of_operations(s, place_ids, attacker, params.exploit_radius_km)

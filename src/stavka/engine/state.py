@@ -95,6 +95,8 @@ class UnitTable:
         falls_back: a delaying border unit whose one objective is its army's next
             position, where the army's fall-back order (or its own dislodgement) sends
             it and where it then holds.
+        superior_ratio: attacking/own men at which the unit counts as pressed by a
+            superior force (its plan's ``withdraw_when_superior`` ratio, else 1).
     """
 
     ids: list[str]
@@ -114,6 +116,7 @@ class UnitTable:
     headquarters: B
     fallback_hq: I32
     falls_back: B
+    superior_ratio: F32
 
     @property
     def n(self) -> int:
