@@ -7,7 +7,13 @@ import pytest
 
 from stavka.errors import MapError
 from stavka.theatre import MOBILITIES, Theatre
-from stavka.theatre.movement import CROSS_KMH, ROAD_KMH, edge_hours
+from stavka.theatre.movement import (
+    CROSS_KMH,
+    EMBANKMENT_ROAD,
+    ROAD_KMH,
+    edge_hours,
+    route_class,
+)
 
 
 def test_edge_hours_shape_and_water(storm_map: Theatre) -> None:
@@ -38,6 +44,25 @@ def test_road_faster_than_cross_country(storm_map: Theatre) -> None:
     per_km_road = np.median(h[road] / storm_map.edge_km[road])
     per_km_off = np.median(h[off] / storm_map.edge_km[off])
     assert per_km_road < per_km_off
+
+
+def test_a_railway_without_a_road_is_marched_as_a_track(storm_map: Theatre) -> None:
+    """Rail edges with no road of their own take a track's speed; others keep theirs."""
+    t = storm_map
+    cls = route_class(t)
+    lone = (t.rail_gauge_mm > 0) & (t.road == 0)
+    assert lone.any()
+    assert (cls[lone] == EMBANKMENT_ROAD).all()
+    assert (cls[~lone] == t.road[~lone]).all()
+    # Flat-ground check: along such an edge foot troops make the track speed.
+    h = edge_hours(t, "foot")
+    j = t.neighbors.clip(0)
+    flat = lone & (t.ruggedness[:, None] < 1) & (t.ruggedness[j] < 1)
+    flat &= (t.river_class < 0) & np.isfinite(h)
+    flat &= t.elevation_m[j] <= t.elevation_m[:, None]
+    assert flat.any()
+    speed = t.edge_km[flat] / h[flat]
+    assert np.allclose(speed, ROAD_KMH["foot"][EMBANKMENT_ROAD], rtol=0.01)
 
 
 def test_mud_slows_everything(storm_map: Theatre) -> None:

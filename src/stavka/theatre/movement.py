@@ -6,8 +6,9 @@ how many hours a day a formation marches):
 ``hours = d/2 / v_i + d/2 / v_j + climb + river``, where
 
 * ``d`` is the centre-to-centre distance (km);
-* ``v`` is the road speed of the edge's road class if a road runs along the edge,
-  else the cross-country speed × the cover factor of that cell; both × the relief
+* ``v`` is the road speed of the edge's road class if a road runs along the edge (a
+  railway without a road counts as a track: ``EMBANKMENT_ROAD``), else the
+  cross-country speed × the cover factor of that cell; both × the relief
   factor ``1 / (1 + ruggedness / RELIEF_M)`` (halved relief in a pass cell) × the
   weather factor of that cell;
 * ``climb`` is Naismith's rule for foot and horse: 1 h per 600 m of ascent;
@@ -34,10 +35,12 @@ if TYPE_CHECKING:
     from stavka.theatre.model import Theatre
 
 __all__ = [
+    "EMBANKMENT_ROAD",
     "MOBILITIES",
     "WEATHER_CODES",
     "edge_hours",
     "least_time_path",
+    "route_class",
     "weather_codes",
 ]
 
@@ -89,6 +92,20 @@ WEATHER_FACTOR: dict[str, tuple[float, ...]] = {
     "tracked": (1.0, 0.85, 0.6, 0.25, 0.15),
     "rail": (1.0, 1.0, 1.0, 1.0, 0.5),
 }
+
+
+EMBANKMENT_ROAD = 1
+"""Road class of a railway edge with no road of its own: a track (``ROAD_NAMES``).
+Troops march along a line's embankment and the service track beside it; the source
+text has the 6th Guards Tank Army, its roads mud, moving "along the railway subgrade"
+at 40-50 km a day (the same quote that gives the tracked mud factor: a track's 15 km/h
+x 0.25 x 12 h = 45 km)."""
+
+
+def route_class(t: Theatre) -> np.ndarray:
+    """Road class of each edge [N, 6]: its road, or a track along a railway."""
+    rail = (t.rail_gauge_mm > 0) & (t.road < EMBANKMENT_ROAD)
+    return np.where(rail, EMBANKMENT_ROAD, t.road).astype(t.road.dtype)
 
 
 def _check(mobility: str) -> None:
@@ -145,8 +162,9 @@ def edge_hours(
         lift = t.pass_cell & (t.cover == mountain)
         cover_f = np.where(lift, 0.5 * (1.0 + cover_f), cover_f)
     v_cross = CROSS_KMH[mobility] * cover_f * rf * wf
-    road_v = np.asarray(ROAD_KMH[mobility])[t.road]
-    has_road = t.road > 0
+    road = route_class(t)
+    road_v = np.asarray(ROAD_KMH[mobility])[road]
+    has_road = road > 0
     v_i = np.where(has_road, road_v * (rf * wf)[:, None], v_cross[:, None])
     v_j = np.where(has_road, road_v * (rf * wf)[j], v_cross[j])
     with np.errstate(divide="ignore", invalid="ignore"):
