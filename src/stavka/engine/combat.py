@@ -177,7 +177,12 @@ def resolve_combat(
         fort > 0, 3, np.where(holding, 2, 4)
     )  # FORTIFIED / PREPARED / DELAY
     start = float(hour)
-    surprise = np.where(start < p.surprise_hours, 2.0, 0.0)
+    # Surprise belongs to a battle, as CDB90 codes it (``surpa``, one value per
+    # battle): a fight whose defenders came under attack within the surprise window
+    # keeps it for as long as it lasts (its start: now less the defenders'
+    # men-weighted hours in the fight).
+    def_hours = fought / d[:, 0].clip(1)
+    surprise = np.where(start - def_hours < p.surprise_hours, 2.0, 0.0)
     air = 1.0 if start >= p.air_superiority_after_hours else 0.0
     factors: dict[str, Any] = {
         "posture": posture,
@@ -204,7 +209,7 @@ def resolve_combat(
         m.attrition,
         att_men,
         def_men,
-        (attackers_hours(st, contact, keys.size), fought / d[:, 0].clip(1)),
+        (attackers_hours(st, contact, keys.size), def_hours),
         p.step_hours,
         factors,
         x,

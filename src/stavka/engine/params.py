@@ -235,8 +235,9 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     "puppet_desertion_contact_per_day": ("1/day", "assumption: the same in contact"),
     "surprise_hours": (
         "h",
-        "plans.md 1.2: attack without preparation at night; surprise "
-        "lasts the first day (assumption on duration)",
+        "plans.md 1.2: attack without preparation at night; battles begun "
+        "in the first day are surprise battles for their whole length, as "
+        "CDB90 codes surprise per battle (window: assumption on duration)",
     ),
     "air_superiority_after_hours": (
         "h",
