@@ -1,4 +1,8 @@
-"""Railheads: captured stations serve only when joined by rail to the attacker's own."""
+"""Supply points: joined captured stations, and held ports after the sailing time.
+
+A captured station serves only when joined by rail to the attacker's own; a captured
+port serves after the sailing time from the attacker's own port.
+"""
 
 from __future__ import annotations
 
@@ -38,16 +42,23 @@ def test_rail_km_follows_lines_and_their_links() -> None:
     assert np.isinf(km[4]) and pred[4] == -1
 
 
-def _serving(control: list[int], captured: list[float], hour: float) -> list[bool]:
+def _serving(
+    control: list[int],
+    captured: list[float],
+    hour: float,
+    by_sea: np.ndarray | None = None,
+) -> list[bool]:
     ctx = _ctx((["own", "border", "deep"], []))
     km, pred = rail_km(ctx, STATIONS, LAT, LON, OWN)
+    sea = np.zeros(5, bool) if by_sea is None else by_sea
+    repair = np.where(sea, 30.0, km / 20.0 * 24.0).astype(np.float32)
     out = serving_railheads(
         np.array([control], np.int8),
         np.array([captured], np.float32),
         np.arange(5, dtype=np.int64),
         OWN,
-        (km / 20.0 * 24.0).astype(np.float32),
-        (pred, np.argsort(km, kind="stable").astype(np.int64)),
+        repair,
+        (pred, np.argsort(km, kind="stable").astype(np.int64), sea),
         np.float32(hour),
     )
     return [bool(x) for x in out[0]]
@@ -77,3 +88,30 @@ def test_an_unreachable_station_never_serves() -> None:
     """A held station on no line joined to the attacker's never becomes a railhead."""
     got = _serving([0, 1, 1, 0, 0], [float("nan"), np.nan, np.nan, 0.0, 0.0], 1e6)
     assert got == [True, False, False, False, False]
+
+
+def test_a_held_port_serves_after_the_sailing_time() -> None:
+    """'island' (by sea, 30 h here) serves 30 h after capture, with no rail to it."""
+    sea = np.array([False, False, False, True, False])
+    nan = float("nan")
+    got = _serving([0, 1, 1, 0, 1], [nan, nan, nan, 10.0, nan], 39.0, sea)
+    assert got == [True, False, False, False, False]
+    got = _serving([0, 1, 1, 0, 1], [nan, nan, nan, 10.0, nan], 40.0, sea)
+    assert got == [True, False, False, True, False]
+    got = _serving([0, 1, 1, 1, 1], [nan, nan, nan, 10.0, nan], 40.0, sea)
+    assert got == [True, False, False, False, False]  # retaken: no longer held
+
+
+def test_ports_are_supplied_by_sea_from_the_own_ports() -> None:
+    """On the August Storm map, Najin is within 36 h of sailing of Vladivostok."""
+    from stavka.engine import prepare
+    from stavka.engine.control import initial_control
+    from stavka.engine.logistics import build_supply_net
+
+    ctx = prepare("august-storm")
+    net = build_supply_net(ctx, initial_control(ctx))
+    names = [ctx.place_ids[i] for i in net.place_index]
+    najin = [k for k, x in enumerate(names) if x == "najin" and net.by_sea[k]]
+    vlad = [k for k, x in enumerate(names) if x == "vladivostok" and net.by_sea[k]]
+    assert najin and vlad and net.own[vlad[0]] and not net.own[najin[0]]
+    assert 6.0 < float(net.repair_hours[najin[0]]) < 36.0

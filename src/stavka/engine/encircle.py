@@ -21,13 +21,13 @@ import numpy.typing as npt
 from numba import prange
 
 from stavka.engine.kernels import pkernel
-from stavka.engine.logistics import station_places
+from stavka.engine.logistics import SEA_KINDS, station_places
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
 
 __all__ = ["SOURCE_KINDS", "CoarseGrid", "coarse_grid", "cut_off", "cut_off_units"]
 
-SOURCE_KINDS = ("port", "island")
+SOURCE_KINDS = SEA_KINDS
 """Place kinds that supply the defender while it holds them, besides stations (an
 island garrison lives on its island's stocks)."""
 

@@ -338,18 +338,19 @@ def serving_railheads(
     place_index: npt.NDArray[np.int64],
     own: npt.NDArray[np.bool_],
     repair_hours: npt.NDArray[np.float32],
-    rail: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    rail: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]],
     hour: np.float32,
 ) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
-    """Stations serving as the attacker's railheads [R, S] (``logistics.resupply``).
+    """Supply points serving the attacker [R, S] (``logistics.resupply``).
 
     Held by the attacker, and its own from the start, or captured at least their
     repair hours ago (in float32, as numpy subtracts a float32 capture hour from
     the hour) with every station on their rail path from its own stations held.
-    ``rail``: each station's predecessor on that path (-1: own or unreachable) and
-    the stations in order of rail distance from its own.
+    ``rail``: each station's predecessor on that path (-1: own or unreachable), the
+    stations in order of rail distance from its own, and which points are supplied
+    by sea (a port or island: no rail path; its repair hours are the sailing time).
     """
-    pred, order = rail
+    pred, order, by_sea = rail
     n_r = control.shape[0]
     n_s = place_index.size
     out = np.empty((n_r, n_s), np.bool_)
@@ -363,7 +364,10 @@ def serving_railheads(
                 chain[s] = held
                 out[r, s] = held
                 continue
-            chain[s] = held and pred[s] >= 0 and chain[pred[s]]
+            if by_sea[s]:
+                chain[s] = held
+            else:
+                chain[s] = held and pred[s] >= 0 and chain[pred[s]]
             c = capture_hour[r, q]
             since = hour - (np.float32(np.inf) if np.isnan(c) else c)
             out[r, s] = chain[s] and since >= repair_hours[s]

@@ -5,7 +5,10 @@ start, and captured stations joined to them by rail (the scenario's lines and th
 ``connects`` links) once the railway troops have had time to repair the line to them
 (rail distance from the nearest own station / repair rate) and while every station on
 that line back to its own is held. A station on a line the attacker's network does not
-reach (across a river without a bridge, on an island) never serves. A unit's organic
+reach (across a river without a bridge, on an island) never serves. Ports and islands
+(``SEA_KINDS``) are supplied by sea: one the attacker holds serves from the time a ship
+from its nearest own port could reach it (the sea route's hours, going aboard and ashore
+included: ``rivers.sea_hours``) after its capture. A unit's organic
 trucks bring one refill per round trip from the nearest serving railhead; the trip takes
 the least truck time over the map (motor edge times, weather included), so a column
 completes ``min(1, driving hours per day / (2 x one-way hours))`` round trips a day and
@@ -37,6 +40,7 @@ from stavka.errors import EngineError
 from stavka.geo import haversine_km
 
 __all__ = [
+    "SEA_KINDS",
     "SupplyNet",
     "build_supply_net",
     "rail_km",
@@ -44,6 +48,10 @@ __all__ = [
     "station_places",
     "truck_hours",
 ]
+
+SEA_KINDS = ("port", "island")
+"""Place kinds supplied by sea while held (the attacker's fleet; an island garrison
+lives on its island's stocks: ``encircle``)."""
 
 ROAD_FACTOR = 1.25
 """Rail / great-circle distance between consecutive listed stations, for repair times
@@ -59,10 +67,13 @@ class SupplyNet:
         lat, lon: station coordinates (degrees).
         own: the attacker's station at the start.
         repair_hours: hours after capture before the station serves as a railhead
-            (inf: not joined by rail to an own station).
+            (inf: not joined by rail to an own station); for a point supplied by sea,
+            the sailing hours from the nearest own one.
         rail_pred: each station's predecessor on its shortest rail path from an own
             station (-1: own or unreachable); ``rail_order``: the stations by rail
-            distance from the own ones.
+            distance from the own ones, then the points supplied by sea.
+        by_sea: the ports and islands, after the stations (a place that is both is
+            in both parts).
         air_units: [U] units of the formations the air lift serves.
         air_hours: first and end hour (after the scenario start) of the lift's days.
     """
@@ -75,6 +86,7 @@ class SupplyNet:
     repair_hours: npt.NDArray[np.float32]
     rail_pred: npt.NDArray[np.int64]
     rail_order: npt.NDArray[np.int64]
+    by_sea: npt.NDArray[np.bool_]
     air_units: npt.NDArray[np.bool_]
     air_hours: tuple[float, float]
 
@@ -114,27 +126,57 @@ def station_places(ctx: Context) -> list[str]:
     return sorted({st for line in lines for st in line.stations if st in pos})
 
 
+def sea_places(ctx: Context) -> list[str]:
+    """The ports and islands among the scored places, sorted by id."""
+    s = ctx.scenario
+    return sorted(p for p in ctx.place_ids if s.places[p].kind.value in SEA_KINDS)
+
+
+def sea_route_hours(
+    ctx: Context, cells: npt.NDArray[np.int64], own: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64]:
+    """Sailing hours from the nearest own cell to each of ``cells`` (inf: no route)."""
+    from stavka.engine.rivers import sea_hours
+
+    if not own.any():
+        return np.full(cells.size, np.inf)
+    graph = graph_of(ctx.theatre.neighbors, sea_hours(ctx.theatre, ctx.params))
+    dist = dijkstra(graph, indices=np.unique(cells[own]), min_only=True)
+    return np.asarray(dist, np.float64)[cells]
+
+
 def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> SupplyNet:
-    """Collect the railway stations among the scored places and the air-lifted units."""
+    """Collect the supply points (stations, ports, islands) and the air-lifted units."""
     s = ctx.scenario
     pos = {p: i for i, p in enumerate(ctx.place_ids)}
     stations = station_places(ctx)
-    idx = np.array([pos[x] for x in stations], np.int64)
-    lat = np.array([s.places[x].lat for x in stations])
-    lon = np.array([s.places[x].lon for x in stations])
+    ports = sea_places(ctx)
+    names = stations + ports
+    idx = np.array([pos[x] for x in names], np.int64)
+    lat = np.array([s.places[x].lat for x in names])
+    lon = np.array([s.places[x].lon for x in names])
     own = initial_control[idx] == 0
-    km, pred = rail_km(ctx, stations, lat, lon, own)
-    repair = (km / ctx.params.rail_repair_km_per_day * 24.0).astype(np.float32)
+    n_rail = len(stations)
+    km, pred = rail_km(ctx, stations, lat[:n_rail], lon[:n_rail], own[:n_rail])
+    cells = ctx.place_cells[idx].astype(np.int64)
+    sail = sea_route_hours(ctx, cells[n_rail:], own[n_rail:])
+    repair = np.concatenate(
+        [km / ctx.params.rail_repair_km_per_day * 24.0, sail]
+    ).astype(np.float32)
+    order = np.concatenate(
+        [np.argsort(km, kind="stable"), n_rail + np.arange(len(ports))]
+    ).astype(np.int64)
     air_units, air_hours = _air_lift(ctx)
     return SupplyNet(
         idx,
-        ctx.place_cells[idx].astype(np.int64),
+        cells,
         lat,
         lon,
         own,
         repair,
-        pred,
-        np.argsort(km, kind="stable").astype(np.int64),
+        np.concatenate([pred, np.full(len(ports), -1, np.int64)]),
+        order,
+        np.arange(len(names)) >= n_rail,
         air_units,
         air_hours,
     )
@@ -264,7 +306,7 @@ def resupply(
         net.place_index,
         net.own,
         net.repair_hours,
-        (net.rail_pred, net.rail_order),
+        (net.rail_pred, net.rail_order, net.by_sea),
         np.float32(hour),  # numpy subtracts float32 capture hours in float32
     )
     one_way = np.empty(st.cell.shape)
