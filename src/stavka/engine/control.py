@@ -1,8 +1,9 @@
 """Place control and depth: who holds each place, how far each unit has come.
 
 A place is taken when attacker troops stand in its cell and no defender above the
-contact threshold does; the first such hour is its capture time. Depth is the
-great-circle distance from a unit's start cell.
+contact threshold does, or when the surrender of the troops holding it is taken (the
+attacker within one cell: ``surrender.take_prisoners``); the first such hour is its
+capture time. Depth is the great-circle distance from a unit's start cell.
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ import numpy.typing as npt
 from stavka.engine.kernels import replica_chunks
 from stavka.engine.kernels_combat import control_at_places
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, State
+from stavka.engine.state import PERSONNEL, State, Status
 from stavka.geo import haversine_km
 
-__all__ = ["ATTACKER_COUNTRIES", "depth_km", "initial_control", "update_control"]
+__all__ = [
+    "ATTACKER_COUNTRIES",
+    "depth_km",
+    "initial_control",
+    "surrendered_places",
+    "update_control",
+]
 
 ATTACKER_COUNTRIES = ("USSR", "Mongolian PR")
 
@@ -104,4 +111,40 @@ def update_control(
         np.float32(hour),
         replica_chunks(),
     )
+    return st.replace(control=control, capture_hour=capture)
+
+
+def surrendered_places(
+    ctx: Context,
+    st: State,
+    rr: npt.NDArray[np.intp],
+    uu: npt.NDArray[np.intp],
+    hour: float,
+) -> State:
+    """Give the attacker the places of units whose surrender it took this step.
+
+    ``rr``, ``uu``: the replicas and units taken prisoner (before the losses are
+    applied: a unit with no men left hands nothing over). Not where other defender
+    troops above the contact threshold still hold the cell. A place first taken this
+    way gets ``hour`` as its capture hour.
+    """
+    keep = st.present[rr, uu, PERSONNEL] > 0
+    rr, uu = rr[keep], uu[keep]
+    if rr.size == 0:
+        return st
+    first, count, order = _places_by_cell(ctx)
+    control, capture = st.control.copy(), st.capture_hour.copy()
+    defender = ctx.units.side == 1
+    for r, c in zip(rr.tolist(), st.cell[rr, uu].tolist(), strict=True):
+        if count[c] == 0:
+            continue
+        # Other troops of the defender still holding the cell keep it.
+        holding = defender & (st.status[r] == Status.ACTIVE) & (st.cell[r] == c)
+        if st.present[r, holding, PERSONNEL].sum() > ctx.params.contact_threshold_men:
+            continue
+        for q in order[first[c] : first[c] + count[c]]:
+            if control[r, q] == 1:
+                control[r, q] = 0
+                if np.isnan(capture[r, q]):
+                    capture[r, q] = np.float32(hour)
     return st.replace(control=control, capture_hour=capture)

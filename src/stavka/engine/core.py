@@ -16,7 +16,12 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.combat import resolve_combat
-from stavka.engine.control import depth_km, initial_control, update_control
+from stavka.engine.control import (
+    depth_km,
+    initial_control,
+    surrendered_places,
+    update_control,
+)
 from stavka.engine.encircle import cut_off_units
 from stavka.engine.fallback import (
     fall_back_dislodged,
@@ -275,6 +280,9 @@ def step(
     st, owned = _apply_losses(st, sur, owned)
     _sync(men, st, sur)
     taken = take_prisoners(ctx, st, men_now)
+    # A place whose garrison's surrender was taken passes to the attacker (the
+    # record counts such surrenders as captures, docs/record.md).
+    st = surrendered_places(ctx, st, taken.rr, taken.uu, hour)
     st, owned = _apply_losses(st, taken, owned)
     _sync(men, st, taken)
     # Control and depth.
