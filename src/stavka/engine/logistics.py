@@ -288,6 +288,23 @@ def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
     return np.split(order, cuts)
 
 
+def _serving_field(
+    ctx: Context, net: SupplyNet, serving: npt.NDArray[np.bool_], weather: Weather
+) -> npt.NDArray[np.float64]:
+    """One-way truck hours from the nearest serving point to every cell [N].
+
+    The stations' and the sea points' fields are found (and cached) apart and the
+    nearer taken: replicas that differ only in their ports or only in their
+    railheads share a search.
+    """
+    rail = serving & ~net.by_sea
+    sea = serving & net.by_sea
+    field = truck_hours(ctx, net.cells[rail], weather)
+    if sea.any():
+        field = np.minimum(field, truck_hours(ctx, net.cells[sea], weather))
+    return field
+
+
 def resupply(
     ctx: Context,
     net: SupplyNet,
@@ -316,7 +333,7 @@ def resupply(
         if key not in _BY_SERVING:
             if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
                 _BY_SERVING.clear()
-            _BY_SERVING[key] = truck_hours(ctx, net.cells[serving[rows[0]]], weather)
+            _BY_SERVING[key] = _serving_field(ctx, net, serving[rows[0]], weather)
         fill_rows(one_way, _BY_SERVING[key], st.cell, rows)
     # A unit's supply column shuttles to the railhead and back: a load arrives when a
     # round trip is complete (at most one a day), not as a steady trickle. On a lift
