@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from stavka.engine import Context
 from stavka.engine.combat import _models, step_loss_rates
 
 FACTORS = {
@@ -93,3 +94,26 @@ def test_rates_by_side_match_the_model_at_each_length() -> None:
         )
         np.testing.assert_allclose(ra[k], want_a, rtol=1e-12)
         np.testing.assert_allclose(rd[k], want_d, rtol=1e-12)
+
+
+def test_units_that_do_not_surrender_lose_few_prisoners(ctx: Context) -> None:
+    """Before its surrender order a Japanese unit's losses are 2.2 % captured."""
+    from stavka.engine import init_state
+    from stavka.engine.combat import collapse_split, loss_shares
+
+    st = init_state(ctx, 1)
+    u = ctx.units
+    red, blue = u.ids.index("red_rd"), u.ids.index("blue_div")
+    assert u.nation[blue] == "japan" and u.nation[red] != "japan"
+    rr, uu = np.zeros(2, np.intp), np.array([red, blue], np.intp)
+    usual = collapse_split()
+    shares = loss_shares(ctx, st, rr, uu, usual)
+    np.testing.assert_allclose(shares[0], usual)
+    assert shares[1, 2] == pytest.approx(ctx.params.no_surrender_captured_share)
+    assert shares[1].sum() == pytest.approx(1.0)
+    assert shares[1, 0] / (shares[1, 0] + shares[1, 1]) == pytest.approx(
+        usual[0] / (usual[0] + usual[1])
+    )
+    # Once the surrender order has reached it, the models' split applies.
+    st.order_hour[0, blue] = 100.0
+    np.testing.assert_allclose(loss_shares(ctx, st, rr, uu, usual)[1], usual)

@@ -82,7 +82,9 @@ def test_contact_losses_applied_in_place_match_loss_rows() -> None:
     contact = np.stack([rr, uu, ea, ed], axis=1).astype(np.int64)
     rates = rng.random(n_e) * 40, rng.random(n_e) * 40  # some shares exceed 1
     noise = rng.lognormal(0, 0.5, (n_r, n_u)).astype(np.float32)
-    split = (0.6, 0.5, 0.4)  # over 1: a full share is capped at what is present
+    # Over 1: a full share is capped at what is present; rows may differ.
+    split = np.tile([0.6, 0.5, 0.4], (rr.size, 1))
+    split[::3] = [0.2, 0.7, 0.1]
     losses = ContactLosses(contact, *rates, noise, 1.0, split, (0, 1, 3))
     present = rng.random((n_r, n_u, n_k)) * 100
     lost = rng.random((n_r, n_u, n_l, n_k))

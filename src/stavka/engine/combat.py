@@ -26,6 +26,8 @@ __all__ = [
     "attackers_hours",
     "collapse_split",
     "engaged_split",
+    "loss_shares",
+    "no_surrender_split",
     "resolve_combat",
     "step_loss_rates",
 ]
@@ -52,6 +54,47 @@ def collapse_split() -> tuple[float, float, float]:
     """Killed, wounded and captured shares of a collapsing unit (encircled, routed)."""
     k, w, c = _models().loss_split.split(1.0, 2)
     return float(k), float(w), float(c)
+
+
+def no_surrender_split(captured: float) -> tuple[float, float, float]:
+    """Killed, wounded and captured shares of a side that does not surrender.
+
+    The captured share is the nation's own (``captured``); the rest is split as
+    the models split the non-captured losses (their killed share).
+    """
+    killed = (1.0 - captured) * _models().loss_split.killed_share
+    return killed, 1.0 - captured - killed, captured
+
+
+_NO_SURRENDER: dict[int, npt.NDArray[np.bool_]] = {}
+
+
+def loss_shares(
+    ctx: Context,
+    st: State,
+    rr: npt.NDArray[np.intp],
+    uu: npt.NDArray[np.intp],
+    usual: tuple[float, float, float],
+) -> npt.NDArray[np.float64]:
+    """Killed, wounded and captured shares of each unit's losses [M, 3].
+
+    ``usual`` (the models' split) except for units of ``no_surrender_nations`` the
+    surrender order has not reached yet: their nation's captured share
+    (:func:`no_surrender_split`; a Japanese unit overrun before the rescript
+    fought on or died rather than surrender).
+    """
+    p = ctx.params
+    if ctx.token not in _NO_SURRENDER:
+        if len(_NO_SURRENDER) > 64:
+            _NO_SURRENDER.clear()
+        nations = set(p.no_surrender_nations)
+        _NO_SURRENDER[ctx.token] = np.array([n in nations for n in ctx.units.nation])
+    shares = np.empty((rr.size, 3))
+    shares[:] = usual
+    fight_on = _NO_SURRENDER[ctx.token][uu] & np.isinf(st.order_hour[rr, uu])
+    if fight_on.any():
+        shares[fight_on] = no_surrender_split(p.no_surrender_captured_share)
+    return shares
 
 
 def step_loss_rates(
@@ -228,7 +271,7 @@ def resolve_combat(
         rate_d,
         st.noise,
         dt_days,
-        engaged_split(),
+        loss_shares(ctx, st, rr, uu, engaged_split()),
         (KILLED, WOUNDED, MISSING),
     )
     # Today's attacks on a defender succeed when its luck falls below P(attacker wins);

@@ -23,7 +23,13 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.combat import CAPTURED, KILLED, WOUNDED, collapse_split
+from stavka.engine.combat import (
+    CAPTURED,
+    KILLED,
+    WOUNDED,
+    collapse_split,
+    loss_shares,
+)
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import nonzero2
 from stavka.engine.kernels_units import free_cells
@@ -194,9 +200,10 @@ def fall_back_dislodged(
     cell[rr, uu] = np.where(retreat, np.where(toward_free, toward, first_free), here)
     posture[rr, uu] = np.where(retreat & (field >= 0), Pos.WITHDRAW, posture[rr, uu])
     status[rr, uu] = np.where(collapse, Status.DESTROYED, status[rr, uu])
-    k, w, c = collapse_split()
+    shares = loss_shares(ctx, st, rr, uu, collapse_split())
     present = st.present[rr, uu]
-    for kind, share in ((KILLED, k), (WOUNDED, w), (CAPTURED, c)):
+    for j, kind in enumerate((KILLED, WOUNDED, CAPTURED)):
+        share = shares[:, j, None]
         losses.hit[:, kind] += np.where(collapse[..., None], present * share, 0.0)
     assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
     return st.replace(

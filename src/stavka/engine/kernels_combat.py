@@ -48,7 +48,8 @@ class ContactLosses:
 
     Applied straight to the holdings (:func:`apply_contact_losses`) instead of going
     through a [C, L, K] array; :meth:`rows` gives that array's :class:`LossRows`.
-    Arguments as :func:`contact_losses` has them.
+    Arguments as :func:`contact_losses` has them (``split``: [C, 3] each contact
+    row's killed, wounded and missing shares).
     """
 
     contact: npt.NDArray[np.int64]
@@ -56,7 +57,7 @@ class ContactLosses:
     rate_d: F64
     noise: npt.NDArray[np.float32]
     dt_days: float
-    split: tuple[float, float, float]
+    split: F64
     kinds: tuple[int, int, int]
 
     @property
@@ -125,7 +126,7 @@ def contact_losses(
     noise: npt.NDArray[np.float32],
     present: F64,
     dt_days: float,
-    split: tuple[float, float, float],
+    split: F64,
     kinds: tuple[int, int, int],
     n_kinds: int,
 ) -> F64:  # pragma: no cover - compiled
@@ -135,12 +136,11 @@ def contact_losses(
     attacked engagement's attacker rate or its defended engagement's defender rate
     (as ``combat.resolve_combat`` has it in numpy: the float64 rate times the
     float32 noise, the minimum keeping a nan); its holdings times that share go to
-    the loss kinds ``kinds`` (killed, wounded, missing) by ``split``; the other
-    ``n_kinds`` are zero.
+    the loss kinds ``kinds`` (killed, wounded, missing) by its row of ``split``
+    [C, 3]; the other ``n_kinds`` are zero.
     """
     n_c = contact.shape[0]
     n_k = present.shape[2]
-    share_k, share_w, share_c = split
     kind_k, kind_w, kind_c = kinds
     hit = np.empty((n_c, n_kinds, n_k))
     for i in prange(n_c):
@@ -154,9 +154,9 @@ def contact_losses(
             for q in range(n_kinds):
                 hit[i, q, j] = 0.0
             lost = present[r, u, j] * frac
-            hit[i, kind_k, j] = lost * share_k
-            hit[i, kind_w, j] = lost * share_w
-            hit[i, kind_c, j] = lost * share_c
+            hit[i, kind_k, j] = lost * split[i, 0]
+            hit[i, kind_w, j] = lost * split[i, 1]
+            hit[i, kind_c, j] = lost * split[i, 2]
     return hit
 
 
@@ -263,7 +263,7 @@ def apply_contact_losses(
     rate_d: F64,
     noise: npt.NDArray[np.float32],
     dt_days: float,
-    split: tuple[float, float, float],
+    split: F64,
     kinds: tuple[int, int, int],
 ) -> None:  # pragma: no cover - compiled
     """:func:`contact_losses` then ``kernels_units.apply_losses``, row by row.
@@ -273,7 +273,6 @@ def apply_contact_losses(
     """
     n_k = present.shape[2]
     n_l = lost.shape[2]
-    share_k, share_w, share_c = split
     kind_k, kind_w, kind_c = kinds
     n_c = contact.shape[0]
     n_ch = max(min(CHUNKS, n_c), 1)
@@ -286,6 +285,7 @@ def apply_contact_losses(
             if x > 1.0:  # np.minimum(x, 1.0)
                 x = 1.0
             frac = x * dt_days
+            share_k, share_w, share_c = split[i, 0], split[i, 1], split[i, 2]
             for k in range(n_k):
                 here = present[r, u, k]
                 part = here * frac

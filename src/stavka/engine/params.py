@@ -46,6 +46,8 @@ class EngineParams:
     order_delay_hours_per_level: float = 6.0
     order_delay_cutoff_factor: float = 4.0
     comply_hours: float = 24.0
+    no_surrender_nations: tuple[str, ...] = ("japan",)
+    no_surrender_captured_share: float = 0.022
     comply_hours_fortified: float = 96.0
     puppet_desertion_per_day: float = 0.05
     puppet_desertion_contact_per_day: float = 0.25
@@ -216,6 +218,19 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     "order_delay_cutoff_factor": (
         "-",
         "assumption: delay multiplier when the chain is cut",
+    ),
+    "no_surrender_nations": (
+        "-",
+        "nations whose troops were rarely taken prisoner in combat before their "
+        "surrender order: the Japanese army (Pacific War Online Encyclopedia, "
+        "'Casualties', pwencycl.kgbudge.com/C/a/Casualties.htm)",
+    ),
+    "no_surrender_captured_share": (
+        "1",
+        "Pacific War Online Encyclopedia 'Casualties' table (the models' source "
+        "for the US shares): Japan 41,440 prisoners of war before 15 Aug 1945 "
+        "against 1,834,000 killed, missing or wounded (1,740,000 killed or "
+        "missing): 41,440 / 1,875,440 = 0.022 of losses captured",
     ),
     "comply_hours": (
         "h",
