@@ -115,3 +115,21 @@ def test_ports_are_supplied_by_sea_from_the_own_ports() -> None:
     vlad = [k for k, x in enumerate(names) if x == "vladivostok" and net.by_sea[k]]
     assert najin and vlad and net.own[vlad[0]] and not net.own[najin[0]]
     assert 6.0 < float(net.repair_hours[najin[0]]) < 36.0
+
+
+def test_a_limited_truck_search_stops_at_its_limit() -> None:
+    """Within the limit the hours are the full search's; beyond it, inf."""
+    from stavka.engine import prepare
+    from stavka.engine.logistics import truck_hours
+    from stavka.engine.weather import weather_now
+
+    ctx = prepare("august-storm")
+    weather = weather_now(ctx, 0.0)
+    port = np.array([list(ctx.place_ids).index("najin")])
+    source = ctx.place_cells[port].astype(np.int64)
+    full = truck_hours(ctx, source, weather)
+    near = truck_hours(ctx, source, weather, 24.0)
+    inside = full <= 24.0
+    assert inside.sum() > 10 and np.isfinite(full).sum() > inside.sum()
+    np.testing.assert_array_equal(near[inside], full[inside])
+    assert np.isinf(near[~inside]).all()

@@ -128,23 +128,35 @@ def surrendered_places(
     troops above the contact threshold still hold the cell. A place first taken this
     way gets ``hour`` as its capture hour.
     """
-    keep = st.present[rr, uu, PERSONNEL] > 0
-    rr, uu = rr[keep], uu[keep]
     if rr.size == 0:
         return st
     first, count, order = _places_by_cell(ctx)
+    cells = st.cell[rr, uu].astype(np.int64)
+    keep = (st.present[rr, uu, PERSONNEL] > 0) & (count[cells] > 0)
+    rr, cells = rr[keep], cells[keep]
+    if rr.size == 0:
+        return st
+    # Other troops of the defender still holding the cell keep it.
+    holding = (
+        (ctx.units.side[None, :] == 1)
+        & (st.status[rr] == Status.ACTIVE)
+        & (st.cell[rr] == cells[:, None])
+    )
+    held = (st.present[rr, :, PERSONNEL] * holding).sum(axis=1)
+    free = held <= ctx.params.contact_threshold_men
+    rr, cells = rr[free], cells[free]
+    # Every place in those cells (a cell may hold several).
+    n = count[cells]
+    rows = np.repeat(rr, n)
+    starts = np.repeat(first[cells], n)
+    offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    places = order[starts + offsets]
+    taken = st.control[rows, places] == 1
+    if not taken.any():
+        return st
+    rows, places = rows[taken], places[taken]
     control, capture = st.control.copy(), st.capture_hour.copy()
-    defender = ctx.units.side == 1
-    for r, c in zip(rr.tolist(), st.cell[rr, uu].tolist(), strict=True):
-        if count[c] == 0:
-            continue
-        # Other troops of the defender still holding the cell keep it.
-        holding = defender & (st.status[r] == Status.ACTIVE) & (st.cell[r] == c)
-        if st.present[r, holding, PERSONNEL].sum() > ctx.params.contact_threshold_men:
-            continue
-        for q in order[first[c] : first[c] + count[c]]:
-            if control[r, q] == 1:
-                control[r, q] = 0
-                if np.isnan(capture[r, q]):
-                    capture[r, q] = np.float32(hour)
+    control[rows, places] = 0
+    fresh = np.isnan(capture[rows, places])
+    capture[rows[fresh], places[fresh]] = np.float32(hour)
     return st.replace(control=control, capture_hour=capture)

@@ -53,6 +53,11 @@ SEA_KINDS = ("port", "island")
 """Place kinds supplied by sea while held (the attacker's fleet; an island garrison
 lives on its island's stocks: ``encircle``)."""
 
+SEA_TRUCK_HOURS = 72.0
+"""A port or island serves units up to this many truck hours away (three days each
+way, a load a week: farther, a port is no supply point worth the name); the search
+from the sea points stops there."""
+
 ROAD_FACTOR = 1.25
 """Rail / great-circle distance between consecutive listed stations, for repair times
 (assumption; docs/parameters.md)."""
@@ -225,7 +230,7 @@ def rail_km(
     return km, pred
 
 
-_TRUCK_CACHE: dict[tuple[int, bytes, int], npt.NDArray[np.float64]] = {}
+_TRUCK_CACHE: dict[tuple[int, bytes, int, float], npt.NDArray[np.float64]] = {}
 _TRUCK_GRAPH: dict[tuple[int, int], csr_matrix] = {}
 _CONDITIONS: dict[tuple[int, str], int] = {}
 _PATTERNS: dict[tuple[int, bytes], int] = {}
@@ -246,18 +251,24 @@ def _conditions(ctx: Context, weather: Weather) -> int:
 
 
 def truck_hours(
-    ctx: Context, sources: npt.NDArray[np.int64], weather: Weather
+    ctx: Context,
+    sources: npt.NDArray[np.int64],
+    weather: Weather,
+    limit: float = np.inf,
 ) -> npt.NDArray[np.float64]:
-    """One-way truck hours from the nearest source cell to every cell [N] (cached)."""
+    """One-way truck hours from the nearest source cell to every cell [N] (cached).
+
+    Cells more than ``limit`` hours away get inf (the search stops there).
+    """
     cells = np.unique(sources.astype(np.int64))
-    key = (ctx.token, cells.tobytes(), _conditions(ctx, weather))
+    key = (ctx.token, cells.tobytes(), _conditions(ctx, weather), limit)
     if key not in _TRUCK_CACHE:
         if len(_TRUCK_CACHE) > 256:
             _TRUCK_CACHE.clear()
             _TRUCK_GRAPH.clear()
             _CONDITIONS.clear()
             _PATTERNS.clear()
-            key = (ctx.token, cells.tobytes(), _conditions(ctx, weather))
+            key = (ctx.token, cells.tobytes(), _conditions(ctx, weather), limit)
         if cells.size == 0:
             _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
         else:
@@ -266,7 +277,11 @@ def truck_hours(
                 motor = weather.hours[Mob.MOTOR]
                 _TRUCK_GRAPH[gkey] = graph_of(ctx.theatre.neighbors, motor)
             _TRUCK_CACHE[key] = dijkstra(
-                _TRUCK_GRAPH[gkey], directed=True, indices=cells, min_only=True
+                _TRUCK_GRAPH[gkey],
+                directed=True,
+                indices=cells,
+                min_only=True,
+                limit=limit,
             )
     return _TRUCK_CACHE[key]
 
@@ -288,21 +303,34 @@ def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
     return np.split(order, cuts)
 
 
-def _serving_field(
-    ctx: Context, net: SupplyNet, serving: npt.NDArray[np.bool_], weather: Weather
+def _nearest_hours(
+    ctx: Context,
+    net: SupplyNet,
+    serving: npt.NDArray[np.bool_],
+    cells: npt.NDArray[np.int32],
+    weather: Weather,
 ) -> npt.NDArray[np.float64]:
-    """One-way truck hours from the nearest serving point to every cell [N].
+    """One-way truck hours [R, U] from each unit to its nearest serving point.
 
-    The stations' and the sea points' fields are found (and cached) apart and the
-    nearer taken: replicas that differ only in their ports or only in their
-    railheads share a search.
+    Replicas with the same serving points share one truck-time field; the field of
+    a set is the nearer of its stations' and its sea points' fields, each searched
+    once (replicas that differ only in their ports share the stations' search).
     """
-    rail = serving & ~net.by_sea
-    sea = serving & net.by_sea
-    field = truck_hours(ctx, net.cells[rail], weather)
-    if sea.any():
-        field = np.minimum(field, truck_hours(ctx, net.cells[sea], weather))
-    return field
+    out = np.empty(cells.shape)
+    sea = net.by_sea
+    for rows in _groups(serving):
+        now = serving[rows[0]]
+        key = (ctx.token, weather.key, now.tobytes())
+        if key not in _BY_SERVING:
+            if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
+                _BY_SERVING.clear()
+            field = truck_hours(ctx, net.cells[now & ~sea], weather)
+            if (now & sea).any():
+                ports = truck_hours(ctx, net.cells[now & sea], weather, SEA_TRUCK_HOURS)
+                field = np.minimum(field, ports)
+            _BY_SERVING[key] = field
+        fill_rows(out, _BY_SERVING[key], cells, rows)
+    return out
 
 
 def resupply(
@@ -326,15 +354,7 @@ def resupply(
         (net.rail_pred, net.rail_order, net.by_sea),
         np.float32(hour),  # numpy subtracts float32 capture hours in float32
     )
-    one_way = np.empty(st.cell.shape)
-    # Replicas with the same serving railheads share one truck-time field.
-    for rows in _groups(serving):
-        key = (ctx.token, weather.key, serving[rows[0]].tobytes())
-        if key not in _BY_SERVING:
-            if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
-                _BY_SERVING.clear()
-            _BY_SERVING[key] = _serving_field(ctx, net, serving[rows[0]], weather)
-        fill_rows(one_way, _BY_SERVING[key], st.cell, rows)
+    one_way = _nearest_hours(ctx, net, serving, st.cell, weather)
     # A unit's supply column shuttles to the railhead and back: a load arrives when a
     # round trip is complete (at most one a day), not as a steady trickle. On a lift
     # day, the day's air lift lands at midday and is shared among the lifted
