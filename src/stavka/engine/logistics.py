@@ -32,6 +32,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from stavka.engine.kernels_combat import fill_rows, motorised, serving_railheads
 from stavka.engine.kernels_units import resupply_units
+from stavka.engine.rivers import sea_hours
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
 from stavka.engine.state import Mob, State
@@ -141,8 +142,6 @@ def sea_route_hours(
     ctx: Context, cells: npt.NDArray[np.int64], own: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.float64]:
     """Sailing hours from the nearest own cell to each of ``cells`` (inf: no route)."""
-    from stavka.engine.rivers import sea_hours
-
     if not own.any():
         return np.full(cells.size, np.inf)
     graph = graph_of(ctx.theatre.neighbors, sea_hours(ctx.theatre, ctx.params))
