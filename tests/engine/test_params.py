@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import numpy as np
+
 from stavka.engine.params import PROVENANCE, EngineParams, parameters_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "parameters.md"
@@ -19,3 +21,28 @@ def test_parameters_doc_is_current() -> None:
     )
     end = text.index("<!-- engine-parameters:end -->")
     assert text[start:end].strip() == parameters_table().strip()
+
+
+def test_a_replaced_context_does_not_reuse_the_old_ones_caches() -> None:
+    """``dataclasses.replace`` gives a new token: parameter-keyed caches start anew.
+
+    The fall-back order's relay hours are cached per context; a context with twice
+    the relay delay per level must get twice the hours, not the first one's.
+    """
+    import dataclasses
+
+    from stavka.engine import prepare
+    from stavka.engine.fallback import _static
+
+    ctx = prepare("august-storm")
+    slow = dataclasses.replace(
+        ctx,
+        params=dataclasses.replace(
+            ctx.params,
+            order_delay_hours_per_level=2 * ctx.params.order_delay_hours_per_level,
+        ),
+    )
+    assert slow.token != ctx.token
+    hours = _static(ctx)[4]
+    assert hours.size and hours.max() > 0
+    np.testing.assert_allclose(_static(slow)[4], 2 * hours)

@@ -127,7 +127,8 @@ class Context:
             neighbouring cell centres); ``takes_road`` [U]: the units that take road
             space (not headquarters nodes or static garrisons).
         token: a number never reused by another context (key of module caches; unlike
-            ``id()``, which a new object may inherit from a freed one).
+            ``id()``, which a new object may inherit from a freed one); not an init
+            field, so ``dataclasses.replace`` gives the new context its own.
     """
 
     scenario: Scenario
@@ -147,7 +148,7 @@ class Context:
     landings: list[ScheduledLanding]
     surrender_hours: list[float]
     formation_units: dict[str, list[int]] = field(default_factory=dict)
-    token: int = field(default_factory=lambda: next(_TOKENS))
+    token: int = field(default_factory=lambda: next(_TOKENS), init=False)
     model_terrain: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.zeros(0, np.int64)
     )
