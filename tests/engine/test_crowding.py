@@ -31,6 +31,7 @@ def _run(
     replicas: int = 1,
     threads: int = 1,
     progress: list[float] | None = None,
+    waited: list[float] | None = None,
 ) -> dict[str, Any]:
     """One march step of foot units with enough progress to enter their next cell."""
     n_u = len(cells)
@@ -50,6 +51,7 @@ def _run(
         rows(progress or [TRAVEL] * n_u, np.float32),
         np.ones(shape, np.float32),
         np.zeros(shape, np.float32),
+        rows(waited or [0.0] * n_u, np.float32),
         rows(men or [6_000.0] * n_u, np.float64),
         (
             rows(nxt, np.int32),
@@ -75,7 +77,7 @@ def _run(
         work,
     )
     assert not work.any()  # left zero for the next step
-    names = ("cell", "progress", "fuel", "attack", "assault")
+    names = ("cell", "progress", "fuel", "attack", "assault", "waited")
     return dict(zip(names, out, strict=True))
 
 
@@ -100,6 +102,17 @@ def test_the_unit_that_gets_there_first_enters_first() -> None:
     assert got["cell"][0].tolist() == [0, 1]
     got = _run([0, 0], [1, 1], [0, 0], progress=[TRAVEL - 0.1, TRAVEL - 0.5])
     assert got["cell"][0].tolist() == [1, 0]
+
+
+def test_the_unit_that_has_waited_longest_enters_first() -> None:
+    """Across steps too: a column that stood ready longer enters before later ones."""
+    got = _run([0, 0], [1, 1], [0, 0], waited=[0.0, 3.0])
+    assert got["cell"][0].tolist() == [0, 1]
+    # The one left waiting counts another step; the one that entered starts afresh.
+    assert got["waited"][0].tolist() == [1.0, 0.0]
+    got = _run([0, 0], [1, 1], [0, 0], waited=[2.0, 1.0])
+    assert got["cell"][0].tolist() == [1, 0]
+    assert got["waited"][0].tolist() == [0.0, 2.0]
 
 
 def test_a_unit_alone_may_always_enter() -> None:

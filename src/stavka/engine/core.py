@@ -59,6 +59,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         ).astype(np.int8, order="C"),
         cell=np.broadcast_to(u.start_cell, (r, n)).copy(),
         progress=np.zeros((r, n), np.float32),
+        waited=np.zeros((r, n), np.float32),
         objective=np.zeros((r, n), np.int32),
         posture=np.broadcast_to(
             np.where(u.go_hour > 0, Pos.HOLD, u.plan_posture), (r, n)

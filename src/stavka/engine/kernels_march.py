@@ -8,8 +8,9 @@ up to the edge's end, so that it enters as soon as the cell is cleared.
 Crowding: a cell's roads hold a column of ``capacity`` men of one side
 (``EngineParams.column_men_per_km`` x the cell's route length). A unit ready to
 enter a cell already holding that many of its own side's marching troops (counted
-as they enter, in the order they reach the cell within the step, as in continuous
-time; units facing the enemy have left the road to deploy)
+as they enter, in the order they reached their next cell, as in continuous time:
+those that have stood ready there longest first; units facing the enemy have left
+the road to deploy)
 takes its second-best hop nearer the objective if that
 is free, or waits with its march progress kept. A unit alone may always enter: an
 oversized column strings out behind its head.
@@ -64,6 +65,7 @@ def march(
     progress: npt.NDArray[np.float32],
     fuel: npt.NDArray[np.float32],
     assault: npt.NDArray[np.float32],
+    waited: npt.NDArray[np.float32],
     men: npt.NDArray[np.float64],
     hops: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp], npt.NDArray[np.int32]],
     routing: tuple[
@@ -89,6 +91,7 @@ def march(
     npt.NDArray[np.float32],
     npt.NDArray[np.int32],
     npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
 ]:  # pragma: no cover - compiled
     """The march of ``movement.move`` after the next hops, unit by unit.
 
@@ -107,8 +110,13 @@ def march(
     per chunk, zero between replicas) in unit order. Replicas run in parallel, in T
     contiguous chunks (any number gives the same results).
 
+    ``waited`` [R, U] is the steps each unit has stood ready to enter its next cell
+    (at a full cell or facing the enemy); the longest-waiting enters a full cell
+    first.
+
     Returns:
-        New cell, progress, fuel, attack cell and assault progress [R, U].
+        New cell, progress, fuel, attack cell, assault progress and steps waited
+        [R, U].
     """
     n_r, n_u = cell.shape
     # Filled row by row in the chunks (as copies of the inputs, attack -1) before
@@ -118,15 +126,16 @@ def march(
     fuel_out = np.empty((n_r, n_u), np.float32)
     attack = np.empty((n_r, n_u), np.int32)
     assault_out = np.empty((n_r, n_u), np.float32)
+    waited_out = np.empty((n_r, n_u), np.float32)
     n_t = work.shape[0]
     for t in prange(n_t):
         _march_chunk(
             t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
-            fuel, assault, men, hops, routing, side, mobility, carrier, crowds,
-            hours_now, carry_hours, factor, refill, threshold, capacity, work[t],
-            new_cell, prog_out, fuel_out, attack, assault_out,
+            fuel, assault, waited, men, hops, routing, side, mobility, carrier,
+            crowds, hours_now, carry_hours, factor, refill, threshold, capacity,
+            work[t], new_cell, prog_out, fuel_out, attack, assault_out, waited_out,
         )  # fmt: skip
-    return new_cell, prog_out, fuel_out, attack, assault_out
+    return new_cell, prog_out, fuel_out, attack, assault_out, waited_out
 
 
 @inline_kernel
@@ -226,6 +235,34 @@ def _settle(
 
 
 @inline_kernel
+def _ready_at(travel: float, progress: np.float32, can: float) -> float:
+    """Share of the step (0-1) when a unit marching ``can`` hours reaches its next
+    cell; 0 for one that stood ready at the step's start."""
+    if can <= 0:
+        return 1.0
+    return nmax((travel - np.float64(progress)) / can, 0.0)
+
+
+@inline_kernel
+def _wait(
+    r: int,
+    u: int,
+    enter: bool,
+    travel: float,
+    prog: float,
+    can: float,
+    progress: npt.NDArray[np.float32],
+    waited: npt.NDArray[np.float32],
+    waited_out: npt.NDArray[np.float32],
+) -> None:
+    """Count the steps a unit stands ready to enter its next cell without entering."""
+    if not enter and can > 0 and prog >= travel:
+        waited_out[r, u] = np.float32(
+            np.float64(waited[r, u]) + 1.0 - _ready_at(travel, progress[r, u], can)
+        )
+
+
+@inline_kernel
 def _sort_by_key(
     items: npt.NDArray[np.intp], key: npt.NDArray[np.float64], n: int
 ) -> None:
@@ -255,6 +292,7 @@ def _march_chunk(
     progress: npt.NDArray[np.float32],
     fuel: npt.NDArray[np.float32],
     assault: npt.NDArray[np.float32],
+    waited: npt.NDArray[np.float32],
     men: npt.NDArray[np.float64],
     hops: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp], npt.NDArray[np.int32]],
     routing: tuple[
@@ -279,6 +317,7 @@ def _march_chunk(
     fuel_out: npt.NDArray[np.float32],
     attack: npt.NDArray[np.int32],
     assault_out: npt.NDArray[np.float32],
+    waited_out: npt.NDArray[np.float32],
 ) -> None:  # pragma: no cover - compiled
     """:func:`march` of replicas ``r_lo`` to ``r_hi`` (writes their rows), serially.
 
@@ -298,6 +337,7 @@ def _march_chunk(
             fuel_out[r, u] = fuel[r, u]
             attack[r, u] = -1
             assault_out[r, u] = assault[r, u]
+            waited_out[r, u] = np.float32(0.0)
             if status[r, u] == 1 and men[r, u] > 0:
                 scratch[cell[r, u], side[u]] += men[r, u]
         n_c = 0
@@ -335,13 +375,16 @@ def _march_chunk(
             enter = bool(ready and not blocked and not pinned)
             if enter and capacity > 0 and crowds[u] and active and men[r, u] > 0:
                 # Takes road space: settled below, in the order units got there.
+                # The share of the step when it got there, less the steps it
+                # has already stood ready.
                 cand[n_c] = u
-                key[n_c] = (travel - np.float64(progress[r, u])) / can
+                key[n_c] = _ready_at(travel, progress[r, u], can) - waited[r, u]
                 n_c += 1
                 continue
             _settle(r, u, enter, nxt[r, u], travel, prog, can, 0.0, progress, fuel,
                     cell, side, mobility, refill, new_cell, prog_out, fuel_out,
                     assault_out, road)  # fmt: skip
+            _wait(r, u, enter, travel, prog, can, progress, waited, waited_out)
         # Units that take road space enter in the order they reached their next
         # cell within the step (then unit order), as in continuous time: a cell
         # already full of their side's marching troops is gone round by the
@@ -376,6 +419,7 @@ def _march_chunk(
             _settle(r, u, enter, to, travel, prog, can, mine, progress, fuel, cell,
                     side, mobility, refill, new_cell, prog_out, fuel_out,
                     assault_out, road)  # fmt: skip
+            _wait(r, u, enter, travel, prog, can, progress, waited, waited_out)
         for u in range(n_u):
             c = cell[r, u]
             scratch[c, 0] = 0.0

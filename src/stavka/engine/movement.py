@@ -244,13 +244,14 @@ def move(
     # fights for the cell before it may leave; an attacker assaults its own cell.
     # Crowding: a cell's roads hold ``ctx.road_capacity`` men of a side.
     # (kernels_march.march, unit by unit.)
-    new_cell, progress, fuel, attack_cell, assault = march(
+    new_cell, progress, fuel, attack_cell, assault, waited = march(
         st.status,
         st.posture,
         st.cell,
         st.progress,
         st.fuel,
         st.assault,
+        st.waited,
         st.present[..., PERSONNEL] if men is None else men,
         (nxt, slot, field),
         routing,
@@ -272,4 +273,5 @@ def move(
         fuel=fuel,
         attack_cell=attack_cell,
         assault=assault,
+        waited=waited,
     )

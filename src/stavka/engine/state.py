@@ -133,6 +133,9 @@ class State:
         status: :class:`Status` code.
         cell: current map cell.
         progress: hours of movement already spent toward the next cell.
+        waited: steps the unit has stood ready to enter its next cell without
+            entering (a full cell or the enemy ahead); the longest-waiting enters a
+            full cell first.
         objective: index into ``UnitTable.objectives`` of the current objective.
         posture: :class:`Pos` code now.
         present: holdings now [R, U, K] (float64, so the accounting identity holds to
@@ -169,6 +172,7 @@ class State:
     status: I8
     cell: I32
     progress: F32
+    waited: F32
     objective: I32
     posture: I8
     present: F64
