@@ -117,3 +117,30 @@ def test_units_that_do_not_surrender_lose_few_prisoners(ctx: Context) -> None:
     # Once the surrender order has reached it, the models' split applies.
     st.order_hour[0, blue] = 100.0
     np.testing.assert_allclose(loss_shares(ctx, st, rr, uu, usual)[1], usual)
+
+
+def test_a_short_intense_fight_loses_what_the_model_predicts() -> None:
+    """The first hours of a fight may cost more than 1/24 of a force an hour.
+
+    The model caps a fight's casualties at the strength, not its daily rate at 1:
+    stepping through a 3-hour fight in which the defender would lose about a
+    tenth gives the model's casualties for a 3-hour fight.
+    """
+    from stavka.models.features import WWII_ERA, Engagement
+
+    attrition = _models().attrition
+    att, dfn = np.array([60000.0]), np.array([2000.0])
+    factors = {
+        k: (v[:1] if isinstance(v, np.ndarray) else v) for k, v in FACTORS.items()
+    }
+    total_a = total_d = 0.0
+    for i in range(3):
+        elapsed = np.full(1, float(i))
+        ra, rd = step_loss_rates(attrition, att, dfn, (elapsed, elapsed), 1.0, factors)
+        total_a += float(ra[0]) / 24.0
+        total_d += float(rd[0]) / 24.0
+    eng = Engagement.build(att, dfn, 3.0 / 24.0, era=WWII_ERA, **factors)
+    cas_a, cas_d = attrition.predict(eng)
+    assert total_d * 24.0 / 3.0 > 1.0  # more than a daily rate of 1
+    assert total_d == pytest.approx(float(cas_d[0] / dfn[0]), rel=1e-9)
+    assert total_a == pytest.approx(float(cas_a[0] / att[0]), rel=1e-9)

@@ -94,3 +94,16 @@ def test_contact_losses_applied_in_place_match_loss_rows() -> None:
     losses.apply(present, lost)
     assert np.array_equal(present, want_p) and np.array_equal(lost, want_l)
     assert (want_p < 1e-6).any()
+
+
+def test_contact_losses_cap_the_share_not_the_daily_rate() -> None:
+    """A rate of 2 a day for an hour takes 2/24 of a unit; a share over 1, all of it."""
+    contact = np.array([[0, 0, 0, -1], [0, 1, -1, 0]], np.int64)
+    present = np.full((1, 2, 1), 1000.0)
+    split = np.tile([1.0, 0.0, 0.0], (2, 1))
+    noise = np.ones((1, 2), np.float32)
+    hour = ContactLosses(
+        contact, np.array([2.0]), np.array([48.0]), noise, 1 / 24, split, (0, 1, 3)
+    )
+    rows = hour.rows(present, 5)
+    np.testing.assert_allclose(rows.hit[:, 0, 0], [1000.0 * 2 / 24, 1000.0])

@@ -116,7 +116,7 @@ def step_loss_rates(
     start their own curve.
 
     Args:
-        attrition: the fitted attrition model (``daily_loss_rates``).
+        attrition: the fitted attrition model (``cumulative_shares_of``).
         att_men: [E] attacking men in each engagement.
         def_men: [E] defending men in each engagement.
         elapsed_h: [E] hours the attackers and the defenders have fought before
@@ -130,22 +130,21 @@ def step_loss_rates(
     t1 = [np.maximum(e, 0.0) / 24.0 for e in elapsed_h]
     t2 = [t + dt for t in t1]
     started = [t > 0 for t in t1]
-    # Each side's rate at T2 and at T1 (a fight's first step: T1 = T2, unused).
+    # Each side's share lost over a fight of T2 and of T1 (a fight's first step:
+    # T1 = T2, unused). The shares, not the daily rates, are capped at 1: the
+    # first hour of a fight may cost more than 1/24 of a force.
     days_a = np.stack([t2[0], np.where(started[0], t1[0], t2[0])])
     days_d = np.stack([t2[1], np.where(started[1], t1[1], t2[1])])
     if design is None:
-        ra, rd = attrition.loss_rates_by_side(
-            att_men, def_men, days_a, days_d, **factors
-        )
-    else:
-        ra, rd = attrition.rates_by_side_of(design, days_a, days_d)
-    a2, a1, d2, d1 = ra[0], ra[1], rd[0], rd[1]
+        from stavka.models.features import WWII_ERA, Engagement, design_matrix
+
+        factors = {"era": WWII_ERA, **factors}
+        design = design_matrix(Engagement.build(att_men, def_men, 1.0, **factors))
+    ca, cd = attrition.cumulative_shares_of(design, days_a, days_d)
     out = []
-    for side, (r2, r1) in enumerate(((a2, a1), (d2, d1))):
-        c1 = np.where(started[side], t1[side] * r1, 0.0)
-        out.append(
-            np.maximum(np.minimum(t2[side] * r2, 1.0) - np.minimum(c1, 1.0), 0.0) / dt
-        )
+    for side, (c2, c1) in enumerate(((ca[0], ca[1]), (cd[0], cd[1]))):
+        before = np.where(started[side], c1, 0.0)
+        out.append(np.maximum(c2 - before, 0.0) / dt)
     return out[0], out[1]
 
 

@@ -132,7 +132,7 @@ def contact_losses(
 ) -> F64:  # pragma: no cover - compiled
     """Losses [C, L, K] of the units in contact (``engagements``' contact rows).
 
-    A unit's share lost this step is ``min(rate x noise, 1) x dt_days``, with its
+    A unit's share lost this step is ``min(rate x noise x dt_days, 1)``, with its
     attacked engagement's attacker rate or its defended engagement's defender rate
     (as ``combat.resolve_combat`` has it in numpy: the float64 rate times the
     float32 noise, the minimum keeping a nan); its holdings times that share go to
@@ -147,9 +147,9 @@ def contact_losses(
         r, u, ea, ed = contact[i, 0], contact[i, 1], contact[i, 2], contact[i, 3]
         nz = np.float64(noise[r, u])
         x = rate_a[ea] * nz if ea >= 0 else rate_d[ed] * nz
-        if x > 1.0:  # np.minimum(x, 1.0)
-            x = 1.0
         frac = x * dt_days
+        if frac > 1.0:  # np.minimum(frac, 1.0): no more than the unit has
+            frac = 1.0
         for j in range(n_k):
             for q in range(n_kinds):
                 hit[i, q, j] = 0.0
@@ -282,9 +282,9 @@ def apply_contact_losses(
             r, u, ea, ed = contact[i, 0], contact[i, 1], contact[i, 2], contact[i, 3]
             nz = np.float64(noise[r, u])
             x = rate_a[ea] * nz if ea >= 0 else rate_d[ed] * nz
-            if x > 1.0:  # np.minimum(x, 1.0)
-                x = 1.0
             frac = x * dt_days
+            if frac > 1.0:  # np.minimum(frac, 1.0): no more than the unit has
+                frac = 1.0
             share_k, share_w, share_c = split[i, 0], split[i, 1], split[i, 2]
             for k in range(n_k):
                 here = present[r, u, k]

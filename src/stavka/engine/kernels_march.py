@@ -236,8 +236,11 @@ def _settle(
 
 @inline_kernel
 def _ready_at(travel: float, progress: np.float32, can: float) -> float:
-    """Share of the step (0-1) when a unit marching ``can`` hours reaches its next
-    cell; 0 for one that stood ready at the step's start."""
+    """Share of the step (0-1) when a unit reaches its next cell.
+
+    ``can``: its hours of marching this step; 0 for one that stood ready at the
+    step's start.
+    """
     if can <= 0:
         return 1.0
     return nmax((travel - np.float64(progress)) / can, 0.0)

@@ -189,6 +189,29 @@ class AttritionModel:
         ld = ld + self.coef_def[i] * np.log(np.asarray(def_days, dtype=np.float64))
         return np.minimum(np.exp(la), 1.0), np.minimum(np.exp(ld), 1.0)
 
+    def cumulative_shares_of(
+        self, x: FloatArray, att_days: npt.ArrayLike, def_days: npt.ArrayLike
+    ) -> tuple[FloatArray, FloatArray]:
+        """Shares of each side's strength lost over fights of the given lengths.
+
+        ``min(T r(T), 1)`` for ``T`` = ``att_days`` and ``def_days``, as
+        :meth:`predict` caps casualties at the strength. ``x`` is the one-day
+        engagements' design matrix. Unlike the daily rates, the rate inside is not
+        capped at 1 a day: a fight of an hour may cost more than 1/24 of a force (the
+        fitted ``r(T)`` grows as ``T`` shrinks).
+        """
+        la, ld = (
+            np.einsum("bk,k->b", x, self.coef_att),
+            np.einsum("bk,k->b", x, self.coef_def),
+        )
+        i = FEATURES.index("log_duration")
+        ta = np.asarray(att_days, dtype=np.float64)
+        td = np.asarray(def_days, dtype=np.float64)
+        return (
+            np.minimum(ta * np.exp(la + self.coef_att[i] * np.log(ta)), 1.0),
+            np.minimum(td * np.exp(ld + self.coef_def[i] * np.log(td)), 1.0),
+        )
+
     def marginal_loss_rates(
         self, att_strength: npt.ArrayLike, def_strength: npt.ArrayLike, **factors: Any
     ) -> tuple[FloatArray, FloatArray]:
