@@ -180,6 +180,13 @@ class AttritionModel:
         self, x: FloatArray, att_days: npt.ArrayLike, def_days: npt.ArrayLike
     ) -> tuple[FloatArray, FloatArray]:
         """:meth:`loss_rates_by_side` from the one-day engagements' design matrix."""
+        la, ld = self._log_rates_of(x, att_days, def_days)
+        return np.minimum(np.exp(la), 1.0), np.minimum(np.exp(ld), 1.0)
+
+    def _log_rates_of(
+        self, x: FloatArray, att_days: npt.ArrayLike, def_days: npt.ArrayLike
+    ) -> tuple[FloatArray, FloatArray]:
+        """Log daily rates ``log r(T)`` of fights of each side's length (uncapped)."""
         la, ld = (
             np.einsum("bk,k->b", x, self.coef_att),
             np.einsum("bk,k->b", x, self.coef_def),
@@ -187,7 +194,7 @@ class AttritionModel:
         i = FEATURES.index("log_duration")
         la = la + self.coef_att[i] * np.log(np.asarray(att_days, dtype=np.float64))
         ld = ld + self.coef_def[i] * np.log(np.asarray(def_days, dtype=np.float64))
-        return np.minimum(np.exp(la), 1.0), np.minimum(np.exp(ld), 1.0)
+        return la, ld
 
     def cumulative_shares_of(
         self, x: FloatArray, att_days: npt.ArrayLike, def_days: npt.ArrayLike
@@ -200,16 +207,10 @@ class AttritionModel:
         capped at 1 a day: a fight of an hour may cost more than 1/24 of a force (the
         fitted ``r(T)`` grows as ``T`` shrinks).
         """
-        la, ld = (
-            np.einsum("bk,k->b", x, self.coef_att),
-            np.einsum("bk,k->b", x, self.coef_def),
-        )
-        i = FEATURES.index("log_duration")
-        ta = np.asarray(att_days, dtype=np.float64)
-        td = np.asarray(def_days, dtype=np.float64)
+        la, ld = self._log_rates_of(x, att_days, def_days)
         return (
-            np.minimum(ta * np.exp(la + self.coef_att[i] * np.log(ta)), 1.0),
-            np.minimum(td * np.exp(ld + self.coef_def[i] * np.log(td)), 1.0),
+            np.minimum(np.asarray(att_days, dtype=np.float64) * np.exp(la), 1.0),
+            np.minimum(np.asarray(def_days, dtype=np.float64) * np.exp(ld), 1.0),
         )
 
     def marginal_loss_rates(
