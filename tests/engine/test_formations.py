@@ -38,6 +38,18 @@ def test_garrison_holds_whatever_the_plan(duel: Scenario) -> None:
         assert got == (Pos.HOLD if fid == "blue_garrison" else Pos.ATTACK)
 
 
+def test_front_troops_follow_an_attack_in_reserve(duel: Scenario) -> None:
+    """A front's own troops (front troops, rear services) do not assault; its
+    divisions under the same attack plan do."""
+    f = duel.formations
+    plan = plan_for(duel, f["red_front"])
+    assert plan is not None and plan.formation == "red_front"
+    assert exec_posture(f["red_front"], plan, Pos.ATTACK) == Pos.RESERVE
+    assert exec_posture(f["red_rd"], plan_for(duel, f["red_rd"]), Pos.ATTACK) == (
+        Pos.ATTACK
+    )
+
+
 def test_go_hour_follows_the_fronts_crossing(duel: Scenario) -> None:
     """Without a plan start, a unit goes at its front's crossing hour."""
     f = duel.formations

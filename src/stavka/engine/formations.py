@@ -19,6 +19,7 @@ from stavka.scenario.schema import Formation, Plan, Posture
 
 __all__ = [
     "POSTURE_MAP",
+    "REAR_ECHELONS",
     "bypassed_regions",
     "command_depth",
     "exec_posture",
@@ -46,6 +47,10 @@ POSTURE_MAP = {
     Posture.WITHDRAW: Pos.WITHDRAW,
 }
 """Engine posture of each scenario posture."""
+
+REAR_ECHELONS = frozenset({"high_command", "front"})
+"""Echelons whose own troops (front troops and rear services: docs/oob-soviet.md) follow
+their formation's axis and do not assault: an attack plan makes them RESERVE."""
 
 
 def plan_for(s: Scenario, f: Formation) -> Plan | None:
@@ -159,7 +164,8 @@ def exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
     A fortified-region or garrison formation keeps holding whatever its parent's plan
     says; others follow the plan of their nearest planned ancestor. A
     plan that holds only until a day ('hold_until') then executes its first objective's
-    posture.
+    posture. A front's or high command's own troops follow an attack plan in reserve:
+    they do not assault (``REAR_ECHELONS``).
     """
     garrison = f.posture in {Posture.FORTIFIED_DEFENCE, Posture.GARRISON}
     garrison |= f.type.value == "fortified_region_garrison"
@@ -170,7 +176,9 @@ def exec_posture(f: Formation, plan: Plan | None, default: Pos) -> Pos:
     pos = POSTURE_MAP.get(plan.posture, default)
     waits = any(c.kind.value == "hold_until" for c in plan.conditions)
     if pos == Pos.HOLD and waits and plan.objectives:
-        return POSTURE_MAP.get(plan.objectives[0].posture, default)
+        pos = POSTURE_MAP.get(plan.objectives[0].posture, default)
+    if pos == Pos.ATTACK and f.echelon.value in REAR_ECHELONS:
+        return Pos.RESERVE
     return pos
 
 
