@@ -39,8 +39,7 @@ def test_garrison_holds_whatever_the_plan(duel: Scenario) -> None:
 
 
 def test_front_troops_follow_an_attack_in_reserve(duel: Scenario) -> None:
-    """A front's own troops (front troops, rear services) do not assault; its
-    divisions under the same attack plan do."""
+    """A front's own troops do not assault; its divisions under the plan do."""
     f = duel.formations
     plan = plan_for(duel, f["red_front"])
     assert plan is not None and plan.formation == "red_front"
