@@ -1,7 +1,11 @@
 """Falling back: dislodged defenders, and the delaying armies' fall-back order.
 
 A dislodged defender falls back one cell toward its objective, or collapses if it
-holds, has no free cell or is cut off (:func:`fall_back_dislodged`).
+holds, has no free cell or is cut off (:func:`fall_back_dislodged`). A static garrison
+of permanent works (``EngineParams.fortress_level``) neither: the attacker has broken
+through, but the garrison holds its works, invested (:class:`~stavka.engine.state.Pos`
+``INVESTED``): it no longer blocks the roads or fights, and keeps its place until it
+surrenders.
 
 The Japanese plan (plans.md 2.1) has border units delay and then fall back to their
 army's next position (docs/oob-japanese.md P1: their plans' ``withdraw_when_superior``
@@ -34,7 +38,7 @@ from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import nonzero2
 from stavka.engine.kernels_units import free_cells
 from stavka.engine.setup import Context
-from stavka.engine.state import Pos, State, Status
+from stavka.engine.state import Mob, Pos, State, Status
 
 __all__ = ["fall_back_dislodged", "hold_on_arrival", "relay_fall_back"]
 
@@ -149,14 +153,34 @@ _MARK: list[npt.NDArray[np.bool_]] = []
 """Work array of :func:`kernels.free_cells` (all false between calls)."""
 
 
+def _invest_fortresses(
+    ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
+) -> tuple[State, npt.NDArray[np.bool_]]:
+    """Invest the dislodged static garrisons of permanent works in their cells.
+
+    Returns the state (their posture ``INVESTED``, assault progress 0) and the
+    dislodged units left to fall back or collapse.
+    """
+    lvl = ctx.theatre.fortified_level[st.cell]
+    works = (ctx.units.mobility == Mob.STATIC)[None, :] & (st.posture == Pos.HOLD)
+    invest = dislodged & works & (lvl >= ctx.params.fortress_level)
+    if not invest.any():
+        return st, dislodged
+    posture = np.where(invest, Pos.INVESTED, st.posture).astype(np.int8)
+    assault = np.where(invest, 0.0, st.assault).astype(np.float32)
+    return st.replace(posture=posture, assault=assault), dislodged & ~invest
+
+
 def fall_back_dislodged(
     ctx: Context, st: State, dislodged: npt.NDArray[np.bool_]
 ) -> tuple[State, LossRows]:
     """Move dislodged defenders one cell back.
 
     Those that hold, have no free cell or are cut off from supply (``encircle``)
-    collapse instead. Returns the losses of the dislodged units.
+    collapse instead; static garrisons of permanent works are invested in their
+    cells. Returns the losses of the dislodged units.
     """
+    st, dislodged = _invest_fortresses(ctx, st, dislodged)
     rr, uu = nonzero2(dislodged)
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     if rr.size == 0:

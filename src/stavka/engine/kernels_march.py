@@ -32,9 +32,12 @@ from stavka.engine.kernels import (
     pkernel,
     second_hop,
 )
+from stavka.engine.state import Pos
 
 __all__ = ["CONTACT_SHARE", "march", "march_work"]
 
+INVESTED = int(Pos.INVESTED)
+"""Posture of an invested garrison: it neither blocks nor pins (a compile-time int)."""
 CONTACT_SHARE = 0.5
 """Share of an edge marched before contact with troops holding the next cell: its
 boundary lies halfway between the cells' centres (the assault then covers the other
@@ -341,7 +344,8 @@ def _march_chunk(
             attack[r, u] = -1
             assault_out[r, u] = assault[r, u]
             waited_out[r, u] = np.float32(0.0)
-            if status[r, u] == 1 and men[r, u] > 0:
+            # Men that block or pin the other side (not invested garrisons).
+            if status[r, u] == 1 and men[r, u] > 0 and posture[r, u] != INVESTED:
                 scratch[cell[r, u], side[u]] += men[r, u]
         n_c = 0
         for u in range(n_u):

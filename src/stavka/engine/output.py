@@ -261,7 +261,8 @@ def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
 
     Place control changes, units entering play (landings), surrendering or destroyed,
     running out of fuel or ammunition, headquarters ordering the fall-back, units
-    falling back and taking up their position. Times are ISO with the scenario's offset.
+    falling back and taking up their position, garrisons invested in their works.
+    Times are ISO with the scenario's offset.
     """
     ctx = result.ctx
     s, u = ctx.scenario, ctx.units
@@ -338,6 +339,11 @@ def event_log(result: RunResult, replica: int = 0) -> list[dict[str, Any]]:
                 "takes_position",
                 (posture == Pos.HOLD) & (before == Pos.WITHDRAW) & u.falls_back,
                 " takes up its position",
+            ),
+            (
+                "invested",
+                (posture == Pos.INVESTED) & (before != Pos.INVESTED),
+                " holds its works, invested: the attacker has broken through",
             ),
         ):
             out.extend(

@@ -41,6 +41,7 @@ class EngineParams:
     air_refill_tonnes_per_vehicle: float = 0.53
     air_refill_tonnes_per_1000_men: float = 7.0
     defended_depth_km: float = 8.0
+    fortress_level: float = 3.0
     contact_threshold_men: float = 200.0
     column_men_per_km: float = 1243.0
     order_delay_hours_per_level: float = 6.0
@@ -198,6 +199,14 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "km",
         "physical: half the spacing of H3 res-5 cells (~17 km); "
         "attacker progress needed to dislodge a cell's defenders",
+    ),
+    "fortress_level": (
+        "level",
+        "data: docs/oob-japanese.md F2, level 3 = permanent works described or a "
+        "fortress (Hailar, Hutou, Shumshu); a static garrison of a fortified region of "
+        "this level or more holds its works after the attacker has broken through "
+        "(invested: it no longer blocks the roads, holds its place until it "
+        "surrenders) instead of collapsing",
     ),
     "contact_threshold_men": (
         "men",

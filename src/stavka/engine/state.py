@@ -54,6 +54,7 @@ class Pos(IntEnum):
     DELAY = 2  # fight, give way when pressed by a superior force
     WITHDRAW = 3  # move away toward the next objective, avoid combat
     RESERVE = 4  # follow the parent's axis, no attack
+    INVESTED = 5  # a garrison holding its works after the attacker broke through
 
 
 class Mob(IntEnum):

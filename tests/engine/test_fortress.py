@@ -1,0 +1,82 @@
+"""Garrisons of permanent works: invested when the attacker breaks through."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from stavka.engine import Context, RunResult, prepare, run_campaign
+from stavka.engine.core import init_state
+from stavka.engine.fallback import fall_back_dislodged
+from stavka.engine.state import PERSONNEL, Pos, State, Status
+
+FORTRESS = "ija_15bgu"  # the Hutou garrison: level 3, a fortress
+BORDER_FR = "ija_132imb"  # the Dongning garrison: level 2, works not described
+
+
+@pytest.fixture(scope="module")
+def ctx() -> Context:
+    """The August Storm context."""
+    return prepare("august-storm")
+
+
+@pytest.fixture(scope="module")
+def run(ctx: Context) -> RunResult:
+    """Twelve days of seed 1, every step kept."""
+    return run_campaign(ctx, 1, days=12, trace_every=1)
+
+
+def _start(ctx: Context) -> State:
+    st = init_state(ctx, 1)
+    return st.replace(
+        posture=np.broadcast_to(ctx.units.plan_posture, st.status.shape).copy()
+    )
+
+
+def test_garrisons_of_the_fixture_are_static_holders(ctx: Context) -> None:
+    u, level = ctx.units, ctx.theatre.fortified_level
+    for fid, want in ((FORTRESS, 3), (BORDER_FR, 2)):
+        i = u.ids.index(fid)
+        assert u.plan_posture[i] == Pos.HOLD
+        assert level[u.start_cell[i]] == want
+
+
+def test_a_fortress_garrison_is_invested_where_others_collapse(ctx: Context) -> None:
+    u = ctx.units
+    st = _start(ctx)
+    fort, border = u.ids.index(FORTRESS), u.ids.index(BORDER_FR)
+    dislodged = np.zeros(st.status.shape, bool)
+    dislodged[0, [fort, border]] = True
+    out, losses = fall_back_dislodged(ctx, st, dislodged)
+    assert out.status[0, fort] == Status.ACTIVE
+    assert out.posture[0, fort] == Pos.INVESTED
+    assert out.cell[0, fort] == st.cell[0, fort]
+    assert out.status[0, border] == Status.DESTROYED
+    lost = losses.dense(st.lost.shape)[0, :, :, PERSONNEL].sum(axis=1)
+    assert lost[fort] == 0.0
+    assert lost[border] == pytest.approx(st.present[0, border, PERSONNEL])
+    # Above every level on the map, the fortress garrison collapses too.
+    none = dataclasses.replace(
+        ctx, params=dataclasses.replace(ctx.params, fortress_level=4.0)
+    )
+    out, _ = fall_back_dislodged(none, st, dislodged)
+    assert out.status[0, fort] == Status.DESTROYED
+
+
+def test_an_invested_garrison_holds_its_place_and_opens_the_road(
+    ctx: Context, run: RunResult
+) -> None:
+    """Invested: out of contact, its cell open to the attacker, its place held."""
+    u = ctx.units
+    i = u.ids.index(FORTRESS)
+    place = ctx.place_ids.index("hutou")
+    trace = run.trace
+    first = next(k for k, s in enumerate(trace) if s.posture[0, i] == Pos.INVESTED)
+    holding = [s for s in trace[first + 1 :] if s.status[0, i] == Status.ACTIVE]
+    assert len(holding) > 24
+    assert not any(s.in_contact[0, i] for s in holding)
+    assert all(s.control[0, place] == 1 for s in holding)
+    here = [(s.cell[0] == s.cell[0, i]) & (u.side == 0) for s in holding]
+    assert any(h.any() for h in here)  # attacker troops in its cell, not pinned
