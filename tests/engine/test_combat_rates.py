@@ -144,3 +144,22 @@ def test_a_short_intense_fight_loses_what_the_model_predicts() -> None:
     assert total_d * 24.0 / 3.0 > 1.0  # more than a daily rate of 1
     assert total_d == pytest.approx(float(cas_d[0] / dfn[0]), rel=1e-9)
     assert total_a == pytest.approx(float(cas_a[0] / att[0]), rel=1e-9)
+
+
+def test_a_fight_goes_on_through_a_break_shorter_than_a_battles() -> None:
+    """A break in contact keeps the fight's hours until ``battle_break_hours``.
+
+    CDB90 adds up a battle's active periods; after a longer break a new fight starts.
+    """
+    from stavka.engine.kernels_units import fight_hours
+
+    step, limit = np.float32(1.0), np.float32(30.0)
+    hours = np.array([[5.0, 5.0, 5.0, 0.0]], np.float32)
+    pause = np.array([[0.0, 10.0, 29.0, np.inf]], np.float32)
+    contact = np.array([[True, False, False, False]])
+    got, brk = fight_hours(contact, hours, pause, step, limit)
+    assert got.tolist() == [[6.0, 5.0, 0.0, 0.0]]
+    assert brk.tolist() == [[0.0, 11.0, 30.0, np.inf]]
+    # Back in contact after the short break: the fight's clock goes on from 5 h.
+    again, brk = fight_hours(~contact, got, brk, step, limit)
+    assert again[0, 1] == 6.0 and brk[0, 1] == 0.0

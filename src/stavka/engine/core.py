@@ -77,6 +77,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         attack_cell=np.full((r, n), -1, np.int32),
         in_contact=np.zeros((r, n), bool),
         fight_hours=np.zeros((r, n), np.float32),
+        break_hours=np.full((r, n), np.inf, np.float32),
         max_depth_km=np.zeros((r, n), np.float32),
         noise=np.ones((r, n), np.float32),
         luck=np.full((r, n), 0.5, np.float32),
@@ -260,8 +261,19 @@ def step(
     # Contact and combat.
     out = resolve_combat(ctx, st, hour, weather.wet)
     # In float32, as numpy adds a Python float to a float32 array.
-    fight = fight_hours(out.in_contact, st.fight_hours, np.float32(p.step_hours))
-    st = st.replace(assault=out.assault, in_contact=out.in_contact, fight_hours=fight)
+    fight, pause = fight_hours(
+        out.in_contact,
+        st.fight_hours,
+        st.break_hours,
+        np.float32(p.step_hours),
+        np.float32(p.battle_break_hours),
+    )
+    st = st.replace(
+        assault=out.assault,
+        in_contact=out.in_contact,
+        fight_hours=fight,
+        break_hours=pause,
+    )
     if out.pressed[0].size:
         pressed = st.pressed_hour.copy()
         first = np.isinf(pressed[out.pressed])

@@ -333,15 +333,28 @@ def orders(
 def fight_hours(
     in_contact: npt.NDArray[np.bool_],
     hours: npt.NDArray[np.float32],
+    pause: npt.NDArray[np.float32],
     step_h: np.float32,
-) -> npt.NDArray[np.float32]:  # pragma: no cover - compiled
-    """Hours in the fight [R, U]: ``hours + step_h`` in contact (float32), else 0."""
+    break_h: np.float32,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:  # pragma: no cover
+    """Hours in the fight and hours since the last contact [R, U] (float32).
+
+    In contact: ``hours + step_h`` and 0. Out of it: the break grows by ``step_h``;
+    the fight's hours are kept while the break is shorter than ``break_h`` (a fight's
+    active periods add up, as CDB90 counts a battle's duration), else 0.
+    """
     n_r, n_u = hours.shape
     out = np.empty((n_r, n_u), np.float32)
+    brk = np.empty((n_r, n_u), np.float32)
     for r in prange(n_r):
         for u in range(n_u):
-            out[r, u] = hours[r, u] + step_h if in_contact[r, u] else np.float32(0)
-    return out
+            if in_contact[r, u]:
+                out[r, u] = hours[r, u] + step_h
+                brk[r, u] = np.float32(0)
+            else:
+                brk[r, u] = pause[r, u] + step_h
+                out[r, u] = hours[r, u] if brk[r, u] < break_h else np.float32(0)
+    return out, brk
 
 
 @kernel

@@ -42,6 +42,7 @@ class EngineParams:
     air_refill_tonnes_per_1000_men: float = 7.0
     defended_depth_km: float = 8.0
     fortress_level: float = 3.0
+    battle_break_hours: float = 30.0
     contact_threshold_men: float = 200.0
     column_men_per_km: float = 1243.0
     order_delay_hours_per_level: float = 6.0
@@ -207,6 +208,14 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "this level or more holds its works after the attacker has broken through "
         "(invested: it no longer blocks the roads, holds its place until it "
         "surrenders) instead of collapsing",
+    ),
+    "battle_break_hours": (
+        "h",
+        "data: shared/data/cdb90 battles_calibration.csv, the 27 battles from 1939 on "
+        "with several active periods: their mean break between active periods is "
+        "0-1.24 d (median 0.38 d), and a battle's duration is the sum of its active "
+        "periods; a unit out of contact for less than the longest (1.24 d = 30 h) is "
+        "still in the same fight, its fight clock kept",
     ),
     "contact_threshold_men": (
         "men",

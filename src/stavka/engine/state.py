@@ -156,7 +156,10 @@ class State:
             it moves).
         attack_cell: cell an attacking unit is assaulting (-1 = none).
         in_contact: the unit fought this step.
-        fight_hours: hours the unit has fought without a break (0 out of contact).
+        fight_hours: hours the unit has fought in its current fight: its hours in
+            contact, kept through breaks shorter than
+            ``EngineParams.battle_break_hours`` (then 0).
+        break_hours: hours since the unit was last in contact (inf = never).
         max_depth_km: greatest distance from its start each unit has reached [R, U].
         noise: today's log-normal multiplier of the unit's combat loss rate (mean 1).
         luck: today's uniform draw deciding whether attacks on the unit succeed.
@@ -189,6 +192,7 @@ class State:
     attack_cell: I32
     in_contact: B
     fight_hours: F32
+    break_hours: F32
     max_depth_km: F32
     noise: F32
     luck: F32
