@@ -161,14 +161,19 @@ def _invest_fortresses(
     Returns the state (their posture ``INVESTED``, assault progress 0) and the
     dislodged units left to fall back or collapse.
     """
-    lvl = ctx.theatre.fortified_level[st.cell]
-    works = (ctx.units.mobility == Mob.STATIC)[None, :] & (st.posture == Pos.HOLD)
-    invest = dislodged & works & (lvl >= ctx.params.fortress_level)
-    if not invest.any():
+    rr, uu = nonzero2(dislodged)
+    if rr.size == 0:
         return st, dislodged
-    posture = np.where(invest, Pos.INVESTED, st.posture).astype(np.int8)
-    assault = np.where(invest, 0.0, st.assault).astype(np.float32)
-    return st.replace(posture=posture, assault=assault), dislodged & ~invest
+    works = (ctx.units.mobility[uu] == Mob.STATIC) & (st.posture[rr, uu] == Pos.HOLD)
+    works &= ctx.theatre.fortified_level[st.cell[rr, uu]] >= ctx.params.fortress_level
+    if not works.any():
+        return st, dislodged
+    rr, uu = rr[works], uu[works]
+    posture, assault, left = st.posture.copy(), st.assault.copy(), dislodged.copy()
+    posture[rr, uu] = Pos.INVESTED
+    assault[rr, uu] = 0.0
+    left[rr, uu] = False
+    return st.replace(posture=posture, assault=assault), left
 
 
 def fall_back_dislodged(
