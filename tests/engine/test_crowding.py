@@ -16,8 +16,9 @@ N_CELLS = 5
 TRAVEL = 4.0
 NEIGHBORS = np.full((N_CELLS, 6), -1, np.int32)
 NEIGHBORS[0, :3] = [1, 2, 3]
-NEIGHBORS[1, 0] = 3
+NEIGHBORS[1, :2] = [3, 0]
 FIELDS = np.array([[10.0, 5.0, 6.0, 12.0, 20.0]], np.float32)
+ROADWAY = np.ones((N_CELLS, 6), np.bool_)  # a road on every edge
 
 
 def _run(
@@ -32,6 +33,7 @@ def _run(
     threads: int = 1,
     progress: list[float] | None = None,
     waited: list[float] | None = None,
+    roadway: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """One march step of foot units with enough progress to enter their next cell."""
     n_u = len(cells)
@@ -40,7 +42,7 @@ def _run(
     def rows(values: list[Any], dtype: Any) -> np.ndarray:
         return np.tile(np.asarray(values, dtype), (replicas, 1))
 
-    work = np.zeros((max(min(threads, replicas), 1), 2, N_CELLS, 2))
+    work = np.zeros((max(min(threads, replicas), 1), 8, N_CELLS, 2))
     hours = np.full((5, N_CELLS, 6), np.float32(TRAVEL))
     carry = np.full((4, N_CELLS, 6), np.float32(np.inf))
     sides = np.asarray(side or [0] * n_u, np.int8)
@@ -68,6 +70,7 @@ def _run(
         np.zeros(n_u, np.int8),
         np.zeros(n_u, np.int64),
         np.ones(n_u, np.bool_),
+        ROADWAY if roadway is None else roadway,
         hours,
         carry,
         np.full(5, np.float32(1.0)),
@@ -125,6 +128,38 @@ def test_no_crowding_when_capacity_is_zero() -> None:
     """Capacity 0 switches crowding off: both columns enter the same cell."""
     got = _run([0, 0], [1, 1], [0, 0], capacity=0.0)
     assert got["cell"][0].tolist() == [1, 1]
+
+
+def test_columns_across_country_take_no_road_space() -> None:
+    """Without a road or railway on the edge, columns spread out: both enter."""
+    no_road = np.zeros((N_CELLS, 6), np.bool_)
+    got = _run([0, 0], [1, 1], [0, 0], roadway=no_road)
+    assert got["cell"][0].tolist() == [1, 1]
+    # A road on the edge into cell 1 only: the second column waits again.
+    one_road = no_road.copy()
+    one_road[0, 0] = True
+    got = _run([0, 0], [1, 1], [0, 0], roadway=one_road)
+    assert got["cell"][0].tolist() == [1, 0]
+
+
+def test_a_marching_column_fills_its_cell_only_on_a_road() -> None:
+    """A column marching on in a cell takes its road space only on a road."""
+    # Unit 0 (9,000) marches on from cell 1 to 3 but has not got there yet; unit 1
+    # (6,000) enters cell 1 from cell 0: 15,000 > 10,000 only with the road.
+    road = np.ones((N_CELLS, 6), np.bool_)
+    got = _run([1, 0], [3, 1], [0, 0], men=[9_000.0, 6_000.0],
+               progress=[0.0, TRAVEL], roadway=road)  # fmt: skip
+    assert got["cell"][0].tolist() == [1, 0]
+    road[1, 0] = False
+    got = _run([1, 0], [3, 1], [0, 0], men=[9_000.0, 6_000.0],
+               progress=[0.0, TRAVEL], roadway=road)  # fmt: skip
+    assert got["cell"][0].tolist() == [1, 1]
+
+
+def test_columns_meeting_head_on_pass_each_other() -> None:
+    """Columns swapping cells on a road pass: oncoming ones take no room."""
+    got = _run([0, 1], [1, 0], [0, 1], progress=[TRAVEL, TRAVEL])
+    assert got["cell"][0].tolist() == [1, 0]
 
 
 def test_units_facing_the_enemy_have_left_the_road() -> None:

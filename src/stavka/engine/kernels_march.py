@@ -56,7 +56,7 @@ def march_work(threads: int, replicas: int, n_cells: int) -> npt.NDArray[np.floa
     key = (threading.get_ident(), n_t, n_cells)
     work = _WORK.get(key)
     if work is None:
-        work = _WORK[key] = np.zeros((n_t, 2, n_cells, 2))
+        work = _WORK[key] = np.zeros((n_t, 2 + 6, n_cells, 2))
     return work
 
 
@@ -81,6 +81,7 @@ def march(
     mobility: npt.NDArray[np.int8],
     carrier: npt.NDArray[np.int64],
     crowds: npt.NDArray[np.bool_],
+    roadway: npt.NDArray[np.bool_],
     hours_now: npt.NDArray[np.float32],
     carry_hours: npt.NDArray[np.float32],
     factor: npt.NDArray[np.float32],
@@ -102,14 +103,16 @@ def march(
     routing field (-1: none) [R, U]; ``routing`` the route class [U], the routing
     edge hours [C, N, 6], the neighbours [N, 6] and the fields [F, N], for the way
     round a full cell (``kernels.second_hop``); ``crowds`` [U] the units that take
-    road space (not headquarters nodes or static garrisons); ``refill`` the hours of
+    road space (not headquarters nodes or static garrisons), on the edges that have a
+    road or a railway embankment (``roadway`` [N, 6]; across country columns spread
+    out and take none); ``refill`` the hours of
     moving per refill, tracked and motor; ``capacity`` the men of one side a cell's
     roads hold (0: no crowding); ``factor`` [Mob] the hours of marching per step;
-    ``threshold`` the enemy men that block a cell; ``work`` [T, 2, N, 2] zeros, one
+    ``threshold`` the enemy men that block a cell; ``work`` [T, 8, N, 2] zeros, one
     block per chunk of replicas (T = min(threads, R); :func:`march_work`), left zero
     again.
 
-    Men per side and cell are summed per replica into [N, 2] work arrays (one pair
+    Men per side and cell are summed per replica into [N, 2] work arrays (one set
     per chunk, zero between replicas) in unit order. Replicas run in parallel, in T
     contiguous chunks (any number gives the same results).
 
@@ -135,8 +138,9 @@ def march(
         _march_chunk(
             t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
             fuel, assault, waited, men, hops, routing, side, mobility, carrier,
-            crowds, hours_now, carry_hours, factor, refill, threshold, capacity,
-            work[t], new_cell, prog_out, fuel_out, attack, assault_out, waited_out,
+            crowds, roadway, hours_now, carry_hours, factor, refill, threshold,
+            capacity, work[t], new_cell, prog_out, fuel_out, attack, assault_out,
+            waited_out,
         )  # fmt: skip
     return new_cell, prog_out, fuel_out, attack, assault_out, waited_out
 
@@ -183,13 +187,25 @@ def _hours_per_refill(m: int, refill: tuple[float, float]) -> float:
 
 @inline_kernel
 def _full(
-    road: npt.NDArray[np.float64], to: int, side: int, men: float, capacity: float
+    work: npt.NDArray[np.float64],
+    neighbors: npt.NDArray[np.int32],
+    frm: int,
+    to: int,
+    side: int,
+    men: float,
+    capacity: float,
 ) -> bool:
-    """Whether cell ``to`` has no room for ``men`` more marching troops of ``side``.
+    """Whether cell ``to`` has no room for ``men`` of ``side`` coming from ``frm``.
 
-    A unit alone may always enter: an oversized column strings out behind its head.
+    Columns there marching the other way, toward ``frm``, pass them (``work[2 + k]``:
+    the men marching out of each cell by its neighbour slot ``k``). A unit alone may
+    always enter: an oversized column strings out behind its head.
     """
-    return road[to, side] > 0 and road[to, side] + men > capacity
+    held = work[1, to, side]
+    for k in range(neighbors.shape[1]):
+        if neighbors[to, k] == frm:
+            held -= work[2 + k, to, side]
+    return held > 0 and held + men > capacity
 
 
 @inline_kernel
@@ -311,6 +327,7 @@ def _march_chunk(
     mobility: npt.NDArray[np.int8],
     carrier: npt.NDArray[np.int64],
     crowds: npt.NDArray[np.bool_],
+    roadway: npt.NDArray[np.bool_],
     hours_now: npt.NDArray[np.float32],
     carry_hours: npt.NDArray[np.float32],
     factor: npt.NDArray[np.float32],
@@ -333,6 +350,7 @@ def _march_chunk(
     route_class, route_hours, neighbors, fields = routing
     scratch = work[0]  # men per cell and side at the start of the step
     road = work[1]  # road-space men per cell and side, updated as units enter
+    # work[2 + k]: the road-space men marching out of each cell by neighbour slot k.
     n_u = cell.shape[1]
     cand = np.empty(n_u, np.intp)  # units entering and taking road space
     key = np.empty(n_u, np.float64)  # the share of the step when they got there
@@ -365,8 +383,10 @@ def _march_chunk(
             pinned = active and scratch[c, other] > threshold
             # On the road: marching units (those facing the enemy have deployed).
             marching = active and men[r, u] > 0 and not facing and not pinned
-            if capacity > 0 and crowds[u] and marching:
+            on_road = capacity > 0 and crowds[u] and roadway[c, s]
+            if on_road and marching:
                 road[c, side[u]] += men[r, u]
+                work[2 + s, c, side[u]] += men[r, u]
             travel = _edge_hours(m, c, s, carrier[u], hours_now, carry_hours)
             can = _march_hours(m, fuel[r, u], factor, refill)
             prog = np.float64(progress[r, u]) + can
@@ -380,7 +400,7 @@ def _march_chunk(
             if active and side[u] == 0 and pinned:
                 attack[r, u] = c
             enter = bool(ready and not blocked and not pinned)
-            if enter and capacity > 0 and crowds[u] and active and men[r, u] > 0:
+            if enter and on_road and active and men[r, u] > 0:
                 # Takes road space: settled below, in the order units got there.
                 # The share of the step when it got there, less the steps it
                 # has already stood ready.
@@ -407,7 +427,8 @@ def _march_chunk(
             prog = np.float64(progress[r, u]) + can
             mine = men[r, u]
             to = nxt[r, u]
-            enter = not _full(road, to, side[u], mine, capacity)
+            enter = not _full(work, neighbors, c, to, side[u], mine, capacity)
+            taken = mine
             if not enter and field[r, u] >= 0:
                 to2, s2 = second_hop(
                     field[r, u], c, slot[r, u], route_class[u], route_hours,
@@ -415,17 +436,22 @@ def _march_chunk(
                 )  # fmt: skip
                 if s2 >= 0:
                     t2 = _edge_hours(m, c, s2, carrier[u], hours_now, carry_hours)
-                    if (
-                        not _full(road, to2, side[u], mine, capacity)
-                        and prog >= t2
-                        and scratch[to2, other] <= threshold
-                    ):
+                    full2 = roadway[c, s2] and _full(
+                        work, neighbors, c, to2, side[u], mine, capacity
+                    )
+                    if not full2 and prog >= t2 and scratch[to2, other] <= threshold:
                         enter = True
                         to = to2
                         travel = t2
+                        if not roadway[c, s2]:
+                            taken = 0.0  # across country: no road space there
             _settle(r, u, enter, to, travel, prog, can, mine, progress, fuel, cell,
                     side, mobility, refill, new_cell, prog_out, fuel_out,
                     assault_out, road)  # fmt: skip
+            if enter:
+                # Out of its cell's outgoing lane; none taken across country.
+                work[2 + slot[r, u], c, side[u]] -= mine
+                road[to, side[u]] -= mine - taken
             _wait(r, u, enter, travel, prog, can, progress, waited, waited_out)
         for u in range(n_u):
             c = cell[r, u]
@@ -433,6 +459,9 @@ def _march_chunk(
             scratch[c, 1] = 0.0
             road[c, 0] = 0.0
             road[c, 1] = 0.0
+            for k in range(6):
+                work[2 + k, c, 0] = 0.0
+                work[2 + k, c, 1] = 0.0
             c = new_cell[r, u]  # road space was added where units entered
             road[c, 0] = 0.0
             road[c, 1] = 0.0

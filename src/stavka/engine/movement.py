@@ -259,6 +259,7 @@ def move(
         u.mobility,
         ctx.carrier,
         ctx.takes_road,
+        ctx.roadway,
         hours_now,
         ctx.carry_hours,
         factor,

@@ -48,6 +48,7 @@ class TheatreLike(Protocol):
     rail_gauge_mm: npt.NDArray[np.int32]
     river_class: npt.NDArray[np.int8]
     bridge: npt.NDArray[np.bool_]
+    road: npt.NDArray[np.int8]
     place_cell: dict[str, int]
     resolution: int
     h3: Any  # H3 cell indices [N] (uint64 on the built map, strings on test maps)

@@ -125,7 +125,8 @@ class Context:
         landings: scheduled landings; ``surrender_hours``: defender ceasefire orders.
         route_km: the length of a route through a cell (the mean distance between
             neighbouring cell centres); ``takes_road`` [U]: the units that take road
-            space (not headquarters nodes or static garrisons).
+            space (not headquarters nodes or static garrisons); ``roadway`` [N, 6]: the
+            edges with a road or a railway embankment, where they take it.
         token: a number never reused by another context (key of module caches; unlike
             ``id()``, which a new object may inherit from a freed one); not an init
             field, so ``dataclasses.replace`` gives the new context its own.
@@ -158,6 +159,9 @@ class Context:
     route_km: float = 0.0
     takes_road: npt.NDArray[np.bool_] = field(
         default_factory=lambda: np.zeros(0, np.bool_)
+    )
+    roadway: npt.NDArray[np.bool_] = field(
+        default_factory=lambda: np.zeros((0, 6), np.bool_)
     )
 
     @property
@@ -453,6 +457,7 @@ def build_context(
         formation_units=fu,
         route_km=route_km(theatre),
         takes_road=~units.headquarters & (units.mobility != Mob.STATIC),
+        roadway=(theatre.road > 0) | (theatre.rail_gauge_mm > 0),
     )
     _warm_exploit_tables(ctx)
     return ctx

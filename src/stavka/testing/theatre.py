@@ -36,8 +36,8 @@ class SyntheticTheatre:
     """Theatre-like arrays of a synthetic map.
 
     ``lat``, ``lon`` [N]; ``neighbors`` int32 [N, 6] (-1 none); ``edge_km`` [N, 6];
-    ``water``, ``fortified_level`` [N]; ``rail_gauge_mm``, ``river_class``, ``bridge``
-    [N, 6]; ``place_cell`` {place id: cell}.
+    ``water``, ``fortified_level`` [N]; ``rail_gauge_mm``, ``river_class``, ``bridge``,
+    ``road`` [N, 6] (every edge a track, road class 1); ``place_cell`` {place id: cell}.
     """
 
     resolution: int
@@ -51,6 +51,7 @@ class SyntheticTheatre:
     rail_gauge_mm: npt.NDArray[np.int32]
     river_class: npt.NDArray[np.int8]
     bridge: npt.NDArray[np.bool_]
+    road: npt.NDArray[np.int8]
     place_cell: dict[str, int] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
 
@@ -119,6 +120,7 @@ def make_synthetic_theatre(
         rail_gauge_mm=np.zeros((n, 6), np.int32),
         river_class=np.full((n, 6), -1, np.int8),
         bridge=np.zeros((n, 6), bool),
+        road=np.ones((n, 6), np.int8),
         index=index,
     )
     for pid, (plat, plon) in (places or {}).items():
