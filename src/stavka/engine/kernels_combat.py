@@ -269,7 +269,8 @@ def apply_contact_losses(
     """:func:`contact_losses` then ``kernels_units.apply_losses``, row by row.
 
     In place, in parallel chunks (the units in contact are distinct); the same
-    floats in the same order as the two kernels, the zero loss kinds included.
+    floats in the same order as the two kernels, the zero loss kinds included (a
+    holding of 0 is skipped: every sum for it would add 0.0).
     """
     n_k = present.shape[2]
     n_l = lost.shape[2]
@@ -288,6 +289,8 @@ def apply_contact_losses(
             share_k, share_w, share_c = split[i, 0], split[i, 1], split[i, 2]
             for k in range(n_k):
                 here = present[r, u, k]
+                if here == 0.0:
+                    continue  # nothing to lose: every sum below would add 0.0
                 part = here * frac
                 for j in range(n_l):
                     hit[j] = 0.0

@@ -459,7 +459,8 @@ def _march_chunk(
             scratch[c, 1] = 0.0
             road[c, 0] = 0.0
             road[c, 1] = 0.0
-            for k in range(6):
+            k = slot[r, u]  # the only lane a unit may have added to
+            if k >= 0:
                 work[2 + k, c, 0] = 0.0
                 work[2 + k, c, 1] = 0.0
             c = new_cell[r, u]  # road space was added where units entered
