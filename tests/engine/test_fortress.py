@@ -57,6 +57,29 @@ def test_a_fortress_garrison_is_invested_where_others_collapse(ctx: Context) -> 
     lost = losses.dense(st.lost.shape)[0, :, :, PERSONNEL].sum(axis=1)
     assert lost[fort] == 0.0
     assert lost[border] == pytest.approx(st.present[0, border, PERSONNEL])
+    assert (out.siege_cell < 0).all()  # no one was assaulting it: no siege
+
+
+def test_the_foot_troops_assaulting_it_are_left_to_besiege_it(ctx: Context) -> None:
+    """Foot first, smallest first, up to 3:1 of the garrison; tanks push on."""
+    u = ctx.units
+    st = _start(ctx)
+    fort = u.ids.index(FORTRESS)
+    c = st.cell[0, fort]
+    rifles, tanks = u.ids.index("66rd"), u.ids.index("125tb")
+    attack = st.attack_cell.copy()
+    attack[0, [rifles, tanks]] = c
+    dislodged = np.zeros(st.status.shape, bool)
+    dislodged[0, fort] = True
+    out, _ = fall_back_dislodged(ctx, st.replace(attack_cell=attack), dislodged)
+    assert st.present[0, rifles, PERSONNEL] >= 3 * st.present[0, fort, PERSONNEL]
+    assert out.siege_cell[0, rifles] == c
+    assert out.siege_cell[0, tanks] == -1
+    # Dislodged again by its besiegers, it stays invested (and in place).
+    again, _ = fall_back_dislodged(ctx, out, dislodged)
+    assert again.posture[0, fort] == Pos.INVESTED
+    assert again.status[0, fort] == Status.ACTIVE
+    assert again.cell[0, fort] == c
     # Above every level on the map, the fortress garrison collapses too.
     none = dataclasses.replace(
         ctx, params=dataclasses.replace(ctx.params, fortress_level=4.0)
@@ -68,7 +91,7 @@ def test_a_fortress_garrison_is_invested_where_others_collapse(ctx: Context) -> 
 def test_an_invested_garrison_holds_its_place_and_opens_the_road(
     ctx: Context, run: RunResult
 ) -> None:
-    """Invested: out of contact, its cell open to the attacker, its place held."""
+    """Invested: only its besiegers fight it, others pass, its place is held."""
     u = ctx.units
     i = u.ids.index(FORTRESS)
     place = ctx.place_ids.index("hutou")
@@ -76,7 +99,17 @@ def test_an_invested_garrison_holds_its_place_and_opens_the_road(
     first = next(k for k, s in enumerate(trace) if s.posture[0, i] == Pos.INVESTED)
     holding = [s for s in trace[first + 1 :] if s.status[0, i] == Status.ACTIVE]
     assert len(holding) > 24
-    assert not any(s.in_contact[0, i] for s in holding)
-    assert all(s.control[0, place] == 1 for s in holding)
-    here = [(s.cell[0] == s.cell[0, i]) & (u.side == 0) for s in holding]
-    assert any(h.any() for h in here)  # attacker troops in its cell, not pinned
+    c = holding[0].cell[0, i]
+    for s in holding:
+        assert s.control[0, place] == 1
+        assaulting = (s.attack_cell[0] == c) & (u.side == 0)
+        assert assaulting.any() and (s.siege_cell[0, assaulting] == c).all()
+    besiegers = holding[0].siege_cell[0] == c
+    assert all((s.cell[0, besiegers] == holding[0].cell[0, besiegers]).all()
+               for s in holding)  # fmt: skip
+    # Attacker troops other than the besiegers stand in its cell: not pinned.
+    here = [(s.cell[0] == c) & (u.side == 0) & (s.siege_cell[0] != c) for s in holding]
+    assert any(h.any() for h in here)
+    # Once it has surrendered, the besiegers go on.
+    after = [s for s in trace[first:] if s.status[0, i] != Status.ACTIVE]
+    assert after and (after[-1].siege_cell[0] != c).all()

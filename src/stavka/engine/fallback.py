@@ -4,8 +4,8 @@ A dislodged defender falls back one cell toward its objective, or collapses if i
 holds, has no free cell or is cut off (:func:`fall_back_dislodged`). A static garrison
 of permanent works (``EngineParams.fortress_level``) neither: the attacker has broken
 through, but the garrison holds its works, invested (:class:`~stavka.engine.state.Pos`
-``INVESTED``): it no longer blocks the roads or fights, and keeps its place until it
-surrenders.
+``INVESTED``): it no longer blocks the roads, keeps its place until it surrenders, and
+fights only the force left to besiege it (:func:`release_sieges` lets that go on).
 
 The Japanese plan (plans.md 2.1) has border units delay and then fall back to their
 army's next position (docs/oob-japanese.md P1: their plans' ``withdraw_when_superior``
@@ -35,12 +35,17 @@ from stavka.engine.combat import (
     loss_shares,
 )
 from stavka.engine.kernels import LossRows
-from stavka.engine.kernels_combat import nonzero2
+from stavka.engine.kernels_combat import motorised, nonzero2
 from stavka.engine.kernels_units import free_cells
 from stavka.engine.setup import Context
-from stavka.engine.state import Mob, Pos, State, Status
+from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
 
-__all__ = ["fall_back_dislodged", "hold_on_arrival", "relay_fall_back"]
+__all__ = [
+    "fall_back_dislodged",
+    "hold_on_arrival",
+    "relay_fall_back",
+    "release_sieges",
+]
 
 I64 = npt.NDArray[np.int64]
 _STATIC: dict[int, tuple[I64, I64, I64, I64, npt.NDArray[np.float64]]] = {}
@@ -158,22 +163,69 @@ def _invest_fortresses(
 ) -> tuple[State, npt.NDArray[np.bool_]]:
     """Invest the dislodged static garrisons of permanent works in their cells.
 
-    Returns the state (their posture ``INVESTED``, assault progress 0) and the
-    dislodged units left to fall back or collapse.
+    A garrison newly invested keeps a besieging force on it: the units assaulting
+    its cell, foot troops first and smallest first, until they have
+    ``contain_ratio`` times its men (or all of them); the others pass on. An
+    invested garrison dislodged again by the besiegers stays invested. Returns the
+    state (posture ``INVESTED``, assault progress 0, ``siege_cell`` of the
+    besiegers) and the dislodged units left to fall back or collapse.
     """
     rr, uu = nonzero2(dislodged)
     if rr.size == 0:
         return st, dislodged
-    works = (ctx.units.mobility[uu] == Mob.STATIC) & (st.posture[rr, uu] == Pos.HOLD)
-    works &= ctx.theatre.fortified_level[st.cell[rr, uu]] >= ctx.params.fortress_level
+    u, p = ctx.units, ctx.params
+    works = (u.mobility[uu] == Mob.STATIC) & (
+        (st.posture[rr, uu] == Pos.HOLD) | (st.posture[rr, uu] == Pos.INVESTED)
+    )
+    works &= ctx.theatre.fortified_level[st.cell[rr, uu]] >= p.fortress_level
     if not works.any():
         return st, dislodged
+    fresh = works & (st.posture[rr, uu] == Pos.HOLD)
     rr, uu = rr[works], uu[works]
     posture, assault, left = st.posture.copy(), st.assault.copy(), dislodged.copy()
     posture[rr, uu] = Pos.INVESTED
     assault[rr, uu] = 0.0
     left[rr, uu] = False
-    return st.replace(posture=posture, assault=assault), left
+    siege = st.siege_cell
+    if fresh.any():
+        siege = siege.copy()
+        can = (u.side == 0) & ~u.headquarters & (u.mobility != Mob.STATIC)
+        mobile = motorised(ctx.token, u.mobility)
+        for r, g in zip(rr[fresh[works]], uu[fresh[works]], strict=True):
+            c = st.cell[r, g]
+            near = np.flatnonzero(
+                can
+                & (st.status[r] == Status.ACTIVE)
+                & (st.attack_cell[r] == c)
+                & (siege[r] < 0)
+            )
+            # Foot troops first, smallest first: the mobile ones push on.
+            men = st.present[r, near, PERSONNEL]
+            order = near[np.lexsort((men, mobile[near]))]
+            need = p.contain_ratio * st.present[r, g, PERSONNEL]
+            # Smallest first, up to and including the unit that reaches the ratio.
+            total = np.cumsum(st.present[r, order, PERSONNEL])
+            keep = order[: int(np.searchsorted(total, need)) + 1]
+            siege[r, keep] = c
+    return st.replace(posture=posture, assault=assault, siege_cell=siege), left
+
+
+def release_sieges(ctx: Context, st: State) -> State:
+    """End the sieges whose garrison has gone (destroyed, surrendered, no men left)."""
+    rr, uu = nonzero2(st.siege_cell >= 0)
+    if rr.size == 0:
+        return st
+    n_cells = ctx.theatre.lat.shape[0]
+    held = (ctx.units.side[None, :] == 1) & (st.status == Status.ACTIVE)
+    held &= st.present[..., PERSONNEL] > 0
+    hr, hu = np.nonzero(held)
+    keys = hr.astype(np.int64) * n_cells + st.cell[hr, hu]
+    over = ~np.isin(rr.astype(np.int64) * n_cells + st.siege_cell[rr, uu], keys)
+    if not over.any():
+        return st
+    siege = st.siege_cell.copy()
+    siege[rr[over], uu[over]] = -1
+    return st.replace(siege_cell=siege)
 
 
 def fall_back_dislodged(

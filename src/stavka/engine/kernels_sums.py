@@ -13,10 +13,6 @@ import numpy.typing as npt
 from numba import prange
 
 from stavka.engine.kernels import F64, IP, kernel, pkernel
-from stavka.engine.state import Pos
-
-INVESTED = int(Pos.INVESTED)
-"""Posture of an invested garrison, which is not engaged (a compile-time int)."""
 
 __all__ = [
     "engagements",
@@ -227,12 +223,7 @@ def _engage_chunk(
             in_contact[r, u] = False
             active = status[r, u] == 1
             att[u] = active and attack_cell[r, u] >= 0 and side[u] == 0
-            dfd[u] = (
-                active
-                and side[u] == 1
-                and present[r, u, men_c] > 0
-                and posture[r, u] != INVESTED  # holds its works, not engaged
-            )
+            dfd[u] = active and side[u] == 1 and present[r, u, men_c] > 0
             w[u] = 1.0 if ammo[r, u] > ammo_low else ammo_out_factor
             if att[u]:
                 c = attack_cell[r, u]

@@ -42,6 +42,7 @@ class EngineParams:
     air_refill_tonnes_per_1000_men: float = 7.0
     defended_depth_km: float = 8.0
     fortress_level: float = 3.0
+    contain_ratio: float = 3.0
     battle_break_hours: float = 30.0
     contact_threshold_men: float = 200.0
     column_men_per_km: float = 1243.0
@@ -208,6 +209,14 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "this level or more holds its works after the attacker has broken through "
         "(invested: it no longer blocks the roads, holds its place until it "
         "surrenders) instead of collapsing",
+    ),
+    "contain_ratio": (
+        "men/men",
+        "assumption: the force left to besiege an invested garrison (source text "
+        "l. 211: 'some troops continue to siege the Hailar fortification area', no "
+        "size; 'the main force follows up behind the advance detachment'): its "
+        "assaulting units, foot troops first and smallest first, until they have this "
+        "many times the garrison's men (the classic 3:1 of an attack)",
     ),
     "battle_break_hours": (
         "h",
