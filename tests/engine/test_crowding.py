@@ -59,6 +59,7 @@ def _run(
             rows(nxt, np.int32),
             rows(slot, np.intp),
             rows([0 if way_round else -1] * n_u, np.int32),
+            rows([-1] * n_u, np.int32),
         ),
         (
             np.zeros(n_u, np.int64),

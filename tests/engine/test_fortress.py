@@ -57,7 +57,7 @@ def test_a_fortress_garrison_is_invested_where_others_collapse(ctx: Context) -> 
     lost = losses.dense(st.lost.shape)[0, :, :, PERSONNEL].sum(axis=1)
     assert lost[fort] == 0.0
     assert lost[border] == pytest.approx(st.present[0, border, PERSONNEL])
-    assert (out.siege_cell < 0).all()  # no one was assaulting it: no siege
+    assert (out.siege_unit < 0).all()  # no one was assaulting it: no siege
 
 
 def test_the_foot_troops_assaulting_it_are_left_to_besiege_it(ctx: Context) -> None:
@@ -73,8 +73,8 @@ def test_the_foot_troops_assaulting_it_are_left_to_besiege_it(ctx: Context) -> N
     dislodged[0, fort] = True
     out, _ = fall_back_dislodged(ctx, st.replace(attack_cell=attack), dislodged)
     assert st.present[0, rifles, PERSONNEL] >= 3 * st.present[0, fort, PERSONNEL]
-    assert out.siege_cell[0, rifles] == c
-    assert out.siege_cell[0, tanks] == -1
+    assert out.siege_unit[0, rifles] == fort
+    assert out.siege_unit[0, tanks] == -1
     # Dislodged again by its besiegers, it stays invested (and in place).
     again, _ = fall_back_dislodged(ctx, out, dislodged)
     assert again.posture[0, fort] == Pos.INVESTED
@@ -103,13 +103,13 @@ def test_an_invested_garrison_holds_its_place_and_opens_the_road(
     for s in holding:
         assert s.control[0, place] == 1
         assaulting = (s.attack_cell[0] == c) & (u.side == 0)
-        assert assaulting.any() and (s.siege_cell[0, assaulting] == c).all()
-    besiegers = holding[0].siege_cell[0] == c
+        assert assaulting.any() and (s.siege_unit[0, assaulting] == i).all()
+    besiegers = holding[0].siege_unit[0] == i
     assert all((s.cell[0, besiegers] == holding[0].cell[0, besiegers]).all()
                for s in holding)  # fmt: skip
     # Attacker troops other than the besiegers stand in its cell: not pinned.
-    here = [(s.cell[0] == c) & (u.side == 0) & (s.siege_cell[0] != c) for s in holding]
+    here = [(s.cell[0] == c) & (u.side == 0) & (s.siege_unit[0] != i) for s in holding]
     assert any(h.any() for h in here)
     # Once it has surrendered, the besiegers go on.
     after = [s for s in trace[first:] if s.status[0, i] != Status.ACTIVE]
-    assert after and (after[-1].siege_cell[0] != c).all()
+    assert after and (after[-1].siege_unit[0] != i).all()

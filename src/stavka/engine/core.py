@@ -79,7 +79,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         in_contact=np.zeros((r, n), bool),
         fight_hours=np.zeros((r, n), np.float32),
         break_hours=np.full((r, n), np.inf, np.float32),
-        siege_cell=np.full((r, n), -1, np.int32),
+        siege_unit=np.full((r, n), -1, np.int32),
         max_depth_km=np.zeros((r, n), np.float32),
         noise=np.ones((r, n), np.float32),
         luck=np.full((r, n), 0.5, np.float32),
@@ -300,7 +300,7 @@ def step(
     st = surrendered_places(ctx, st, taken.rr, taken.uu, hour)
     st, owned = _apply_losses(st, taken, owned)
     _sync(men, st, taken)
-    st = release_sieges(ctx, st)
+    st = release_sieges(st)
     # Control and depth.
     st = update_control(ctx, st, hour, men_now)
     # Only units that moved or were waiting can have a new depth: for the others it

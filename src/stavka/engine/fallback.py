@@ -167,7 +167,7 @@ def _invest_fortresses(
     its cell, foot troops first and smallest first, until they have
     ``contain_ratio`` times its men (or all of them); the others pass on. An
     invested garrison dislodged again by the besiegers stays invested. Returns the
-    state (posture ``INVESTED``, assault progress 0, ``siege_cell`` of the
+    state (posture ``INVESTED``, assault progress 0, ``siege_unit`` of the
     besiegers) and the dislodged units left to fall back or collapse.
     """
     rr, uu = nonzero2(dislodged)
@@ -186,7 +186,7 @@ def _invest_fortresses(
     posture[rr, uu] = Pos.INVESTED
     assault[rr, uu] = 0.0
     left[rr, uu] = False
-    siege = st.siege_cell
+    siege = st.siege_unit
     if fresh.any():
         siege = siege.copy()
         can = (u.side == 0) & ~u.headquarters & (u.mobility != Mob.STATIC)
@@ -206,26 +206,22 @@ def _invest_fortresses(
             # Smallest first, up to and including the unit that reaches the ratio.
             total = np.cumsum(st.present[r, order, PERSONNEL])
             keep = order[: int(np.searchsorted(total, need)) + 1]
-            siege[r, keep] = c
-    return st.replace(posture=posture, assault=assault, siege_cell=siege), left
+            siege[r, keep] = g
+    return st.replace(posture=posture, assault=assault, siege_unit=siege), left
 
 
-def release_sieges(ctx: Context, st: State) -> State:
+def release_sieges(st: State) -> State:
     """End the sieges whose garrison has gone (destroyed, surrendered, no men left)."""
-    rr, uu = nonzero2(st.siege_cell >= 0)
+    rr, uu = nonzero2(st.siege_unit >= 0)
     if rr.size == 0:
         return st
-    n_cells = ctx.theatre.lat.shape[0]
-    held = (ctx.units.side[None, :] == 1) & (st.status == Status.ACTIVE)
-    held &= st.present[..., PERSONNEL] > 0
-    hr, hu = np.nonzero(held)
-    keys = hr.astype(np.int64) * n_cells + st.cell[hr, hu]
-    over = ~np.isin(rr.astype(np.int64) * n_cells + st.siege_cell[rr, uu], keys)
+    g = st.siege_unit[rr, uu]
+    over = (st.status[rr, g] != Status.ACTIVE) | (st.present[rr, g, PERSONNEL] <= 0)
     if not over.any():
         return st
-    siege = st.siege_cell.copy()
+    siege = st.siege_unit.copy()
     siege[rr[over], uu[over]] = -1
-    return st.replace(siege_cell=siege)
+    return st.replace(siege_unit=siege)
 
 
 def fall_back_dislodged(

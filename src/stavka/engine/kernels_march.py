@@ -70,7 +70,12 @@ def march(
     assault: npt.NDArray[np.float32],
     waited: npt.NDArray[np.float32],
     men: npt.NDArray[np.float64],
-    hops: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp], npt.NDArray[np.int32]],
+    hops: tuple[
+        npt.NDArray[np.int32],
+        npt.NDArray[np.intp],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.int32],
+    ],
     routing: tuple[
         npt.NDArray[np.int64],
         npt.NDArray[np.float32],
@@ -99,18 +104,18 @@ def march(
 ]:  # pragma: no cover - compiled
     """The march of ``movement.move`` after the next hops, unit by unit.
 
-    ``hops`` holds the next cell, its neighbour slot (-1: none) and the objective's
-    routing field (-1: none) [R, U]; ``routing`` the route class [U], the routing
-    edge hours [C, N, 6], the neighbours [N, 6] and the fields [F, N], for the way
-    round a full cell (``kernels.second_hop``); ``crowds`` [U] the units that take
-    road space (not headquarters nodes or static garrisons), on the edges that have a
-    road or a railway embankment (``roadway`` [N, 6]; across country columns spread
-    out and take none); ``refill`` the hours of
-    moving per refill, tracked and motor; ``capacity`` the men of one side a cell's
-    roads hold (0: no crowding); ``factor`` [Mob] the hours of marching per step;
-    ``threshold`` the enemy men that block a cell; ``work`` [T, 8, N, 2] zeros, one
-    block per chunk of replicas (T = min(threads, R); :func:`march_work`), left zero
-    again.
+    ``hops`` holds the next cell, its neighbour slot (-1: none), the objective's
+    routing field (-1: none) and the invested garrison the unit besieges (-1: none;
+    it stays and assaults that garrison's cell) [R, U]; ``routing`` the route class
+    [U], the routing edge hours [C, N, 6], the neighbours [N, 6] and the fields
+    [F, N], for the way round a full cell (``kernels.second_hop``); ``crowds`` [U] the
+    units that take road space (not headquarters nodes or static garrisons), on the
+    edges that have a road or a railway embankment (``roadway`` [N, 6]; across
+    country columns spread out and take none); ``refill`` the hours of moving per
+    refill, tracked and motor; ``capacity`` the men of one side a cell's roads hold
+    (0: no crowding); ``factor`` [Mob] the hours of marching per step; ``threshold``
+    the enemy men that block a cell; ``work`` [T, 8, N, 2] zeros, one block per
+    chunk of replicas (T = min(threads, R); :func:`march_work`), left zero again.
 
     Men per side and cell are summed per replica into [N, 2] work arrays (one set
     per chunk, zero between replicas) in unit order. Replicas run in parallel, in T
@@ -316,7 +321,12 @@ def _march_chunk(
     assault: npt.NDArray[np.float32],
     waited: npt.NDArray[np.float32],
     men: npt.NDArray[np.float64],
-    hops: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp], npt.NDArray[np.int32]],
+    hops: tuple[
+        npt.NDArray[np.int32],
+        npt.NDArray[np.intp],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.int32],
+    ],
     routing: tuple[
         npt.NDArray[np.int64],
         npt.NDArray[np.float32],
@@ -346,7 +356,7 @@ def _march_chunk(
 
     Each output row starts as the input's (attack: -1), then the march updates it.
     """
-    nxt, slot, field = hops
+    nxt, slot, field, siege = hops
     route_class, route_hours, neighbors, fields = routing
     scratch = work[0]  # men per cell and side at the start of the step
     road = work[1]  # road-space men per cell and side, updated as units enter
@@ -372,12 +382,17 @@ def _march_chunk(
             c = cell[r, u]
             s = slot[r, u]
             other = 1 - side[u]
+            g = siege[r, u]
+            if g >= 0 and active:
+                s = -1  # left to besiege an invested garrison: it stays
             if s < 0:
                 # Staying: progress is dropped, no fuel burns (0 / refill); an
                 # attacker unit sharing its cell with the enemy assaults it.
                 prog_out[r, u] = np.float32(nmin(np.float64(progress[r, u]) + 0.0, 0.0))
                 if active and side[u] == 0 and scratch[c, other] > threshold:
                     attack[r, u] = c
+                if g >= 0 and active:
+                    attack[r, u] = cell[r, g]
                 continue
             facing = scratch[nxt[r, u], other] > threshold
             pinned = active and scratch[c, other] > threshold

@@ -28,7 +28,7 @@ from stavka.engine.kernels_combat import by_class, motorised
 from stavka.engine.kernels_march import march, march_work
 from stavka.engine.kernels_routing import idle_units_memo, remember_hops
 from stavka.engine.setup import Context
-from stavka.engine.state import PERSONNEL, Mob, State, Status
+from stavka.engine.state import PERSONNEL, Mob, State
 
 __all__ = ["HopMemo", "advance_objectives", "current_field", "move"]
 
@@ -233,10 +233,6 @@ def move(
         nxt, slot = next_hops_memo(wants, field, st.cell, *routing, hops)
     # Exploiting units have no objective field, hence no second-best hop.
     nxt, slot = _exploit(ctx, st, field, nxt, slot, wants, memo)
-    # A force left to besiege an invested garrison stays and assaults it.
-    sieging = (st.siege_cell >= 0) & (st.status == Status.ACTIVE)
-    if sieging.any():
-        slot = np.where(sieging, -1, slot)
     # March discipline: a formation moves ``march_hours`` of every 24 (halts, rest,
     # closing up the column), spread evenly over the day.
     factor = (p.step_hours * ctx.march_share).astype(np.float32)
@@ -247,6 +243,7 @@ def move(
     # A unit sharing its cell with enemy troops (after a landing) is pinned: it
     # fights for the cell before it may leave; an attacker assaults its own cell.
     # Crowding: a cell's roads hold ``ctx.road_capacity`` men of a side.
+    # A force left to besiege an invested garrison stays and assaults its cell.
     # (kernels_march.march, unit by unit.)
     new_cell, progress, fuel, attack_cell, assault, waited = march(
         st.status,
@@ -257,7 +254,7 @@ def move(
         st.assault,
         st.waited,
         st.present[..., PERSONNEL] if men is None else men,
-        (nxt, slot, field),
+        (nxt, slot, field, st.siege_unit),
         routing,
         u.side,
         u.mobility,
@@ -272,8 +269,6 @@ def move(
         ctx.road_capacity,
         march_work(replica_chunks(), st.cell.shape[0], n_cells),
     )
-    if sieging.any():
-        attack_cell = np.where(sieging, st.siege_cell, attack_cell).astype(np.int32)
     return st.replace(
         cell=new_cell,
         progress=progress,

@@ -160,8 +160,8 @@ class State:
             contact, kept through breaks shorter than
             ``EngineParams.battle_break_hours`` (then 0).
         break_hours: hours since the unit was last in contact (inf = never).
-        siege_cell: cell of the invested garrison the (attacker) unit was left to
-            besiege (-1 = none).
+        siege_unit: the invested garrison the (attacker) unit was left to besiege
+            (unit index, -1 = none).
         max_depth_km: greatest distance from its start each unit has reached [R, U].
         noise: today's log-normal multiplier of the unit's combat loss rate (mean 1).
         luck: today's uniform draw deciding whether attacks on the unit succeed.
@@ -195,7 +195,7 @@ class State:
     in_contact: B
     fight_hours: F32
     break_hours: F32
-    siege_cell: I32
+    siege_unit: I32
     max_depth_km: F32
     noise: F32
     luck: F32
