@@ -281,8 +281,7 @@ def orders(
     depth: npt.NDArray[np.int32],
     puppets: npt.NDArray[np.bool_],
     order_hour: npt.NDArray[np.float32],
-    issued: bool,
-    first_order: np.float32,
+    first_order: npt.NDArray[np.float32],
     per_level: float,
     cutoff: float,
     hour: np.float32,
@@ -290,7 +289,8 @@ def orders(
     """Receipt of the ceasefire order, as ``surrender.surrender_and_desertion`` has it.
 
     A defender unit still without the order gets it ``depth x per_level`` hours after
-    ``first_order`` (times ``cutoff`` when its parent is not active or ``relays_late``:
+    ``first_order`` [U], the first ceasefire order it heeds once issued (inf: none),
+    (times ``cutoff`` when its parent is not active or ``relays_late``:
     falling back or cut off from supply), if
     that is by ``hour`` (float32, as numpy compares). Returns the new order hours
     [R, U], the (replica, unit) rows of the active defenders holding the order, and
@@ -308,11 +308,12 @@ def orders(
         for u in range(n_u):
             oh = order_hour[r, u]
             out[r, u] = oh
-            if issued and side[u] == 1 and np.isinf(oh):
+            first = first_order[u]
+            if side[u] == 1 and np.isinf(oh) and first <= hour:
                 up = parent[u] if parent[u] > 0 else 0
                 cut = parent[u] >= 0 and (status[r, up] != 1 or relays_late[r, up])
                 delay = np.float64(depth[u]) * per_level * (cutoff if cut else 1.0)
-                arrives = np.float32(np.float64(first_order) + delay)
+                arrives = np.float32(np.float64(first) + delay)
                 if arrives <= hour:
                     oh = arrives
                     out[r, u] = oh

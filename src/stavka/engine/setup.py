@@ -36,6 +36,7 @@ from stavka.engine.terrain import URBAN, model_terrain
 from stavka.engine.timeline import (
     ScheduledLanding,
     event_hour,
+    fight_on_orders,
     landings,
     surrender_order_hours,
 )
@@ -126,7 +127,9 @@ class Context:
         route_km: the length of a route through a cell (the mean distance between
             neighbouring cell centres); ``takes_road`` [U]: the units that take road
             space (not headquarters nodes or static garrisons); ``roadway`` [N, 6]: the
-            edges with a road or a railway embankment, where they take it.
+            edges with a road or a railway embankment, where they take it;
+            ``order_from`` [U]: the hour of the first ceasefire order each unit heeds
+            (inf: none).
         token: a number never reused by another context (key of module caches; unlike
             ``id()``, which a new object may inherit from a freed one); not an init
             field, so ``dataclasses.replace`` gives the new context its own.
@@ -162,6 +165,9 @@ class Context:
     )
     roadway: npt.NDArray[np.bool_] = field(
         default_factory=lambda: np.zeros((0, 6), np.bool_)
+    )
+    order_from: npt.NDArray[np.float32] = field(
+        default_factory=lambda: np.zeros(0, np.float32)
     )
 
     @property
@@ -458,9 +464,30 @@ def build_context(
         route_km=route_km(theatre),
         takes_road=~units.headquarters & (units.mobility != Mob.STATIC),
         roadway=(theatre.road > 0) | (theatre.rail_gauge_mm > 0),
+        order_from=_ceasefire_heeded(s, index, len(chosen)),
     )
     _warm_exploit_tables(ctx)
     return ctx
+
+
+def _ceasefire_heeded(
+    s: Scenario, index: dict[str, int], n: int
+) -> npt.NDArray[np.float32]:
+    """[U] the hour of the first ceasefire order each unit heeds (inf: none).
+
+    The defender's first ceasefire order, except for the formations (and those under
+    them) an order told to fight on after it: they heed the first ceasefire order
+    after that one (plans.md 2.3: the 5th Area Army's order to the 88th Division).
+    """
+    orders = surrender_order_hours(s)
+    out = np.full(n, orders[0] if orders else np.inf, np.float32)
+    for hour, bound in fight_on_orders(s):
+        later = [h for h in orders if h > hour]
+        for f in bound:
+            for x in s.subtree(f):
+                if x in index:
+                    out[index[x]] = later[0] if later else np.inf
+    return out
 
 
 def _warm_exploit_tables(ctx: Context) -> None:

@@ -61,7 +61,6 @@ def surrender_and_desertion(
     """
     u, p = ctx.units, ctx.params
     dt = p.step_hours
-    issued = [h for h in ctx.surrender_hours if h <= hour]
     # A headquarters that is destroyed, surrendered, falling back or cut off relays late
     # (kernels_units.orders: order receipt; who holds it; the active puppet units).
     order_hour, gr, gu, pr, pu = orders(
@@ -72,8 +71,7 @@ def surrender_and_desertion(
         u.depth,
         _puppets(ctx),
         st.order_hour,
-        bool(issued),
-        np.float32(issued[0] if issued else 0.0),
+        ctx.order_from,
         p.order_delay_hours_per_level,
         p.order_delay_cutoff_factor,
         np.float32(hour),  # numpy compares float32 hours with a float in float32

@@ -12,6 +12,7 @@ from stavka.scenario.schema import Event
 __all__ = [
     "ScheduledLanding",
     "event_hour",
+    "fight_on_orders",
     "landings",
     "surrender_order_hours",
 ]
@@ -29,6 +30,11 @@ PART_OF_DAY = {
 SURRENDER_WORDS = re.compile(
     r"rescript|ceasefire|cease-fire|cessation|cease hostilities", re.IGNORECASE
 )
+FIGHT_ON = re.compile(
+    r"\borders\b.*\bto (?:defend|hold)\b|\bto the last\b", re.IGNORECASE
+)
+"""A defender order telling formations to fight on (plans.md 2.3: the 5th Area Army
+orders the 88th Division to defend Karafuto)."""
 MEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s*men")
 
 
@@ -105,3 +111,28 @@ def surrender_order_hours(
         and e.event_kind in {"order", "declaration"}
         and SURRENDER_WORDS.search(e.detail)
     )
+
+
+def fight_on_orders(
+    s: Scenario, side_names: tuple[str, ...] = ("Japan",)
+) -> list[tuple[float, list[str]]]:
+    """Hours of the defender's orders to fight on, and the formations they bind.
+
+    Order rows of events.csv, from the first ceasefire order on, whose detail tells
+    formations to defend or hold (:data:`FIGHT_ON`; earlier ones are plans, not a
+    countermand); they bind the formations named that are not superiors of another
+    one named (the issuing headquarters is named with them).
+    """
+    ceasefire = surrender_order_hours(s, side_names)
+    out = []
+    for e in s.events:
+        if e.event_kind != "order" or e.side not in side_names:
+            continue
+        if not ceasefire or event_hour(s, e) < ceasefire[0]:
+            continue
+        if not FIGHT_ON.search(e.detail):
+            continue
+        named = {f for f in e.formation_id if f in s.formations}
+        bound = sorted(f for f in named if not named & set(s.subtree(f)[1:]))
+        out.append((event_hour(s, e), bound))
+    return sorted(out)
