@@ -199,14 +199,13 @@ def _invest_fortresses(
                 & (st.attack_cell[r] == c)
                 & (siege[r] < 0)
             )
-            # Foot troops first, smallest first: the mobile ones push on.
+            # Foot troops first, smallest first (the mobile ones push on), up to
+            # and including the unit that reaches the ratio (all if none does).
             men = st.present[r, near, PERSONNEL]
-            order = near[np.lexsort((men, mobile[near]))]
+            rank = np.lexsort((men, mobile[near]))
             need = p.contain_ratio * st.present[r, g, PERSONNEL]
-            # Smallest first, up to and including the unit that reaches the ratio.
-            total = np.cumsum(st.present[r, order, PERSONNEL])
-            keep = order[: int(np.searchsorted(total, need)) + 1]
-            siege[r, keep] = g
+            upto = int(np.searchsorted(np.cumsum(men[rank]), need)) + 1
+            siege[r, near[rank][:upto]] = g
     return st.replace(posture=posture, assault=assault, siege_unit=siege), left
 
 
