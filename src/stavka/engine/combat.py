@@ -56,14 +56,12 @@ def collapse_split() -> tuple[float, float, float]:
     return float(k), float(w), float(c)
 
 
-def no_surrender_split(captured: float) -> tuple[float, float, float]:
+def no_surrender_split(captured: float, wounded: float) -> tuple[float, float, float]:
     """Killed, wounded and captured shares of a side that does not surrender.
 
-    The captured share is the nation's own (``captured``); the rest is split as
-    the models split the non-captured losses (their killed share).
+    The captured and wounded shares are the nation's own; the rest is killed.
     """
-    killed = (1.0 - captured) * _models().loss_split.killed_share
-    return killed, 1.0 - captured - killed, captured
+    return 1.0 - captured - wounded, wounded, captured
 
 
 _NO_SURRENDER: dict[int, npt.NDArray[np.bool_]] = {}
@@ -79,9 +77,9 @@ def loss_shares(
     """Killed, wounded and captured shares of each unit's losses [M, 3].
 
     ``usual`` (the models' split) except for units of ``no_surrender_nations`` the
-    surrender order has not reached yet: their nation's captured share
-    (:func:`no_surrender_split`; a Japanese unit overrun before the rescript
-    fought on or died rather than surrender).
+    surrender order has not reached yet: their nation's captured and wounded
+    shares (:func:`no_surrender_split`; a Japanese unit overrun before the
+    rescript fought on or died rather than surrender).
     """
     p = ctx.params
     if ctx.token not in _NO_SURRENDER:
@@ -93,7 +91,9 @@ def loss_shares(
     shares[:] = usual
     fight_on = _NO_SURRENDER[ctx.token][uu] & np.isinf(st.order_hour[rr, uu])
     if fight_on.any():
-        shares[fight_on] = no_surrender_split(p.no_surrender_captured_share)
+        shares[fight_on] = no_surrender_split(
+            p.no_surrender_captured_share, p.no_surrender_wounded_share
+        )
     return shares
 
 

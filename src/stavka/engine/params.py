@@ -51,6 +51,7 @@ class EngineParams:
     comply_hours: float = 24.0
     no_surrender_nations: tuple[str, ...] = ("japan",)
     no_surrender_captured_share: float = 0.022
+    no_surrender_wounded_share: float = 0.050
     comply_hours_fortified: float = 96.0
     puppet_desertion_per_day: float = 0.05
     puppet_desertion_contact_per_day: float = 0.25
@@ -258,6 +259,14 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "for the US shares): Japan 41,440 prisoners of war before 15 Aug 1945 "
         "against 1,834,000 killed, missing or wounded (1,740,000 killed or "
         "missing): 41,440 / 1,875,440 = 0.022 of losses captured",
+    ),
+    "no_surrender_wounded_share": (
+        "1",
+        "the same table: Japan 94,000 wounded against 1,740,000 killed or missing "
+        "and 41,440 prisoners: 94,000 / 1,875,440 = 0.050 of losses wounded, the "
+        "rest (0.928) killed; the table does not part deaths in combat from "
+        "deaths by disease or hunger, so the killed share of combat losses may "
+        "be lower",
     ),
     "comply_hours": (
         "h",
