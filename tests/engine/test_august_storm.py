@@ -83,3 +83,21 @@ def test_replica_of_a_batch_equals_the_single_run(campaign: RunResult) -> None:
             assert a == b
             continue
         assert np.array_equal(a[0], b[0], equal_nan=True), name
+
+
+def test_main_force_depth_counts_corps_of_brigades(campaign: RunResult) -> None:
+    """A corps of brigades counts at its brigades' median; separate brigades not."""
+    from stavka.engine.output import formation_depth
+
+    ctx = campaign.ctx
+    ids = ctx.units.ids
+    front = "first_far_eastern_front"
+    brigades = [ids.index(b) for b in ("10mc_42mb", "10mc_72mb", "204tb")]
+    depth = np.zeros((1, len(ids)))
+    depth[0, ids.index("72tb")] = 300.0  # a separate tank brigade: not main forces
+    depth[0, ids.index("first_far_eastern_front")] = 250.0  # a headquarters node
+    assert formation_depth(ctx, depth, front) == 0.0
+    depth[0, brigades] = [100.0, 100.0, 400.0]  # the corps' main body at 100 km
+    assert formation_depth(ctx, depth, front) == 100.0
+    depth[0, ids.index("264rd")] = 120.0  # a rifle division counts on its own
+    assert formation_depth(ctx, depth, front) == 120.0

@@ -36,9 +36,10 @@ LOW = 0.05
 """Fuel or ammunition below this share of a refill / combat load counts as run out."""
 
 MAIN_FORCE_MEN = 5000.0
-"""A unit of at least this many men at the start (a division or a corps' worth) counts
-as main forces: the record gives main-force depth apart from forward detachments
-(history README: '50 (FD 70)' = main forces 50 km, forward detachment 70 km)."""
+"""A unit of at least this many men at the start (a division or a corps' worth), or a
+corps of brigades with that many, counts as main forces: the record gives main-force
+depth apart from forward detachments (history README: '50 (FD 70)' = main forces
+50 km, forward detachment 70 km)."""
 
 ADVANCE_ECHELONS = {"front", "army", "group", "corps", "high_command"}
 LOSS_ECHELONS = {"front", "area_army", "army", "group"}
@@ -48,19 +49,60 @@ LOSS_ECHELONS = {"front", "area_army", "army", "group"}
 def formation_depth(
     ctx: Any, depth: np.ndarray, formation: str, replica: int = 0
 ) -> float:
-    """Depth (km) of a formation: the farthest any of its main-force units got.
+    """Depth (km) of a formation: the farthest any of its main-force formations got.
 
-    Main-force units are combat formations (not the residual army/front troops held by
-    headquarters nodes) of ``MAIN_FORCE_MEN`` or more; a formation with none uses the
-    farthest any of its units got.
+    Main-force formations are units of ``MAIN_FORCE_MEN`` or more that are not
+    headquarters nodes (divisions, corps held as one unit), and corps of brigades
+    (tank, mechanized, rifle-brigade corps whose brigades the OOB lists: their
+    brigades below ``MAIN_FORCE_MEN`` add up to that many), each at its brigades'
+    men-weighted median depth: a corps' main body, not its lead brigade. Separate
+    brigades (forward detachments) and headquarters nodes are not main forces. A
+    formation with none uses the farthest any of its units got.
     """
     idx = np.asarray(ctx.formation_units.get(formation, []), np.int64)
     if idx.size == 0:
         return 0.0
-    combat = np.array([not ctx.units.headquarters[i] for i in idx], bool)
-    main = idx[combat & (ctx.units.initial[idx, PERSONNEL] >= MAIN_FORCE_MEN)]
-    use = main if main.size else idx
-    return float(depth[replica, use].max())
+    units, brigade_corps = _main_forces(ctx, formation)
+    d = depth[replica]
+    reached = [float(d[units].max())] if units.size else []
+    for members in brigade_corps:
+        men = ctx.units.initial[members, PERSONNEL]
+        order = np.argsort(d[members], kind="stable")
+        half = np.searchsorted(np.cumsum(men[order]), men.sum() / 2.0)
+        reached.append(float(d[members][order][half]))
+    return max(reached) if reached else float(d[idx].max())
+
+
+_MAIN_FORCES: dict[tuple[int, str], tuple[np.ndarray, list[np.ndarray]]] = {}
+
+
+def _main_forces(ctx: Any, formation: str) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A formation's main-force units and its corps of brigades (unit indices)."""
+    key = (ctx.token, formation)
+    if key not in _MAIN_FORCES:
+        u, forms = ctx.units, ctx.scenario.formations
+        idx = ctx.formation_units.get(formation, [])
+        combat = [i for i in idx if not u.headquarters[i]]
+        units = [i for i in combat if u.initial[i, PERSONNEL] >= MAIN_FORCE_MEN]
+        corps: dict[str, list[int]] = {}
+        for i in combat:
+            f = forms.get(u.ids[i])
+            parent = forms.get(f.parent) if f is not None and f.parent else None
+            if (
+                parent is not None
+                and parent.echelon.value == "corps"
+                and u.initial[i, PERSONNEL] < MAIN_FORCE_MEN
+            ):
+                corps.setdefault(parent.id, []).append(i)
+        brigade_corps = [
+            np.asarray(m, np.int64)
+            for m in corps.values()
+            if u.initial[m, PERSONNEL].sum() >= MAIN_FORCE_MEN
+        ]
+        if len(_MAIN_FORCES) > 4096:
+            _MAIN_FORCES.clear()
+        _MAIN_FORCES[key] = (np.asarray(units, np.int64), brigade_corps)
+    return _MAIN_FORCES[key]
 
 
 def _iso(ctx_start: dt.datetime, hour: float) -> str:
