@@ -113,3 +113,31 @@ def test_an_invested_garrison_holds_its_place_and_opens_the_road(
     # Once it has surrendered, the besiegers go on.
     after = [s for s in trace[first:] if s.status[0, i] != Status.ACTIVE]
     assert after and (after[-1].siege_unit[0] != i).all()
+
+
+def test_foot_troops_coming_up_fill_a_siege_short_of_its_ratio(ctx: Context) -> None:
+    """A tank brigade alone before the fortress: foot units in its cell join it."""
+    from stavka.engine.fallback import reinforce_sieges
+
+    u = ctx.units
+    st = _start(ctx)
+    fort = u.ids.index(FORTRESS)
+    c = st.cell[0, fort]
+    tanks, rifles, more = (u.ids.index(x) for x in ("125tb", "66rd", "264rd"))
+    cell, posture, siege = st.cell.copy(), st.posture.copy(), st.siege_unit.copy()
+    posture[0, fort] = Pos.INVESTED
+    siege[0, tanks] = fort
+    cell[0, [tanks, rifles, more, u.ids.index("209tb")]] = c
+    st = st.replace(cell=cell, posture=posture, siege_unit=siege)
+    status = st.status.copy()
+    status[0, [tanks, rifles, more, u.ids.index("209tb")]] = Status.ACTIVE
+    st = st.replace(status=status)
+    assert st.present[0, tanks, PERSONNEL] < 3 * st.present[0, fort, PERSONNEL]
+    out = reinforce_sieges(ctx, st)
+    joined = np.flatnonzero(out.siege_unit[0] == fort)
+    # One rifle division fills the ratio (both have 10,932 men: the first in the
+    # file); the other and the second tank brigade push on.
+    assert set(joined) == {tanks, rifles}
+    assert out.siege_unit[0, u.ids.index("209tb")] == -1
+    # A siege that has its ratio takes no one.
+    assert (reinforce_sieges(ctx, out).siege_unit == out.siege_unit).all()

@@ -26,6 +26,7 @@ from stavka.engine.encircle import cut_off_units
 from stavka.engine.fallback import (
     fall_back_dislodged,
     hold_on_arrival,
+    reinforce_sieges,
     relay_fall_back,
     release_sieges,
 )
@@ -301,6 +302,7 @@ def step(
     st, owned = _apply_losses(st, taken, owned)
     _sync(men, st, taken)
     st = release_sieges(st)
+    st = reinforce_sieges(ctx, st)
     # Control and depth.
     st = update_control(ctx, st, hour, men_now)
     # Only units that moved or were waiting can have a new depth: for the others it

@@ -43,6 +43,7 @@ from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
 __all__ = [
     "fall_back_dislodged",
     "hold_on_arrival",
+    "reinforce_sieges",
     "relay_fall_back",
     "release_sieges",
 ]
@@ -221,6 +222,44 @@ def release_sieges(st: State) -> State:
     siege = st.siege_unit.copy()
     siege[rr[over], uu[over]] = -1
     return st.replace(siege_unit=siege)
+
+
+def reinforce_sieges(ctx: Context, st: State) -> State:
+    """Foot troops reaching an under-besieged invested garrison's cell join the siege.
+
+    A siege holds ``contain_ratio`` times the garrison's men where the assaulting
+    units had that many when it was invested; where they had fewer (a tank brigade
+    alone before a fortress), foot units of the attacker that come into the
+    garrison's cell join it, smallest first, until the ratio is met (the mobile
+    troops push on, as the advance detachments do in the source text, l. 211).
+    """
+    invested = st.posture == Pos.INVESTED
+    if not invested.any():
+        return st
+    rr, gg = nonzero2(invested & (st.status == Status.ACTIVE))
+    u, p = ctx.units, ctx.params
+    can = (u.side == 0) & ~u.headquarters & (u.mobility == Mob.FOOT)
+    siege = st.siege_unit
+    for r, g in zip(rr, gg, strict=True):
+        men = st.present[r, :, PERSONNEL]
+        need = p.contain_ratio * men[g] - men[siege[r] == g].sum()
+        if need <= 0:
+            continue
+        near = np.flatnonzero(
+            can
+            & (st.status[r] == Status.ACTIVE)
+            & (st.cell[r] == st.cell[r, g])
+            & (siege[r] < 0)
+            & (men > 0)
+        )
+        if near.size == 0:
+            continue
+        rank = near[np.argsort(men[near], kind="stable")]
+        upto = int(np.searchsorted(np.cumsum(men[rank]), need)) + 1
+        if siege is st.siege_unit:
+            siege = siege.copy()
+        siege[r, rank[:upto]] = g
+    return st if siege is st.siege_unit else st.replace(siege_unit=siege)
 
 
 def fall_back_dislodged(
