@@ -116,28 +116,34 @@ def test_an_invested_garrison_holds_its_place_and_opens_the_road(
 
 
 def test_foot_troops_coming_up_fill_a_siege_short_of_its_ratio(ctx: Context) -> None:
-    """A tank brigade alone before the fortress: foot units in its cell join it."""
+    """A tank brigade alone before the fortress: foot units coming up join it."""
     from stavka.engine.fallback import reinforce_sieges
 
     u = ctx.units
     st = _start(ctx)
     fort = u.ids.index(FORTRESS)
     c = st.cell[0, fort]
-    tanks, rifles, more = (u.ids.index(x) for x in ("125tb", "66rd", "264rd"))
+    tanks, rifles, more, tanks2 = (
+        u.ids.index(x) for x in ("125tb", "66rd", "264rd", "209tb")
+    )
     cell, posture, siege = st.cell.copy(), st.posture.copy(), st.siege_unit.copy()
+    status = st.status.copy()
     posture[0, fort] = Pos.INVESTED
     siege[0, tanks] = fort
-    cell[0, [tanks, rifles, more, u.ids.index("209tb")]] = c
-    st = st.replace(cell=cell, posture=posture, siege_unit=siege)
-    status = st.status.copy()
-    status[0, [tanks, rifles, more, u.ids.index("209tb")]] = Status.ACTIVE
-    st = st.replace(status=status)
+    came = np.array([rifles, more, tanks2])
+    cell[0, [tanks, *came]] = c
+    status[0, [tanks, *came]] = Status.ACTIVE
+    st = st.replace(cell=cell, posture=posture, siege_unit=siege, status=status)
     assert st.present[0, tanks, PERSONNEL] < 3 * st.present[0, fort, PERSONNEL]
-    out = reinforce_sieges(ctx, st)
+    rr = np.zeros(came.size, np.int64)
+    out = reinforce_sieges(ctx, st, rr, came, st.cell[rr, came])
     joined = np.flatnonzero(out.siege_unit[0] == fort)
     # One rifle division fills the ratio (both have 10,932 men: the first in the
     # file); the other and the second tank brigade push on.
     assert set(joined) == {tanks, rifles}
-    assert out.siege_unit[0, u.ids.index("209tb")] == -1
-    # A siege that has its ratio takes no one.
-    assert (reinforce_sieges(ctx, out).siege_unit == out.siege_unit).all()
+    # A siege that has its ratio takes no one; units that did not move are not asked.
+    again = reinforce_sieges(ctx, out, rr, came, out.cell[rr, came])
+    assert (again.siege_unit == out.siege_unit).all()
+    none = np.zeros(0, np.int64)
+    nowhere = np.zeros(0, np.int32)
+    assert (reinforce_sieges(ctx, st, none, none, nowhere).siege_unit == siege).all()

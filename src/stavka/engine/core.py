@@ -302,13 +302,15 @@ def step(
     st, owned = _apply_losses(st, taken, owned)
     _sync(men, st, taken)
     st = release_sieges(st)
-    st = reinforce_sieges(ctx, st)
     # Control and depth.
     st = update_control(ctx, st, hour, men_now)
     # Only units that moved or were waiting can have a new depth: for the others it
     # is the one already taken into the maximum.
     rr, uu = moved(st.cell, cell0, status0)
-    depth = depth_km(ctx, uu, st.cell[rr, uu])
+    here = st.cell[rr, uu]
+    # Foot troops coming into an under-besieged fortress's cell join its siege.
+    st = reinforce_sieges(ctx, st, rr, uu, here)
+    depth = depth_km(ctx, uu, here)
     depth = np.where(st.status[rr, uu] == Status.WAITING, np.float32(0), depth)
     max_depth = st.max_depth_km.copy()
     max_depth[rr, uu] = np.maximum(max_depth[rr, uu], depth)

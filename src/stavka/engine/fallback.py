@@ -224,41 +224,67 @@ def release_sieges(st: State) -> State:
     return st.replace(siege_unit=siege)
 
 
-def reinforce_sieges(ctx: Context, st: State) -> State:
-    """Foot troops reaching an under-besieged invested garrison's cell join the siege.
+_WORKS: dict[int, tuple[I64, npt.NDArray[np.bool_]]] = {}
+
+
+def _works(ctx: Context) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """The static garrisons of permanent works, and a mask of their cells [N]."""
+    if ctx.token not in _WORKS:
+        if len(_WORKS) > 64:
+            _WORKS.clear()
+        u = ctx.units
+        level = ctx.theatre.fortified_level[u.start_cell]
+        g = np.flatnonzero(
+            (u.mobility == Mob.STATIC) & (level >= ctx.params.fortress_level)
+        ).astype(np.int64)
+        mask = np.zeros(ctx.theatre.lat.shape[0], bool)
+        mask[u.start_cell[g]] = True
+        _WORKS[ctx.token] = (g, mask)
+    return _WORKS[ctx.token]
+
+
+def reinforce_sieges(
+    ctx: Context, st: State, rr: I64, uu: I64, here: npt.NDArray[np.int32]
+) -> State:
+    """Foot troops coming into an under-besieged invested garrison's cell join it.
 
     A siege holds ``contain_ratio`` times the garrison's men where the assaulting
     units had that many when it was invested; where they had fewer (a tank brigade
     alone before a fortress), foot units of the attacker that come into the
-    garrison's cell join it, smallest first, until the ratio is met (the mobile
-    troops push on, as the advance detachments do in the source text, l. 211).
+    garrison's cell (``rr``, ``uu``: the units that moved this step, now in cells
+    ``here``) join it, smallest first, until the ratio is met (the mobile troops
+    push on, as the advance detachments do in the source text, l. 211).
     """
-    invested = st.posture == Pos.INVESTED
-    if not invested.any():
+    works, work_cell = _works(ctx)
+    come = work_cell[here]
+    if not come.any():
         return st
-    rr, gg = nonzero2(invested & (st.status == Status.ACTIVE))
     u, p = ctx.units, ctx.params
-    can = (u.side == 0) & ~u.headquarters & (u.mobility == Mob.FOOT)
+    rr, uu = rr[come], uu[come]
+    come = (
+        (u.side[uu] == 0)
+        & ~u.headquarters[uu]
+        & (u.mobility[uu] == Mob.FOOT)
+        & (st.status[rr, uu] == Status.ACTIVE)
+        & (st.siege_unit[rr, uu] < 0)
+    )
+    rr, uu = rr[come], uu[come]
+    order = np.lexsort((st.present[rr, uu, PERSONNEL], rr))  # smallest first
     siege = st.siege_unit
-    for r, g in zip(rr, gg, strict=True):
+    for r, i in zip(rr[order], uu[order], strict=True):
+        g = works[
+            (st.cell[r, works] == st.cell[r, i])
+            & (st.posture[r, works] == Pos.INVESTED)
+            & (st.status[r, works] == Status.ACTIVE)
+        ]
+        if g.size == 0 or siege[r, i] >= 0:
+            continue
         men = st.present[r, :, PERSONNEL]
-        need = p.contain_ratio * men[g] - men[siege[r] == g].sum()
-        if need <= 0:
-            continue
-        near = np.flatnonzero(
-            can
-            & (st.status[r] == Status.ACTIVE)
-            & (st.cell[r] == st.cell[r, g])
-            & (siege[r] < 0)
-            & (men > 0)
-        )
-        if near.size == 0:
-            continue
-        rank = near[np.argsort(men[near], kind="stable")]
-        upto = int(np.searchsorted(np.cumsum(men[rank]), need)) + 1
-        if siege is st.siege_unit:
-            siege = siege.copy()
-        siege[r, rank[:upto]] = g
+        short = p.contain_ratio * men[g[0]] - men[siege[r] == g[0]].sum()
+        if short > 0:
+            if siege is st.siege_unit:
+                siege = siege.copy()
+            siege[r, i] = g[0]
     return st if siege is st.siege_unit else st.replace(siege_unit=siege)
 
 
