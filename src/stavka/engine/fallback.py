@@ -224,11 +224,15 @@ def release_sieges(st: State) -> State:
     return st.replace(siege_unit=siege)
 
 
-_WORKS: dict[int, tuple[I64, npt.NDArray[np.bool_]]] = {}
+_WORKS: dict[int, tuple[I64, npt.NDArray[np.int16]]] = {}
 
 
-def _works(ctx: Context) -> tuple[I64, npt.NDArray[np.bool_]]:
-    """The static garrisons of permanent works, and a mask of their cells [N]."""
+def _works(ctx: Context) -> tuple[I64, npt.NDArray[np.int16]]:
+    """The static garrisons of permanent works, and each cell's garrison [N] (-1: none).
+
+    Cached per context; where two share a cell, the later one in the file stands
+    for the cell.
+    """
     if ctx.token not in _WORKS:
         if len(_WORKS) > 64:
             _WORKS.clear()
@@ -237,9 +241,9 @@ def _works(ctx: Context) -> tuple[I64, npt.NDArray[np.bool_]]:
         g = np.flatnonzero(
             (u.mobility == Mob.STATIC) & (level >= ctx.params.fortress_level)
         ).astype(np.int64)
-        mask = np.zeros(ctx.theatre.lat.shape[0], bool)
-        mask[u.start_cell[g]] = True
-        _WORKS[ctx.token] = (g, mask)
+        of_cell = np.full(ctx.theatre.lat.shape[0], -1, np.int16)
+        of_cell[u.start_cell[g]] = np.arange(g.size, dtype=np.int16)
+        _WORKS[ctx.token] = (g, of_cell)
     return _WORKS[ctx.token]
 
 
@@ -255,12 +259,17 @@ def reinforce_sieges(
     ``here``) join it, smallest first, until the ratio is met (the mobile troops
     push on, as the advance detachments do in the source text, l. 211).
     """
-    works, work_cell = _works(ctx)
-    come = work_cell[here]
+    works, of_cell = _works(ctx)
+    k = of_cell[here]
+    come = k >= 0
+    if not come.any():
+        return st
+    rr, uu, gg = rr[come], uu[come], works[k[come]]
+    come = (st.posture[rr, gg] == Pos.INVESTED) & (st.status[rr, gg] == Status.ACTIVE)
     if not come.any():
         return st
     u, p = ctx.units, ctx.params
-    rr, uu = rr[come], uu[come]
+    rr, uu, gg = rr[come], uu[come], gg[come]
     come = (
         (u.side[uu] == 0)
         & ~u.headquarters[uu]
@@ -268,23 +277,15 @@ def reinforce_sieges(
         & (st.status[rr, uu] == Status.ACTIVE)
         & (st.siege_unit[rr, uu] < 0)
     )
-    rr, uu = rr[come], uu[come]
+    rr, uu, gg = rr[come], uu[come], gg[come]
     order = np.lexsort((st.present[rr, uu, PERSONNEL], rr))  # smallest first
     siege = st.siege_unit
-    for r, i in zip(rr[order], uu[order], strict=True):
-        g = works[
-            (st.cell[r, works] == st.cell[r, i])
-            & (st.posture[r, works] == Pos.INVESTED)
-            & (st.status[r, works] == Status.ACTIVE)
-        ]
-        if g.size == 0 or siege[r, i] >= 0:
-            continue
+    for r, i, g in zip(rr[order], uu[order], gg[order], strict=True):
         men = st.present[r, :, PERSONNEL]
-        short = p.contain_ratio * men[g[0]] - men[siege[r] == g[0]].sum()
-        if short > 0:
+        if p.contain_ratio * men[g] > men[siege[r] == g].sum():
             if siege is st.siege_unit:
                 siege = siege.copy()
-            siege[r, i] = g[0]
+            siege[r, i] = g
     return st if siege is st.siege_unit else st.replace(siege_unit=siege)
 
 
