@@ -34,6 +34,7 @@ def _run(
     progress: list[float] | None = None,
     waited: list[float] | None = None,
     roadway: np.ndarray | None = None,
+    across: float = np.inf,
 ) -> dict[str, Any]:
     """One march step of foot units with enough progress to enter their next cell."""
     n_u = len(cells)
@@ -73,6 +74,7 @@ def _run(
         np.ones(n_u, np.bool_),
         ROADWAY if roadway is None else roadway,
         hours,
+        np.full((5, N_CELLS, 6), np.float32(across)),
         carry,
         np.full(5, np.float32(1.0)),
         (12.5, 13.3),
@@ -91,6 +93,28 @@ def test_second_unit_waits_when_the_next_cell_is_full() -> None:
     assert got["cell"][0].tolist() == [1, 0]
     # The waiting unit keeps its march progress for the edge.
     assert got["progress"][0, 1] == np.float32(TRAVEL)
+
+
+def test_a_column_finding_the_road_full_marches_on_beside_it() -> None:
+    """Across country beside a full road: it enters once it has covered the edge."""
+    # Across country takes 6 h against the road's 4 h; one hour of march a step.
+    got = _run([0, 0], [1, 1], [0, 0], across=6.0)
+    assert got["cell"][0].tolist() == [1, 0]
+    assert got["progress"][0, 1] == np.float32(TRAVEL + 1.0)  # marching on
+    got = _run([0, 0], [1, 1], [0, 0], across=6.0, progress=[TRAVEL, 5.0])
+    assert got["cell"][0].tolist() == [1, 1]
+    assert got["progress"][0, 1] == np.float32(0.0)
+    # It took no road space: a third column still finds the road full.
+    got = _run([0, 0, 0], [1, 1, 1], [0, 0, 0], across=6.0,
+               progress=[TRAVEL, 5.0, TRAVEL])  # fmt: skip
+    assert got["cell"][0].tolist() == [1, 1, 0]
+
+
+def test_a_column_beside_the_road_takes_it_when_there_is_room() -> None:
+    """With room on the road again it enters by it, carrying on one step's march."""
+    got = _run([0], [1], [0], across=6.0, progress=[5.5])
+    assert got["cell"][0].tolist() == [1]
+    assert got["progress"][0, 0] == np.float32(1.0)
 
 
 def test_second_unit_goes_round_by_a_free_second_best_hop() -> None:

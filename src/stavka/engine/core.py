@@ -260,7 +260,7 @@ def step(
     # Movement.
     weather = weather_now(ctx, hour)
     men_now = None if men is None else men.get(st.present, hour)
-    st = move(ctx, st, hour, weather.hours, memo, men_now)
+    st = move(ctx, st, hour, weather.hours, memo, men_now, weather.cross)
     # Contact and combat.
     out = resolve_combat(ctx, st, hour, weather.wet)
     # In float32, as numpy adds a Python float to a float32 array.

@@ -12,8 +12,9 @@ as they enter, in the order they reached their next cell, as in continuous time:
 those that have stood ready there longest first; units facing the enemy have left
 the road to deploy)
 takes its second-best hop nearer the objective if that
-is free, or waits with its march progress kept. A unit alone may always enter: an
-oversized column strings out behind its head.
+is free, or marches on across country beside the road: it enters once its progress
+covers the edge's cross-country hours, or by the road as soon as there is room. A
+unit alone may always enter: an oversized column strings out behind its head.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def march(
     crowds: npt.NDArray[np.bool_],
     roadway: npt.NDArray[np.bool_],
     hours_now: npt.NDArray[np.float32],
+    cross_now: npt.NDArray[np.float32],
     carry_hours: npt.NDArray[np.float32],
     factor: npt.NDArray[np.float32],
     refill: tuple[float, float],
@@ -108,7 +110,9 @@ def march(
     routing field (-1: none) and the invested garrison the unit besieges (-1: none;
     it stays and assaults that garrison's cell) [R, U]; ``routing`` the route class
     [U], the routing edge hours [C, N, 6], the neighbours [N, 6] and the fields
-    [F, N], for the way round a full cell (``kernels.second_hop``); ``crowds`` [U] the
+    [F, N], for the way round a full cell (``kernels.second_hop``); ``cross_now``
+    [Mob, N, 6] the edge hours across country, for the way beside a full road;
+    ``crowds`` [U] the
     units that take road space (not headquarters nodes or static garrisons), on the
     edges that have a road or a railway embankment (``roadway`` [N, 6]; across
     country columns spread out and take none); ``refill`` the hours of moving per
@@ -143,9 +147,9 @@ def march(
         _march_chunk(
             t * n_r // n_t, (t + 1) * n_r // n_t, status, posture, cell, progress,
             fuel, assault, waited, men, hops, routing, side, mobility, carrier,
-            crowds, roadway, hours_now, carry_hours, factor, refill, threshold,
-            capacity, work[t], new_cell, prog_out, fuel_out, attack, assault_out,
-            waited_out,
+            crowds, roadway, hours_now, cross_now, carry_hours, factor, refill,
+            threshold, capacity, work[t], new_cell, prog_out, fuel_out, attack,
+            assault_out, waited_out,
         )  # fmt: skip
     return new_cell, prog_out, fuel_out, attack, assault_out, waited_out
 
@@ -339,6 +343,7 @@ def _march_chunk(
     crowds: npt.NDArray[np.bool_],
     roadway: npt.NDArray[np.bool_],
     hours_now: npt.NDArray[np.float32],
+    cross_now: npt.NDArray[np.float32],
     carry_hours: npt.NDArray[np.float32],
     factor: npt.NDArray[np.float32],
     refill: tuple[float, float],
@@ -460,6 +465,21 @@ def _march_chunk(
                         travel = t2
                         if not roadway[c, s2]:
                             taken = 0.0  # across country: no road space there
+            on_foot = travel  # the road's hours: when it stands ready
+            if not enter:
+                # The road is full: the column marches on across country beside
+                # it, and enters once it has covered the edge that way (or by the
+                # road, as soon as it has room).
+                across = nmax(np.float64(cross_now[m, c, slot[r, u]]), travel)
+                if across < np.inf:  # (impassable across country: it waits)
+                    if prog >= across:
+                        enter = True
+                        taken = 0.0
+                    travel = across  # its progress runs on up to that
+            elif taken > 0 and np.float64(progress[r, u]) > travel:
+                # By the road after marching beside it: what it marched beyond
+                # the road's hours before this step is not carried on.
+                prog = travel + can
             _settle(r, u, enter, to, travel, prog, can, mine, progress, fuel, cell,
                     side, mobility, refill, new_cell, prog_out, fuel_out,
                     assault_out, road)  # fmt: skip
@@ -467,7 +487,7 @@ def _march_chunk(
                 # Out of its cell's outgoing lane; none taken across country.
                 work[2 + slot[r, u], c, side[u]] -= mine
                 road[to, side[u]] -= mine - taken
-            _wait(r, u, enter, travel, prog, can, progress, waited, waited_out)
+            _wait(r, u, enter, on_foot, prog, can, progress, waited, waited_out)
         for u in range(n_u):
             c = cell[r, u]
             scratch[c, 0] = 0.0

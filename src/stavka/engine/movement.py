@@ -207,6 +207,7 @@ def move(
     hours_now: npt.NDArray[np.float32],
     memo: HopMemo | None = None,
     men: npt.NDArray[np.float64] | None = None,
+    cross_now: npt.NDArray[np.float32] | None = None,
 ) -> State:
     """Advance march progress, enter next cells, and mark blocked attackers.
 
@@ -217,6 +218,8 @@ def move(
         hours_now: [Mob, N, 6] edge hours under today's weather.
         memo: the run's remembered hops (updated in place; the same results).
         men: [R, U] the men, if at hand (default: ``st.present``'s column).
+        cross_now: [Mob, N, 6] the edge hours across country under today's weather
+            (default: dry, ``ctx.cross_hours``).
     """
     u, p = ctx.units, ctx.params
     n_cells = ctx.theatre.lat.shape[0]
@@ -242,7 +245,8 @@ def move(
     # Blocking: a cell holding enemy men above the threshold cannot be entered.
     # A unit sharing its cell with enemy troops (after a landing) is pinned: it
     # fights for the cell before it may leave; an attacker assaults its own cell.
-    # Crowding: a cell's roads hold ``ctx.road_capacity`` men of a side.
+    # Crowding: a cell's roads hold ``ctx.road_capacity`` men of a side; a unit
+    # finding the road full goes round or marches on across country beside it.
     # A force left to besiege an invested garrison stays and assaults its cell.
     # (kernels_march.march, unit by unit.)
     new_cell, progress, fuel, attack_cell, assault, waited = march(
@@ -262,6 +266,7 @@ def move(
         ctx.takes_road,
         ctx.roadway,
         hours_now,
+        ctx.cross_hours if cross_now is None else cross_now,
         ctx.carry_hours,
         factor,
         (p.tracked_range_km / p.tracked_road_kmh, p.motor_range_km / p.motor_road_kmh),

@@ -56,8 +56,13 @@ class TheatreLike(Protocol):
     def cell_of(self, lat: float, lon: float) -> int:
         """Cell index at a point."""
 
-    def edge_hours(self, mobility: str, weather: npt.NDArray[Any] | None = None) -> F32:
-        """Hours to cross each edge [N, 6]."""
+    def edge_hours(
+        self,
+        mobility: str,
+        weather: npt.NDArray[Any] | None = None,
+        roads: bool = True,
+    ) -> F32:
+        """Hours to cross each edge [N, 6] (``roads=False``: across country)."""
 
 
 def graph_of(neighbors: npt.NDArray[np.int32], hours: F32) -> csr_matrix:

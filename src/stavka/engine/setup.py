@@ -115,7 +115,8 @@ class Context:
         scenario, theatre, params: inputs.
         units: the unit table.
         bank: routing fields; ``obj_field`` [U, M] field index per objective (-1 none).
-        hours: edge hours per mobility class [Mob, N, 6] (dry, unopposed).
+        hours: edge hours per mobility class [Mob, N, 6] (dry, unopposed);
+            ``cross_hours`` the same across country (beside a road that is full).
         route_hours: routing edge hours [C, N, 6] per routing class ``route_names``
             (movement class x side; the attacker avoids forts; ':0r' = with flotilla).
         route_class: [U] routing class of each unit.
@@ -168,6 +169,9 @@ class Context:
     )
     order_from: npt.NDArray[np.float32] = field(
         default_factory=lambda: np.zeros(0, np.float32)
+    )
+    cross_hours: npt.NDArray[np.float32] = field(
+        default_factory=lambda: np.zeros((0, 0, 6), np.float32)
     )
 
     @property
@@ -340,6 +344,12 @@ def build_context(
     hours = np.stack(
         [theatre.edge_hours(m if m != "static" else "foot") for m in MOBILITY_NAMES]
     )
+    cross = np.stack(
+        [
+            theatre.edge_hours(m if m != "static" else "foot", roads=False)
+            for m in MOBILITY_NAMES
+        ]
+    ).astype(np.float32)
     nb = theatre.neighbors
     # Carriers: 0 none, 1 river flotilla, 2 sea (landing forces), 3 both.
     boats, ships = river_hours(theatre, params), sea_hours(theatre, params)
@@ -465,6 +475,7 @@ def build_context(
         takes_road=~units.headquarters & (units.mobility != Mob.STATIC),
         roadway=(theatre.road > 0) | (theatre.rail_gauge_mm > 0),
         order_from=_ceasefire_heeded(s, index, len(chosen)),
+        cross_hours=cross,
     )
     _warm_exploit_tables(ctx)
     return ctx

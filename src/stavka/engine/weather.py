@@ -27,11 +27,13 @@ class Weather:
         key: the date (cache key for things derived from it).
         codes: int8 [N] weather code per cell (dry, rain, heavy_rain, mud, flood).
         hours: float32 [Mob, N, 6] edge hours under these conditions per movement class.
+        cross: float32 [Mob, N, 6] the same across country (beside a full road).
     """
 
     key: str
     codes: npt.NDArray[np.int8]
     hours: npt.NDArray[np.float32]
+    cross: npt.NDArray[np.float32]
 
     @property
     def wet(self) -> npt.NDArray[np.bool_]:
@@ -51,13 +53,18 @@ def weather_now(ctx: Context, hour: float) -> Weather:
             _CACHE.clear()
         codes = weather_codes(ctx.theatre, list(ctx.scenario.weather), date)  # type: ignore[arg-type]
         if not codes.any():
-            hours = ctx.hours
+            hours, cross = ctx.hours, ctx.cross_hours
         else:
-            hours = np.stack(
-                [
-                    ctx.theatre.edge_hours(m if m != "static" else "foot", codes)
-                    for m in MOBILITY_NAMES
-                ]
-            ).astype(np.float32)
-        _CACHE[key] = Weather(date.isoformat(), codes, hours)
+            hours, cross = (
+                np.stack(
+                    [
+                        ctx.theatre.edge_hours(
+                            m if m != "static" else "foot", codes, roads
+                        )
+                        for m in MOBILITY_NAMES
+                    ]
+                ).astype(np.float32)
+                for roads in (True, False)
+            )
+        _CACHE[key] = Weather(date.isoformat(), codes, hours, cross)
     return _CACHE[key]

@@ -68,9 +68,12 @@ class SyntheticTheatre:
         return self.index[key]
 
     def edge_hours(
-        self, mobility: str, weather: object = None
+        self, mobility: str, weather: object = None, roads: bool = True
     ) -> npt.NDArray[np.float32]:
-        """Hours to cross each edge [N, 6] at the class's flat speed; inf into water."""
+        """Hours to cross each edge [N, 6] at the class's flat speed; inf into water.
+
+        The synthetic map has no roads: ``roads`` changes nothing.
+        """
         speed = FLAT_SPEED_KMH[mobility]
         hours = self.edge_km / np.float32(speed)
         if mobility == "rail":

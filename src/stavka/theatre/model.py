@@ -140,12 +140,12 @@ class Theatre:
         return dataclasses.replace(self, **changes)
 
     def edge_hours(
-        self, mobility: str, weather: np.ndarray | None = None
+        self, mobility: str, weather: np.ndarray | None = None, roads: bool = True
     ) -> np.ndarray:
         """Hours to cross each edge (float32 [N, 6]); see :mod:`.movement`."""
         from stavka.theatre.movement import edge_hours
 
-        return edge_hours(self, mobility, weather)
+        return edge_hours(self, mobility, weather, roads)
 
     def least_time_path(
         self,

@@ -116,7 +116,7 @@ def _check(mobility: str) -> None:
 
 
 def edge_hours(
-    t: Theatre, mobility: str, weather: np.ndarray | None = None
+    t: Theatre, mobility: str, weather: np.ndarray | None = None, roads: bool = True
 ) -> np.ndarray:
     """Return float32 [N, 6] hours to cross from cell i to neighbour slot k.
 
@@ -125,6 +125,8 @@ def edge_hours(
         mobility: one of :data:`MOBILITIES`.
         weather: optional int [N] weather code per cell (:data:`WEATHER_CODES`),
             e.g. from :func:`weather_codes`; None = dry everywhere.
+        roads: use the roads where a cell has one (False: across country
+            everywhere, as beside a road that is full).
 
     Returns:
         Hours, ``inf`` where impassable or where there is no neighbour.
@@ -162,7 +164,7 @@ def edge_hours(
         lift = t.pass_cell & (t.cover == mountain)
         cover_f = np.where(lift, 0.5 * (1.0 + cover_f), cover_f)
     v_cross = CROSS_KMH[mobility] * cover_f * rf * wf
-    road = route_class(t)
+    road = route_class(t) if roads else np.zeros_like(t.road)
     road_v = np.asarray(ROAD_KMH[mobility])[road]
     has_road = road > 0
     v_i = np.where(has_road, road_v * (rf * wf)[:, None], v_cross[:, None])
