@@ -479,7 +479,7 @@ def _march_chunk(
             elif taken > 0 and np.float64(progress[r, u]) > travel:
                 # By the road after marching beside it: what it marched beyond
                 # the road's hours before this step is not carried on.
-                prog = travel + can
+                prog = np.float64(travel + can)
             _settle(r, u, enter, to, travel, prog, can, mine, progress, fuel, cell,
                     side, mobility, refill, new_cell, prog_out, fuel_out,
                     assault_out, road)  # fmt: skip
