@@ -58,6 +58,10 @@ def _lift(case: dict[str, np.ndarray], tonnes: float) -> tuple[np.ndarray, np.nd
         np.full(n_u, INITIAL),
         present,
         case["air_units"],
+        (
+            case.get("group", np.full(n_u, -1, np.int64)),
+            case.get("depth", np.zeros((n_r, n_u), np.float32)),
+        ),
         tonnes,
         (PER_VEHICLE, PER_MEN),
     )
@@ -186,3 +190,74 @@ def test_starting_fuel_is_sourced_per_formation(
     assert np.allclose(fuel[:, group & motor], 6.0)
     assert np.allclose(fuel[:, ~group & motor], p.initial_fuel_refills)
     assert np.allclose(fuel[:, ~motor], 1.0)
+
+
+def _corps_case(seed: int) -> dict[str, np.ndarray]:
+    """A case whose eligible units form two corps, the rest in none."""
+    case = _case(seed, n_r=3, n_u=9)
+    case["one_way"][:] = 40.0  # no unit is served daily by its trucks
+    case["motorised"][:] = True
+    case["air_units"][:] = True
+    case["group"] = np.array([0, 0, 0, 1, 1, 1, -1, -1, -1], np.int64)
+    rng = np.random.default_rng(seed + 100)
+    case["depth"] = rng.uniform(0.0, 400.0, (3, 9)).astype(np.float32)
+    case["fuel"][:] = np.float32(0.1)
+    return case
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_forward_detachments_are_filled_first(seed: int) -> None:
+    """Each corps' deepest unit is filled up before the others get any fuel."""
+    case = _corps_case(seed)
+    need = (INITIAL - 0.1) * _refill_tonnes(case["present"])
+    for r in range(3):
+        lead = [int(np.argmax(np.where(case["group"] == g, case["depth"][r], -1)))
+                for g in (0, 1)]  # fmt: skip
+        tonnes = float(need[r, lead].sum()) * 0.999  # not quite enough for both
+        one = {k: (v[r : r + 1] if np.ndim(v) >= 2 else v) for k, v in case.items()}
+        out, flown = _lift(one, tonnes)
+        got = out[0].astype(np.float64) - 0.1
+        rest = np.setdiff1d(np.arange(9), lead)
+        assert np.allclose(got[rest], 0.0)  # nothing left for the main forces
+        # The two detachments share the lift by shortfall.
+        assert np.allclose(got[lead] / (INITIAL - 0.1), 0.999, rtol=1e-4)
+        assert flown[0] == pytest.approx(tonnes)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_what_the_detachments_leave_goes_to_the_others_by_shortfall(seed: int) -> None:
+    """A lift larger than the detachments' need fills them; the rest is shared."""
+    case = _corps_case(seed)
+    need = (INITIAL - 0.1) * _refill_tonnes(case["present"])
+    for r in range(3):
+        lead = [int(np.argmax(np.where(case["group"] == g, case["depth"][r], -1)))
+                for g in (0, 1)]  # fmt: skip
+        rest = np.setdiff1d(np.arange(9), lead)
+        extra = 0.5 * float(need[r, rest].sum())
+        one = {k: (v[r : r + 1] if np.ndim(v) >= 2 else v) for k, v in case.items()}
+        out, _ = _lift(one, float(need[r, lead].sum()) + extra)
+        got = out[0].astype(np.float64) - 0.1
+        assert np.allclose(got[lead], INITIAL - 0.1, rtol=1e-5)
+        assert np.allclose(got[rest] / (INITIAL - 0.1), 0.5, rtol=1e-4)
+
+
+def test_forward_groups_are_the_corps_of_the_lifted_formations(
+    make_ctx: Callable[..., Context],
+) -> None:
+    """Only units of the lifted formations under a corps have a group; no HQ nodes."""
+    from stavka.engine.logistics import forward_groups
+    from stavka.scenario.schema import Echelon
+
+    ctx = make_ctx(air_lift_formations=("red_front",))
+    net = build_supply_net(ctx, np.zeros(len(ctx.place_ids), np.int8))
+    group = forward_groups(ctx, net.air_units)
+    assert np.array_equal(group, net.forward_group)
+    s, u = ctx.scenario, ctx.units
+    for i in range(u.n):
+        chain, node = [], u.ids[i]
+        while node in s.formations:
+            chain.append(s.formations[node].echelon)
+            node = s.formations[node].parent
+        in_corps = Echelon.CORPS in chain
+        want = net.air_units[i] and in_corps and not u.headquarters[i]
+        assert (group[i] >= 0) == want, u.ids[i]

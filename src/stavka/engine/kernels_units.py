@@ -127,40 +127,22 @@ def refill_tonnes(
 
 
 @kernel
-def air_lift(
+def _share_lift(
     r: int,
     fuel_out: npt.NDArray[np.float32],
-    status: npt.NDArray[np.int8],
-    one_way: npt.NDArray[np.float64],
-    side: npt.NDArray[np.int8],
-    motorised: npt.NDArray[np.bool_],
+    lifted: npt.NDArray[np.bool_],
     present: npt.NDArray[np.float64],
-    air_units: npt.NDArray[np.bool_],
     tonnes: float,
     full_fuel: npt.NDArray[np.float64],
-    air_consts: tuple[float, float, float],
+    per_vehicle: float,
+    per_men: float,
 ) -> float:  # pragma: no cover - compiled
-    """Share one day's air lift among replica ``r``'s eligible units; return tonnes.
+    """Share ``tonnes`` among the ``lifted`` units by shortfall; return tonnes used.
 
-    Eligible: active attacker motorised units of the lifted formations
-    (``air_units``) that their trucks cannot serve daily and that are short of fuel.
     Each gets ``tonnes`` times its share of the summed shortfall (its initial refills
-    ``full_fuel`` [U] minus fuel on hand, in tonnes), at most its shortfall: no unit
-    goes above its initial fuel and what is not needed is not flown. ``fuel_out`` is
-    updated in place; ``air_consts`` are truck hours per day, tonnes per vehicle
-    refill and per 1000 men's refill.
+    ``full_fuel`` minus fuel on hand, in tonnes), at most its shortfall.
     """
-    truck_h, per_vehicle, per_men = air_consts
-    n_u = status.shape[1]
-    lifted = np.zeros(n_u, np.bool_)
-    for u in range(n_u):
-        lifted[u] = (
-            air_units[u]
-            and motorised[u]
-            and side[u] == 0
-            and status[r, u] == 1
-            and truck_h / nmax(2.0 * one_way[r, u], 1e-3) < 1.0  # not served daily
-        )
+    n_u = lifted.shape[0]
     need = 0.0
     for u in range(n_u):
         if not lifted[u]:
@@ -168,7 +150,7 @@ def air_lift(
         short = full_fuel[u] - np.float64(fuel_out[r, u])
         if short > 0.0:
             need += short * refill_tonnes(present, r, u, per_vehicle, per_men)
-    if need <= 0.0:
+    if need <= 0.0 or tonnes <= 0.0:
         return 0.0
     share = nmin(tonnes / need, 1.0)
     for u in range(n_u):
@@ -179,6 +161,76 @@ def air_lift(
         if short > 0.0 and refill_tonnes(present, r, u, per_vehicle, per_men) > 0.0:
             fuel_out[r, u] = np.float32(nmin(f + short * share, full_fuel[u]))
     return need * share
+
+
+@kernel
+def air_lift(
+    r: int,
+    fuel_out: npt.NDArray[np.float32],
+    status: npt.NDArray[np.int8],
+    one_way: npt.NDArray[np.float64],
+    side: npt.NDArray[np.int8],
+    motorised: npt.NDArray[np.bool_],
+    present: npt.NDArray[np.float64],
+    air_units: npt.NDArray[np.bool_],
+    forward: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]],
+    tonnes: float,
+    full_fuel: npt.NDArray[np.float64],
+    air_consts: tuple[float, float, float],
+) -> float:  # pragma: no cover - compiled
+    """Share one day's air lift among replica ``r``'s eligible units; return tonnes.
+
+    Eligible: active attacker motorised units of the lifted formations
+    (``air_units``) that their trucks cannot serve daily and that are short of fuel.
+    The corps' forward detachments come first: ``forward`` holds each unit's corps
+    group [U] (-1: none, or not a candidate) and the units' depths [R, U]; a group's
+    eligible unit that has gone deepest (the one with more tanks and SP guns on a
+    tie, then the first) is its forward detachment. The detachments share the
+    tonnage by shortfall (each filled up if it suffices), then the other eligible
+    units share what is left by shortfall (:func:`_share_lift`). No unit goes above
+    its initial fuel ``full_fuel`` [U] and what is not needed is not flown.
+    ``fuel_out`` is updated in place; ``air_consts`` are truck hours per day, tonnes
+    per vehicle refill and per 1000 men's refill.
+    """
+    truck_h, per_vehicle, per_men = air_consts
+    group, depth = forward
+    n_u = status.shape[1]
+    lifted = np.zeros(n_u, np.bool_)
+    n_g = 0
+    for u in range(n_u):
+        lifted[u] = (
+            air_units[u]
+            and motorised[u]
+            and side[u] == 0
+            and status[r, u] == 1
+            and truck_h / nmax(2.0 * one_way[r, u], 1e-3) < 1.0  # not served daily
+        )
+        if group[u] >= n_g:
+            n_g = group[u] + 1
+    first = np.zeros(n_u, np.bool_)
+    if n_g > 0:
+        lead = np.full(n_g, -1, np.int64)
+        for u in range(n_u):
+            g = group[u]
+            if not lifted[u] or g < 0:
+                continue
+            v = lead[g]
+            deeper = v < 0 or depth[r, u] > depth[r, v]
+            if not deeper and depth[r, u] == depth[r, v]:
+                mine = present[r, u, 1] + present[r, u, 2]
+                deeper = mine > present[r, v, 1] + present[r, v, 2]
+            if deeper:
+                lead[g] = u
+        for g in range(n_g):
+            if lead[g] >= 0:
+                first[lead[g]] = True
+                lifted[lead[g]] = False
+    used = _share_lift(
+        r, fuel_out, first, present, tonnes, full_fuel, per_vehicle, per_men
+    )
+    return used + _share_lift(
+        r, fuel_out, lifted, present, tonnes - used, full_fuel, per_vehicle, per_men
+    )
 
 
 @pkernel
@@ -197,6 +249,7 @@ def resupply_units(
     full_fuel: npt.NDArray[np.float64],
     present: npt.NDArray[np.float64],
     air_units: npt.NDArray[np.bool_],
+    forward: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]],
     air_tonnes: float,
     air_consts: tuple[float, float],
 ) -> tuple[
@@ -214,12 +267,13 @@ def resupply_units(
     dislodged. Then, when ``air_tonnes`` > 0 (the step holding a lift day's midday),
     :func:`air_lift` shares that many tonnes of fuel among the motorised units of
     the lifted formations (``air_units`` [U]) served less than daily, by their
-    holdings ``present`` [R, U, K]. ``ammo_use`` is the combat loads a unit in
-    contact spends this step (float32, as numpy rounds it); ``consts`` are truck
-    hours per day, refills per trip and the step in days; ``full_fuel`` [U] each
-    unit's initial fuel refills, which no resupply exceeds; ``air_consts`` the
-    tonnes of a vehicle's refill and of 1000 men's. Also returns the tonnes flown in
-    per replica [R]. Replicas run in parallel.
+    holdings ``present`` [R, U, K], the corps' forward detachments first
+    (``forward``: each unit's corps group [U] and depth [R, U]). ``ammo_use`` is the
+    combat loads a unit in contact spends this step (float32, as numpy rounds it);
+    ``consts`` are truck hours per day, refills per trip and the step in days;
+    ``full_fuel`` [U] each unit's initial fuel refills, which no resupply exceeds;
+    ``air_consts`` the tonnes of a vehicle's refill and of 1000 men's. Also returns
+    the tonnes flown in per replica [R]. Replicas run in parallel.
     """
     truck_h, refills, dt = consts
     per_vehicle, per_men = air_consts
@@ -265,6 +319,7 @@ def resupply_units(
                 motorised,
                 present,
                 air_units,
+                forward,
                 air_tonnes,
                 full_fuel,
                 (truck_h, per_vehicle, per_men),

@@ -39,6 +39,7 @@ from stavka.engine.state import Mob, State
 from stavka.engine.weather import Weather
 from stavka.errors import EngineError
 from stavka.geo import haversine_km
+from stavka.scenario.schema import Echelon
 
 __all__ = [
     "SEA_KINDS",
@@ -82,6 +83,8 @@ class SupplyNet:
             in both parts).
         air_units: [U] units of the formations the air lift serves.
         air_hours: first and end hour (after the scenario start) of the lift's days.
+        forward_group: [U] the corps of the lifted formations whose forward
+            detachment each unit may be (-1: none; not headquarters nodes).
     """
 
     place_index: npt.NDArray[np.int64]
@@ -95,6 +98,7 @@ class SupplyNet:
     by_sea: npt.NDArray[np.bool_]
     air_units: npt.NDArray[np.bool_]
     air_hours: tuple[float, float]
+    forward_group: npt.NDArray[np.int64]
 
 
 def _air_lift(ctx: Context) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]:
@@ -123,6 +127,32 @@ def _air_lift(ctx: Context) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]
         return (midnight - start).total_seconds() / 3600.0
 
     return units, (hour(first), hour(last + datetime.timedelta(days=1)))
+
+
+def forward_groups(
+    ctx: Context, air_units: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Each lifted unit's corps [U] (-1: none), where forward detachments come from.
+
+    A corps is the nearest ``corps`` echelon above a unit (or the unit itself) in the
+    lifted formations; headquarters nodes are never a forward detachment. From 12-13
+    Aug the 6th Guards Tank Army put its main tasks on the corps' strong forward
+    detachments, "fully provided with the fuel they needed", and fuel went to them
+    first (I. Nebolsin, *Cherez Gobi i Khingan*, 2015, citing the army's decision;
+    docs/parameters.md, air lift).
+    """
+    s, u = ctx.scenario, ctx.units
+    names: dict[str, int] = {}
+    out = np.full(u.n, -1, np.int64)
+    for i in np.flatnonzero(air_units & ~u.headquarters):
+        node: str | None = u.ids[i]
+        while node is not None and node in s.formations:
+            f = s.formations[node]
+            if f.echelon == Echelon.CORPS:
+                out[i] = names.setdefault(node, len(names))
+                break
+            node = f.parent
+    return out
 
 
 def station_places(ctx: Context) -> list[str]:
@@ -183,6 +213,7 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
         np.arange(len(names)) >= n_rail,
         air_units,
         air_hours,
+        forward_groups(ctx, air_units),
     )
 
 
@@ -376,6 +407,7 @@ def resupply(
         ctx.full_fuel,
         st.present,
         net.air_units,
+        (net.forward_group, st.max_depth_km),
         p.air_lift_tonnes_per_day if midday and lift_day else 0.0,
         (p.air_refill_tonnes_per_vehicle, p.air_refill_tonnes_per_1000_men),
     )
