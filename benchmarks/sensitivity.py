@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/sensitivity.py [--seeds 2] [--factor 2] [--all]
        [--only NAME ...]   (--only: just these parameters, whatever their provenance)
+       [--map]             (the map's estimated movement constants instead)
 
 Each parameter whose provenance is ``assumption`` (``docs/parameters.md``; ``--all``:
 every numeric parameter) is run at its value divided and multiplied by ``--factor``,
@@ -10,6 +11,12 @@ depth on day 6, the median capture-date error, the share of places within 3 days
 Soviet killed + wounded and Japanese-army prisoners, and the largest relative change
 against the baseline. It says which assumptions the results hang on, so sourcing can
 start there; nothing here changes a parameter.
+
+With ``--map`` the settings are the map's estimated movement constants instead
+(``stavka.theatre.movement``: the cross-country speeds of horse, motor and tracked
+columns, every cover factor but foot on steppe and open ground, the relief scales),
+each halved and doubled (a cover factor at most to 1: no faster than open ground),
+with the context prepared afresh.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import argparse
 import dataclasses
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from stavka.engine import Context, EngineParams, prepare, simulate
 from stavka.engine.checks import front_depths
@@ -25,6 +34,7 @@ from stavka.engine.output import build_summary
 from stavka.engine.params import PROVENANCE
 from stavka.record.loader import Record, load_record
 from stavka.record.scoring import score_run
+from stavka.theatre import movement
 
 SETUP_PARAMS = frozenset(
     {
@@ -59,6 +69,62 @@ def figures(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
     return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
 
 
+COVERS = ("water", "forest", "steppe", "open", "desert", "marsh", "mountain")
+"""The cover order of ``movement.COVER_FACTOR``."""
+SOURCED = {("foot", "steppe"), ("foot", "open"), ("foot", "water")}
+"""Cover factors that are not estimates: foot on open ground is FM 21-18's speed."""
+
+
+def map_settings(factor: float) -> Iterator[tuple[str, Callable[[], None]]]:
+    """(label, change) for each estimated map constant, halved then multiplied."""
+
+    def cross(cls: str, v: float) -> Callable[[], None]:
+        return lambda: movement.CROSS_KMH.__setitem__(cls, v)
+
+    def relief(cls: str, v: float) -> Callable[[], None]:
+        return lambda: movement.RELIEF_M.__setitem__(cls, v)
+
+    def cover(cls: str, k: int, v: float) -> Callable[[], None]:
+        def change() -> None:
+            row = list(movement.COVER_FACTOR[cls])
+            row[k] = v
+            movement.COVER_FACTOR[cls] = tuple(row)
+
+        return change
+
+    for cls in ("horse", "motor", "tracked"):
+        v = movement.CROSS_KMH[cls]
+        for x in (v / factor, v * factor):
+            yield f"cross-country km/h {cls} = {x:g}", cross(cls, x)
+    for cls, row in movement.COVER_FACTOR.items():
+        for k, v in enumerate(row):
+            if (cls, COVERS[k]) in SOURCED or COVERS[k] == "water" or v <= 0:
+                continue
+            for x in (v / factor, min(v * factor, 1.0)):
+                if x != v:
+                    yield f"cover {cls} {COVERS[k]} = {x:g}", cover(cls, k, x)
+    for cls, v in movement.RELIEF_M.items():
+        for x in (v / factor, v * factor):
+            yield f"relief m {cls} = {x:g}", relief(cls, x)
+
+
+@contextmanager
+def changed_map(change: Callable[[], None]) -> Iterator[None]:
+    """Apply ``change`` to the map's movement constants, and restore them after."""
+    cross, cover, relief = (
+        dict(movement.CROSS_KMH),
+        dict(movement.COVER_FACTOR),
+        dict(movement.RELIEF_M),
+    )
+    change()
+    try:
+        yield
+    finally:
+        movement.CROSS_KMH.update(cross)
+        movement.COVER_FACTOR.update(cover)
+        movement.RELIEF_M.update(relief)
+
+
 def main() -> None:
     """Run the baseline and every perturbation; print the table."""
     ap = argparse.ArgumentParser()
@@ -66,6 +132,7 @@ def main() -> None:
     ap.add_argument("--factor", type=float, default=2.0)
     ap.add_argument("--all", action="store_true", help="every numeric parameter")
     ap.add_argument("--only", nargs="*", default=None, help="just these parameters")
+    ap.add_argument("--map", action="store_true", help="the map's movement constants")
     args = ap.parse_args()
     seeds = list(range(1, args.seeds + 1))
     base_params = EngineParams()
@@ -87,6 +154,13 @@ def main() -> None:
     cols = list(base)
     print(f"{'setting':42s}" + "".join(f"{c:>11s}" for c in cols) + "  max change")
     print(f"{'baseline':42s}" + "".join(f"{base[c]:11.2f}" for c in cols))
+    if args.map:
+        for label, change in map_settings(args.factor):
+            with changed_map(change):
+                got = figures(prepare("august-storm"), record, seeds)
+            _row(label, got, base, cols)
+        print(f"({time.perf_counter() - t0:.0f} s, seeds {seeds})")
+        return
     for name in names:
         value = getattr(base_params, name)
         for v in (value / args.factor, value * args.factor):
@@ -96,18 +170,19 @@ def main() -> None:
                 if name in SETUP_PARAMS
                 else dataclasses.replace(base_ctx, params=params)
             )
-            got = figures(ctx, record, seeds)
-            change = max(
-                abs(got[c] - base[c]) / abs(base[c]) if base[c] else 0.0 for c in cols
-            )
-            label = f"{name} = {v:g}"
-            print(
-                f"{label:42s}"
-                + "".join(f"{got[c]:11.2f}" for c in cols)
-                + f"  {change:+.0%}",
-                flush=True,
-            )
+            _row(f"{name} = {v:g}", figures(ctx, record, seeds), base, cols)
     print(f"({time.perf_counter() - t0:.0f} s, seeds {seeds})")
+
+
+def _row(
+    label: str, got: dict[str, float], base: dict[str, float], cols: list[str]
+) -> None:
+    """Print one setting's figures and its largest relative change."""
+    change = max(abs(got[c] - base[c]) / abs(base[c]) if base[c] else 0.0 for c in cols)
+    print(
+        f"{label:42s}" + "".join(f"{got[c]:11.2f}" for c in cols) + f"  {change:+.0%}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
