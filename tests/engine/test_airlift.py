@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -205,19 +205,29 @@ def _corps_case(seed: int) -> dict[str, np.ndarray]:
     return case
 
 
+def _replicas(
+    case: dict[str, np.ndarray],
+) -> Iterator[tuple[dict[str, np.ndarray], list[int], np.ndarray, np.ndarray]]:
+    """Each replica of a corps case alone.
+
+    Yields its case, the two detachments, the other units and the tonnes each unit
+    needs to be filled up.
+    """
+    need = (INITIAL - 0.1) * _refill_tonnes(case["present"])
+    for r in range(case["fuel"].shape[0]):
+        lead = [int(np.argmax(np.where(case["group"] == g, case["depth"][r], -1)))
+                for g in (0, 1)]  # fmt: skip
+        one = {k: (v[r : r + 1] if np.ndim(v) >= 2 else v) for k, v in case.items()}
+        yield one, lead, np.setdiff1d(np.arange(need.shape[1]), lead), need[r]
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_forward_detachments_are_filled_first(seed: int) -> None:
     """Each corps' deepest unit is filled up before the others get any fuel."""
-    case = _corps_case(seed)
-    need = (INITIAL - 0.1) * _refill_tonnes(case["present"])
-    for r in range(3):
-        lead = [int(np.argmax(np.where(case["group"] == g, case["depth"][r], -1)))
-                for g in (0, 1)]  # fmt: skip
-        tonnes = float(need[r, lead].sum()) * 0.999  # not quite enough for both
-        one = {k: (v[r : r + 1] if np.ndim(v) >= 2 else v) for k, v in case.items()}
+    for one, lead, rest, need in _replicas(_corps_case(seed)):
+        tonnes = float(need[lead].sum()) * 0.999  # not quite enough for both
         out, flown = _lift(one, tonnes)
         got = out[0].astype(np.float64) - 0.1
-        rest = np.setdiff1d(np.arange(9), lead)
         assert np.allclose(got[rest], 0.0)  # nothing left for the main forces
         # The two detachments share the lift by shortfall.
         assert np.allclose(got[lead] / (INITIAL - 0.1), 0.999, rtol=1e-4)
@@ -227,15 +237,9 @@ def test_forward_detachments_are_filled_first(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_what_the_detachments_leave_goes_to_the_others_by_shortfall(seed: int) -> None:
     """A lift larger than the detachments' need fills them; the rest is shared."""
-    case = _corps_case(seed)
-    need = (INITIAL - 0.1) * _refill_tonnes(case["present"])
-    for r in range(3):
-        lead = [int(np.argmax(np.where(case["group"] == g, case["depth"][r], -1)))
-                for g in (0, 1)]  # fmt: skip
-        rest = np.setdiff1d(np.arange(9), lead)
-        extra = 0.5 * float(need[r, rest].sum())
-        one = {k: (v[r : r + 1] if np.ndim(v) >= 2 else v) for k, v in case.items()}
-        out, _ = _lift(one, float(need[r, lead].sum()) + extra)
+    for one, lead, rest, need in _replicas(_corps_case(seed)):
+        extra = 0.5 * float(need[rest].sum())
+        out, _ = _lift(one, float(need[lead].sum()) + extra)
         got = out[0].astype(np.float64) - 0.1
         assert np.allclose(got[lead], INITIAL - 0.1, rtol=1e-5)
         assert np.allclose(got[rest] / (INITIAL - 0.1), 0.5, rtol=1e-4)
