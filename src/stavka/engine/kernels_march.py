@@ -465,7 +465,7 @@ def _march_chunk(
                         travel = t2
                         if not roadway[c, s2]:
                             taken = 0.0  # across country: no road space there
-            on_foot = travel  # the road's hours: when it stands ready
+            by_road = travel  # the way it stands ready to take (its hours)
             if not enter:
                 # The road is full: the column marches on across country beside
                 # it, and enters once it has covered the edge that way (or by the
@@ -487,7 +487,7 @@ def _march_chunk(
                 # Out of its cell's outgoing lane; none taken across country.
                 work[2 + slot[r, u], c, side[u]] -= mine
                 road[to, side[u]] -= mine - taken
-            _wait(r, u, enter, on_foot, prog, can, progress, waited, waited_out)
+            _wait(r, u, enter, by_road, prog, can, progress, waited, waited_out)
         for u in range(n_u):
             c = cell[r, u]
             scratch[c, 0] = 0.0
