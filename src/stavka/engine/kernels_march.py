@@ -263,6 +263,55 @@ def _settle(
 
 
 @inline_kernel
+def _settle_in_place(
+    r: int,
+    u: int,
+    enter: bool,
+    to: int,
+    travel: float,
+    prog: float,
+    can: float,
+    m: int,
+    c: int,
+    progress: npt.NDArray[np.float32],
+    fuel: npt.NDArray[np.float32],
+    assault: npt.NDArray[np.float32],
+    waited: npt.NDArray[np.float32],
+    refill: tuple[float, float],
+    new_cell: npt.NDArray[np.int32],
+    prog_out: npt.NDArray[np.float32],
+    fuel_out: npt.NDArray[np.float32],
+    assault_out: npt.NDArray[np.float32],
+    waited_out: npt.NDArray[np.float32],
+) -> None:
+    """:func:`_settle` then :func:`_wait` of a unit that takes no road space.
+
+    The same floats, written without branches on the unit's data (selects, every
+    output written): the march's units take these paths at random, and the
+    mispredicted branches cost more than the arithmetic.
+    """
+    p0 = np.float64(progress[r, u])
+    kept = prog if prog <= travel else travel  # nmin(prog, travel)
+    prog2 = float(prog - travel) if enter else kept
+    gain = prog2 - p0
+    spent = can if enter else (gain if gain >= 0.0 else 0.0)
+    prog_out[r, u] = np.float32(prog2)
+    new_cell[r, u] = to if enter else c
+    assault_out[r, u] = np.float32(0.0) if enter else assault[r, u]
+    per_refill = refill[0] if m == 3 else (refill[1] if m == 2 else 0.0)
+    burnt = np.float64(fuel[r, u]) - spent / (per_refill if per_refill > 0 else 1.0)
+    left = burnt if burnt >= 0.0 else 0.0  # nmax(burnt, 0.0)
+    fuel_out[r, u] = np.float32(left) if per_refill > 0 else fuel[r, u]
+    # _wait: it stood ready without entering for the rest of the step.
+    ready_for = (travel - p0) / (can if can > 0 else 1.0)
+    share = (ready_for if ready_for >= 0.0 else 0.0) if can > 0 else 1.0
+    stood = (not enter) and can > 0 and prog >= travel
+    waited_out[r, u] = (
+        np.float32(np.float64(waited[r, u]) + 1.0 - share) if stood else np.float32(0.0)
+    )
+
+
+@inline_kernel
 def _ready_at(travel: float, progress: np.float32, can: float) -> float:
     """Share of the step (0-1) when a unit reaches its next cell.
 
@@ -428,10 +477,9 @@ def _march_chunk(
                 key[n_c] = _ready_at(travel, progress[r, u], can) - waited[r, u]
                 n_c += 1
                 continue
-            _settle(r, u, enter, nxt[r, u], travel, prog, can, 0.0, progress, fuel,
-                    cell, side, mobility, refill, new_cell, prog_out, fuel_out,
-                    assault_out, road)  # fmt: skip
-            _wait(r, u, enter, travel, prog, can, progress, waited, waited_out)
+            _settle_in_place(r, u, enter, nxt[r, u], travel, prog, can, m, c, progress,
+                             fuel, assault, waited, refill, new_cell, prog_out,
+                             fuel_out, assault_out, waited_out)  # fmt: skip
         # Units that take road space enter in the order they reached their next
         # cell within the step (then unit order), as in continuous time: a cell
         # already full of their side's marching troops is gone round by the
