@@ -193,20 +193,26 @@ def step_down(
     slot = np.full(m_units, -1, np.intp)
     eps = np.float32(1e-4)
     inf = np.float32(np.inf)
-    # Each held row's target columns (compressed rows).
+    # The target columns of each held row the units use (compressed rows; the
+    # others are left empty).
     n_rows = held.shape[0]
+    used = np.zeros(n_rows, np.bool_)
+    for i in range(m_units):
+        used[rows[i]] = True
     start = np.zeros(n_rows + 1, np.int64)
     for h in range(n_rows):
         start[h + 1] = start[h]
-        for t in range(n_t):  # (no array calls: each would be a parallel loop)
-            start[h + 1] += held[h, t]
+        if used[h]:
+            for t in range(n_t):  # (no array calls: each would be a parallel loop)
+                start[h + 1] += held[h, t]
     cols = np.empty(start[n_rows], np.int64)
     for h in range(n_rows):
-        q = start[h]
-        for t in range(n_t):
-            if held[h, t]:
-                cols[q] = t
-                q += 1
+        if used[h]:
+            q = start[h]
+            for t in range(n_t):
+                if held[h, t]:
+                    cols[q] = t
+                    q += 1
     few = order.shape[1]
     n_c = max(min(CHUNKS, m_units), 1)
     for ch in prange(n_c):
