@@ -193,22 +193,25 @@ def _terrain_cols(terrain: IntArray) -> FloatArray:
 def design_matrix(eng: Engagement) -> FloatArray:
     """Return the design matrix ``[B, len(FEATURES)]`` of a batch of engagements."""
     n = len(eng)
-    era = np.zeros((n, N_ERAS))
-    era[np.arange(n), eng.era] = 1.0
-    cols = [
-        np.ones((n, 1)),
-        np.log(eng.att_strength / REF_STRENGTH)[:, None],
-        np.log(eng.def_strength / REF_STRENGTH)[:, None],
-        np.log(eng.duration_days)[:, None],
-        _posture_steps(eng.posture),
-        _terrain_cols(eng.terrain),
-        (eng.weather == Weather.WET).astype(np.float64)[:, None],
-        eng.surprise[:, None],
-        eng.air[:, None],
-        np.log1p(np.maximum(eng.att_tanks_per_1000, 0.0))[:, None],
-        np.log1p(np.maximum(eng.att_arty_per_1000, 0.0))[:, None],
-        np.log1p(np.maximum(eng.def_tanks_per_1000, 0.0))[:, None],
-        np.log1p(np.maximum(eng.def_arty_per_1000, 0.0))[:, None],
-        era,
-    ]
-    return np.concatenate(cols, axis=1)
+    # Filled column by column (the same values as stacking the columns).
+    x = np.zeros((n, len(FEATURES)))
+    x[:, 0] = 1.0
+    np.log(eng.att_strength / REF_STRENGTH, out=x[:, 1])
+    np.log(eng.def_strength / REF_STRENGTH, out=x[:, 2])
+    np.log(eng.duration_days, out=x[:, 3])
+    x[:, 4:8] = _posture_steps(eng.posture)
+    x[:, 8:15] = _terrain_cols(eng.terrain)
+    x[:, 15] = eng.weather == Weather.WET
+    x[:, 16] = eng.surprise
+    x[:, 17] = eng.air
+    for j, v in enumerate(
+        (
+            eng.att_tanks_per_1000,
+            eng.att_arty_per_1000,
+            eng.def_tanks_per_1000,
+            eng.def_arty_per_1000,
+        )
+    ):
+        np.log1p(np.maximum(v, 0.0), out=x[:, 18 + j])
+    x[np.arange(n), 22 + eng.era] = 1.0
+    return x
