@@ -166,3 +166,25 @@ def test_a_fight_goes_on_through_a_break_shorter_than_a_battles() -> None:
     # Back in contact after the short break: the fight's clock goes on from 5 h.
     again, brk = fight_hours(~contact, got, brk, step, limit)
     assert again[0, 1] == 6.0 and brk[0, 1] == 0.0
+
+
+def test_a_tank_brigade_alone_is_read_at_the_edge_of_the_data() -> None:
+    """Tanks per 1,000 men beyond the fitted battles' range count as at its edge.
+
+    A tank brigade attacking alone (60 tanks per 1,000 men) loses at the rate of the
+    most tank-heavy battles the models were fitted on, not an extrapolation that
+    halves its losses.
+    """
+    attrition = _models().attrition
+    sup = _models().support
+    edge = float(np.expm1(sup.hi[sup.columns.index("att_tanks_per_1000")]))
+    att, dfn = np.array([1300.0, 1300.0]), np.array([6000.0, 6000.0])
+    zero = np.zeros(2)
+    same = {k: v if np.isscalar(v) else np.repeat(v[:1], 2) for k, v in FACTORS.items()}
+    lone = dict(same, att_tanks_per_1000=np.array([60.0, edge]))
+    ra, rd = step_loss_rates(attrition, att, dfn, (zero, zero), 1.0, lone)
+    np.testing.assert_allclose(ra[0], ra[1], rtol=1e-12)
+    np.testing.assert_allclose(rd[0], rd[1], rtol=1e-12)
+    # Unheld, the fitted term would give the lone brigade fewer losses.
+    raw_a, _ = attrition.daily_loss_rates(att, dfn, **lone)
+    assert raw_a[0] < raw_a[1]

@@ -8,6 +8,8 @@ returned :class:`CombatModels` (shapes ``[B]``, one entry per engagement):
   engine integrates ``T r(T)`` over each step instead)
 - ``outcome.p_attacker_wins(...)``, ``advance.km_per_day(...)``
 - ``loss_split.split(losses, situation)``, ``collapse_rate(fire_rate, situation)``
+- ``support.clip(design)``: a design matrix held to the range of the fitted battles
+  (the engine reads the models inside it; the methods above do not clip)
 
 Categorical inputs use the small int enums :class:`Posture`, :class:`Terrain`,
 :class:`Weather` and :class:`Situation`. Units, shapes and the fitting procedure are in
@@ -20,6 +22,7 @@ from stavka.models.enums import Posture, Situation, Terrain, Weather
 from stavka.models.features import WWII_ERA, Engagement, era_of_year
 from stavka.models.losses import LossSplit, collapse_rate
 from stavka.models.outcome import AdvanceModel, OutcomeModel
+from stavka.models.support import Support
 
 __all__ = [
     "WWII_ERA",
@@ -31,6 +34,7 @@ __all__ = [
     "OutcomeModel",
     "Posture",
     "Situation",
+    "Support",
     "Terrain",
     "Weather",
     "collapse_rate",

@@ -14,6 +14,7 @@ from stavka.models.attrition import AttritionModel
 from stavka.models.features import Engagement, FloatArray
 from stavka.models.losses import LossSplit, collapse_rate
 from stavka.models.outcome import AdvanceModel, OutcomeModel
+from stavka.models.support import Support
 
 __all__ = ["PARAMS_FILE", "CombatModels", "load_doc", "load_models", "params_path"]
 
@@ -35,6 +36,8 @@ class CombatModels:
         outcome: probability that the attacker succeeds.
         advance: km/day of a successful attacker.
         loss_split: killed / wounded / captured split and collapse multipliers.
+        support: the range of the battles the models were fitted on (the engine
+            reads the models inside it: :meth:`Support.clip`).
         meta: fit date, data hash, CV scores (the parameter document without
             coefficients).
     """
@@ -43,6 +46,7 @@ class CombatModels:
     outcome: OutcomeModel
     advance: AdvanceModel
     loss_split: LossSplit
+    support: Support
     meta: dict[str, Any]
 
     @classmethod
@@ -58,10 +62,12 @@ class CombatModels:
                 outcome=OutcomeModel.from_dict(doc["outcome"]),
                 advance=AdvanceModel.from_dict(doc["advance"]),
                 loss_split=LossSplit.from_dict(doc["loss_split"]),
+                support=Support.from_dict(doc["support"]),
                 meta={
                     k: v
                     for k, v in doc.items()
-                    if k not in ("attrition", "outcome", "advance", "loss_split")
+                    if k
+                    not in ("attrition", "outcome", "advance", "loss_split", "support")
                 },
             )
         except (KeyError, TypeError, AttributeError) as e:

@@ -30,6 +30,7 @@ from stavka.models.scoring import (
     outcome_scores,
     size_class,
 )
+from stavka.models.support import Support
 
 __all__ = ["FIT_PROCEDURE_DATE", "HYPER", "dumps_params", "run_fit", "subset"]
 
@@ -252,6 +253,9 @@ def run_fit(path: Path, *, cross_validate: bool = True) -> dict[str, Any]:
         "attrition": attr.to_dict(),
         "outcome": outc.to_dict(),
         "advance": advm.to_dict(),
+        # The range of the battles with known inputs: callers read the models
+        # inside it (stavka.models.support).
+        "support": Support.of(subset(e, t.ok)).to_dict(),
     }
     mult = dict.fromkeys(Situation, 1.0)
     if cross_validate:
