@@ -35,7 +35,7 @@ from stavka.models.support import Support
 __all__ = ["FIT_PROCEDURE_DATE", "HYPER", "dumps_params", "run_fit", "subset"]
 
 #: Date of the fitting procedure's current version (a fixed field, not the clock).
-FIT_PROCEDURE_DATE = "2026-11-26"
+FIT_PROCEDURE_DATE = "2026-11-27"
 #: Hyper-parameters (how each was set, and the sensitivity: docs/models.md).
 HYPER: dict[str, float] = {
     "ridge": 1.0,
