@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -13,21 +14,7 @@ from stavka.models.data import read_battles
 from stavka.models.features import FEATURES, design_matrix
 from stavka.models.support import SUPPORT_COLUMNS
 
-INPUTS = (
-    "att_strength",
-    "def_strength",
-    "duration_days",
-    "posture",
-    "terrain",
-    "weather",
-    "surprise",
-    "air",
-    "att_tanks_per_1000",
-    "att_arty_per_1000",
-    "def_tanks_per_1000",
-    "def_arty_per_1000",
-    "era",
-)
+INPUTS = tuple(f.name for f in dataclasses.fields(Engagement))
 
 
 def test_bounds_are_the_battles_percentiles(calib_path: Path) -> None:

@@ -218,57 +218,13 @@ def _full(
 
 
 @inline_kernel
-def _settle(
-    r: int,
-    u: int,
-    enter: bool,
-    to: int,
-    travel: float,
-    prog: float,
-    can: float,
-    mine: float,
-    progress: npt.NDArray[np.float32],
-    fuel: npt.NDArray[np.float32],
-    cell: npt.NDArray[np.int32],
-    side: npt.NDArray[np.int8],
-    mobility: npt.NDArray[np.int8],
-    refill: tuple[float, float],
-    new_cell: npt.NDArray[np.int32],
-    prog_out: npt.NDArray[np.float32],
-    fuel_out: npt.NDArray[np.float32],
-    assault_out: npt.NDArray[np.float32],
-    road: npt.NDArray[np.float64],
-) -> None:
-    """Write a moving unit's step: enter ``to`` (carrying progress over) or wait.
-
-    ``mine``: the men it moves from road space of its cell to that of ``to``.
-    """
-    if enter:
-        new_cell[r, u] = to
-        prog2 = float(prog - travel)
-        spent = can
-        assault_out[r, u] = np.float32(0.0)
-        if mine > 0:
-            road[cell[r, u], side[u]] -= mine
-            road[to, side[u]] += mine
-    else:
-        prog2 = nmin(prog, travel)
-        spent = nmax(prog2 - np.float64(progress[r, u]), 0.0)
-    prog_out[r, u] = np.float32(prog2)
-    per_refill = _hours_per_refill(mobility[u], refill)
-    if per_refill > 0:
-        fuel_out[r, u] = np.float32(
-            nmax(np.float64(fuel[r, u]) - spent / per_refill, 0.0)
-        )
-
-
-@inline_kernel
 def _settle_in_place(
     r: int,
     u: int,
     enter: bool,
     to: int,
     travel: float,
+    ready_hours: float,
     prog: float,
     can: float,
     m: int,
@@ -284,11 +240,15 @@ def _settle_in_place(
     assault_out: npt.NDArray[np.float32],
     waited_out: npt.NDArray[np.float32],
 ) -> None:
-    """:func:`_settle` then :func:`_wait` of a unit that takes no road space.
+    """Write a unit's step: enter ``to`` (carrying progress over) or wait.
 
-    The same floats, written without branches on the unit's data (selects, every
-    output written): the march's units take these paths at random, and the
-    mispredicted branches cost more than the arithmetic.
+    A unit in cell ``c`` that enters ``to`` takes the step's progress beyond the
+    edge's ``travel`` hours on and burns fuel for all its marching (``can`` hours);
+    one that does not keeps its progress up to ``travel`` and burns fuel for what it
+    gained. One that stood ready to enter the way of ``ready_hours`` without entering
+    counts the rest of the step as waited. Written without branches on the unit's
+    data (selects, every output written): the march's units take these paths at
+    random, and mispredicted branches cost more than the arithmetic.
     """
     p0 = np.float64(progress[r, u])
     kept = prog if prog <= travel else travel  # nmin(prog, travel)
@@ -302,10 +262,10 @@ def _settle_in_place(
     burnt = np.float64(fuel[r, u]) - spent / (per_refill if per_refill > 0 else 1.0)
     left = burnt if burnt >= 0.0 else 0.0  # nmax(burnt, 0.0)
     fuel_out[r, u] = np.float32(left) if per_refill > 0 else fuel[r, u]
-    # _wait: it stood ready without entering for the rest of the step.
-    ready_for = (travel - p0) / (can if can > 0 else 1.0)
+    # Stood ready without entering: the rest of the step is waited (_ready_at).
+    ready_for = (ready_hours - p0) / (can if can > 0 else 1.0)
     share = (ready_for if ready_for >= 0.0 else 0.0) if can > 0 else 1.0
-    stood = (not enter) and can > 0 and prog >= travel
+    stood = (not enter) and can > 0 and prog >= ready_hours
     waited_out[r, u] = (
         np.float32(np.float64(waited[r, u]) + 1.0 - share) if stood else np.float32(0.0)
     )
@@ -321,25 +281,6 @@ def _ready_at(travel: float, progress: np.float32, can: float) -> float:
     if can <= 0:
         return 1.0
     return nmax((travel - np.float64(progress)) / can, 0.0)
-
-
-@inline_kernel
-def _wait(
-    r: int,
-    u: int,
-    enter: bool,
-    travel: float,
-    prog: float,
-    can: float,
-    progress: npt.NDArray[np.float32],
-    waited: npt.NDArray[np.float32],
-    waited_out: npt.NDArray[np.float32],
-) -> None:
-    """Count the steps a unit stands ready to enter its next cell without entering."""
-    if not enter and can > 0 and prog >= travel:
-        waited_out[r, u] = np.float32(
-            np.float64(waited[r, u]) + 1.0 - _ready_at(travel, progress[r, u], can)
-        )
 
 
 @inline_kernel
@@ -477,9 +418,9 @@ def _march_chunk(
                 key[n_c] = _ready_at(travel, progress[r, u], can) - waited[r, u]
                 n_c += 1
                 continue
-            _settle_in_place(r, u, enter, nxt[r, u], travel, prog, can, m, c, progress,
-                             fuel, assault, waited, refill, new_cell, prog_out,
-                             fuel_out, assault_out, waited_out)  # fmt: skip
+            _settle_in_place(r, u, enter, nxt[r, u], travel, travel, prog, can, m, c,
+                             progress, fuel, assault, waited, refill, new_cell,
+                             prog_out, fuel_out, assault_out, waited_out)  # fmt: skip
         # Units that take road space enter in the order they reached their next
         # cell within the step (then unit order), as in continuous time: a cell
         # already full of their side's marching troops is gone round by the
@@ -528,14 +469,17 @@ def _march_chunk(
                 # By the road after marching beside it: what it marched beyond
                 # the road's hours before this step is not carried on.
                 prog = np.float64(travel + can)
-            _settle(r, u, enter, to, travel, prog, can, mine, progress, fuel, cell,
-                    side, mobility, refill, new_cell, prog_out, fuel_out,
-                    assault_out, road)  # fmt: skip
+            _settle_in_place(r, u, enter, to, travel, by_road, prog, can, m, c,
+                             progress, fuel, assault, waited, refill, new_cell,
+                             prog_out, fuel_out, assault_out, waited_out)  # fmt: skip
             if enter:
-                # Out of its cell's outgoing lane; none taken across country.
+                # Its men move from its cell's road space to that of ``to``, out of
+                # its cell's outgoing lane; none taken across country.
+                if mine > 0:
+                    road[c, side[u]] -= mine
+                    road[to, side[u]] += mine
                 work[2 + slot[r, u], c, side[u]] -= mine
                 road[to, side[u]] -= mine - taken
-            _wait(r, u, enter, by_road, prog, can, progress, waited, waited_out)
         for u in range(n_u):
             c = cell[r, u]
             scratch[c, 0] = 0.0
