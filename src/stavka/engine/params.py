@@ -276,7 +276,9 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     "comply_hours_fortified": (
         "h",
         "assumption: isolated fortified garrisons hold out "
-        "longer (source text: Hutou resisted after 15 Aug)",
+        "longer (source text: Hutou resisted after 15 Aug); applies to a "
+        "fortified-region garrison while it is cut off or invested (stop 18; "
+        "before, to every such garrison)",
     ),
     "puppet_desertion_per_day": (
         "1/day",

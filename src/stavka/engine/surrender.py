@@ -2,7 +2,8 @@
 
 The defender's ceasefire/surrender orders (events.csv) reach each unit after a delay
 that grows with its depth in the command tree; from then on it complies with a constant
-hazard (slower for fortified garrisons). A complying unit lays down its arms where it
+hazard (slower for a fortified garrison while it is isolated: cut off from every supply
+source it holds, or invested in its works). A complying unit lays down its arms where it
 stands; its men and equipment become prisoners/captured when attacker troops reach its
 cell or a neighbouring one (:func:`take_prisoners`); units no attacker reaches stay
 surrendered. Puppet (Manchukuo, Mengjiang) units lose men to desertion from the start. A
@@ -77,7 +78,10 @@ def surrender_and_desertion(
         np.float32(hour),  # numpy compares float32 hours with a float in float32
     )
     # The compliance delay of the units that got the order (the others can't comply).
-    mean = np.where(u.fortified, p.comply_hours_fortified, p.comply_hours)[gu]
+    # Isolated fortified garrisons hold out longer (the engine issue): a garrison
+    # cut off from every supply source it holds or invested in its works.
+    isolated = u.fortified[gu] & (st.cut_off | (st.posture == Pos.INVESTED))[gr, gu]
+    mean = np.where(isolated, p.comply_hours_fortified, p.comply_hours)
     wait = -mean * np.log1p(-np.minimum(resolve[gr, gu], 1.0 - 1e-7))
     comply = hour + dt >= order_hour[gr, gu] + wait
     complies = np.zeros(st.status.shape, bool)
