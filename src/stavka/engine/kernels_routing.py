@@ -217,9 +217,19 @@ def step_down(
     n_c = max(min(CHUNKS, m_units), 1)
     for ch in prange(n_c):
         there = np.empty(n_nb, np.float32)
-        for i in range(ch * m_units // n_c, (ch + 1) * m_units // n_c):
+        lo = ch * m_units // n_c
+        for i in range(lo, (ch + 1) * m_units // n_c):
             c = cell[i]
             row = rows[i]
+            # A unit of the same row in the same cell (edge hours by cell) before
+            # it in the chunk has the same hop: take it (the rows come in runs).
+            j = i - 1
+            while by_cell and j >= lo and rows[j] == row and cell[j] != c:
+                j -= 1
+            if by_cell and j >= lo and rows[j] == row:
+                nxt[i] = nxt[j]
+                slot[i] = slot[j]
+                continue
             here = inf
             for a in range(n_nb + 1):
                 cc = c
