@@ -1,8 +1,9 @@
 """Command and movement: objectives, least-time next hops, march progress, blocking.
 
 A unit marches toward its current objective along the least-time path of its movement
-class. Progress accumulates in hours; it enters the next cell when the edge time (times
-weather and night factors) is spent. An attacker whose next cell holds enemy defenders
+class. Progress accumulates in hours (a formation's daily march hours, spread evenly
+over the day: no separate night factor); it enters the next cell when the edge time
+under the day's weather is spent. An attacker whose next cell holds enemy defenders
 stops and assaults that cell instead (see ``combat``). A cell's roads hold a
 limited column of each side; a unit finding its next cell full goes round by its
 second-best hop or waits (``kernels_march``).
