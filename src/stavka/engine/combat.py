@@ -24,6 +24,7 @@ from stavka.engine.state import PERSONNEL, State
 __all__ = [
     "CombatOutcome",
     "attackers_hours",
+    "collapse_exchange_ratio",
     "collapse_split",
     "engaged_split",
     "loss_shares",
@@ -48,6 +49,11 @@ def engaged_split() -> tuple[float, float, float]:
     """Shares of killed, wounded and captured-missing among losses of engaged units."""
     k, w, c = _models().loss_split.split(1.0, 0)
     return float(k), float(w), float(c)
+
+
+def collapse_exchange_ratio() -> float:
+    """Defender casualties per attacker casualty where the defender is destroyed."""
+    return float(_models().collapse_exchange.ratio)
 
 
 def collapse_split() -> tuple[float, float, float]:

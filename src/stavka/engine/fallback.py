@@ -30,8 +30,11 @@ import numpy.typing as npt
 from stavka.engine.combat import (
     CAPTURED,
     KILLED,
+    MISSING,
     WOUNDED,
+    collapse_exchange_ratio,
     collapse_split,
+    engaged_split,
     loss_shares,
 )
 from stavka.engine.kernels import LossRows
@@ -347,7 +350,60 @@ def fall_back_dislodged(
     for j, kind in enumerate((KILLED, WOUNDED, CAPTURED)):
         share = shares[:, j, None]
         losses.hit[:, kind] += np.where(collapse[..., None], present * share, 0.0)
+    if collapse.any():
+        losses = _with_collapse_cost(
+            ctx, st, losses, rr[collapse], uu[collapse], dislodged
+        )
     assault = np.where(dislodged, 0.0, st.assault).astype(np.float32)
     return st.replace(
         cell=cell, posture=posture, status=status, assault=assault
     ), losses
+
+
+def _with_collapse_cost(
+    ctx: Context,
+    st: State,
+    losses: LossRows,
+    rr: I64,
+    gg: I64,
+    dislodged: npt.NDArray[np.bool_],
+) -> LossRows:
+    """Add what destroying the collapsing units ``(rr, gg)`` costs their attackers.
+
+    The units of the other side assaulting a collapsing unit's cell this step lose
+    its men over the fitted collapse exchange ratio (defender casualties per attacker
+    casualty in CDB90's battles whose defender was annihilated,
+    :mod:`stavka.models.exchange`) between them, each the same share of its men,
+    tanks and guns, split as engaged losses (killed, wounded, missing). A share is at
+    most the whole unit.
+    """
+    u = ctx.units
+    n_cells = ctx.theatre.lat.shape[0]
+    key = rr * n_cells + st.cell[rr, gg]
+    keys, inv = np.unique(key, return_inverse=True)
+    owed = (
+        np.bincount(inv, st.present[rr, gg, PERSONNEL], keys.size).astype(np.float64)
+        / collapse_exchange_ratio()
+    )
+    side = np.empty(keys.size, u.side.dtype)
+    side[inv] = u.side[gg]
+    ra, ua = nonzero2((st.attack_cell >= 0) & (st.status == Status.ACTIVE) & ~dislodged)
+    at = np.searchsorted(keys, ra * n_cells + st.attack_cell[ra, ua])
+    at = np.minimum(at, keys.size - 1)
+    hit = (keys[at] == ra * n_cells + st.attack_cell[ra, ua]) & (u.side[ua] != side[at])
+    ra, ua, at = ra[hit], ua[hit], at[hit]
+    if ra.size == 0:
+        return losses
+    men = st.present[ra, ua, PERSONNEL]
+    have = np.bincount(at, men, keys.size)
+    frac = np.minimum(owed[at] / np.maximum(have[at], 1.0), 1.0)
+    paid = LossRows.zeros(ra, ua, losses.hit.shape[1:])
+    shares = loss_shares(ctx, st, ra, ua, engaged_split())
+    present = st.present[ra, ua] * frac[:, None]
+    for j, kind in enumerate((KILLED, WOUNDED, MISSING)):
+        paid.hit[:, kind] = present * shares[:, j, None]
+    return LossRows(
+        np.concatenate([losses.rr, paid.rr]),
+        np.concatenate([losses.uu, paid.uu]),
+        np.concatenate([losses.hit, paid.hit]),
+    )

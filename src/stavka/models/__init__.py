@@ -10,6 +10,8 @@ returned :class:`CombatModels` (shapes ``[B]``, one entry per engagement):
 - ``loss_split.split(losses, situation)``, ``collapse_rate(fire_rate, situation)``
 - ``support.clip(design)``: a design matrix held to the range of the fitted battles
   (the engine reads the models inside it; the methods above do not clip)
+- ``collapse_exchange.ratio``: defender casualties per attacker casualty in the
+  battles whose defender was annihilated (what destroying a unit costs its attackers)
 
 Categorical inputs use the small int enums :class:`Posture`, :class:`Terrain`,
 :class:`Weather` and :class:`Situation`. Units, shapes and the fitting procedure are in
@@ -19,6 +21,7 @@ Categorical inputs use the small int enums :class:`Posture`, :class:`Terrain`,
 from stavka.models.api import CombatModels, load_models
 from stavka.models.attrition import AttritionModel
 from stavka.models.enums import Posture, Situation, Terrain, Weather
+from stavka.models.exchange import CollapseExchange
 from stavka.models.features import WWII_ERA, Engagement, era_of_year
 from stavka.models.losses import LossSplit, collapse_rate
 from stavka.models.outcome import AdvanceModel, OutcomeModel
@@ -28,6 +31,7 @@ __all__ = [
     "WWII_ERA",
     "AdvanceModel",
     "AttritionModel",
+    "CollapseExchange",
     "CombatModels",
     "Engagement",
     "LossSplit",

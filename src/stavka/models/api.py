@@ -11,6 +11,7 @@ from typing import Any
 
 from stavka.errors import ModelError
 from stavka.models.attrition import AttritionModel
+from stavka.models.exchange import CollapseExchange
 from stavka.models.features import Engagement, FloatArray
 from stavka.models.losses import LossSplit, collapse_rate
 from stavka.models.outcome import AdvanceModel, OutcomeModel
@@ -27,6 +28,17 @@ def params_path() -> Path:
     return Path(str(resources.files("stavka.models") / "params" / PARAMS_FILE))
 
 
+#: The parameter document's model sections (the rest is metadata).
+_SECTIONS = (
+    "attrition",
+    "outcome",
+    "advance",
+    "loss_split",
+    "support",
+    "collapse_exchange",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CombatModels:
     """The fitted combat models the engine calls (all numpy-batched over ``[B]``).
@@ -38,6 +50,8 @@ class CombatModels:
         loss_split: killed / wounded / captured split and collapse multipliers.
         support: the range of the battles the models were fitted on (the engine
             reads the models inside it: :meth:`Support.clip`).
+        collapse_exchange: defender casualties per attacker casualty in the
+            battles whose defender was destroyed.
         meta: fit date, data hash, CV scores (the parameter document without
             coefficients).
     """
@@ -47,6 +61,7 @@ class CombatModels:
     advance: AdvanceModel
     loss_split: LossSplit
     support: Support
+    collapse_exchange: CollapseExchange
     meta: dict[str, Any]
 
     @classmethod
@@ -63,12 +78,8 @@ class CombatModels:
                 advance=AdvanceModel.from_dict(doc["advance"]),
                 loss_split=LossSplit.from_dict(doc["loss_split"]),
                 support=Support.from_dict(doc["support"]),
-                meta={
-                    k: v
-                    for k, v in doc.items()
-                    if k
-                    not in ("attrition", "outcome", "advance", "loss_split", "support")
-                },
+                collapse_exchange=CollapseExchange.from_dict(doc["collapse_exchange"]),
+                meta={k: v for k, v in doc.items() if k not in _SECTIONS},
             )
         except (KeyError, TypeError, AttributeError) as e:
             raise ModelError(

@@ -20,6 +20,7 @@ from stavka.models.attrition import AttritionModel
 from stavka.models.baselines import BASELINES, CasualtyPredictor
 from stavka.models.data import INPUT_COLUMNS, BattleTable, file_sha256, read_battles
 from stavka.models.enums import Posture, Situation
+from stavka.models.exchange import CollapseExchange
 from stavka.models.features import FEATURES, Engagement, FloatArray, design_matrix
 from stavka.models.linear import fit_logistic, sigmoid
 from stavka.models.losses import KILLED_SHARE, LossSplit
@@ -256,6 +257,8 @@ def run_fit(path: Path, *, cross_validate: bool = True) -> dict[str, Any]:
         # The range of the battles with known inputs: callers read the models
         # inside it (stavka.models.support).
         "support": Support.of(subset(e, t.ok)).to_dict(),
+        # What destroying a defender costs the attacker (stavka.models.exchange).
+        "collapse_exchange": CollapseExchange.fit(t).to_dict(),
     }
     mult = dict.fromkeys(Situation, 1.0)
     if cross_validate:
