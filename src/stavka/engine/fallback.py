@@ -1,7 +1,9 @@
 """Falling back: dislodged defenders, and the delaying armies' fall-back order.
 
 A dislodged defender falls back one cell toward its objective, or collapses if it
-holds, has no free cell or is cut off (:func:`fall_back_dislodged`). A static garrison
+holds, has no free cell or is cut off (:func:`fall_back_dislodged`); the units
+assaulting a collapsing unit pay for its destruction at the fitted collapse exchange
+ratio. A static garrison
 of permanent works (``EngineParams.fortress_level``) neither: the attacker has broken
 through, but the garrison holds its works, invested (:class:`~stavka.engine.state.Pos`
 ``INVESTED``): it no longer blocks the roads, keeps its place until it surrenders, and
@@ -388,9 +390,9 @@ def _with_collapse_cost(
     side = np.empty(keys.size, u.side.dtype)
     side[inv] = u.side[gg]
     ra, ua = nonzero2((st.attack_cell >= 0) & (st.status == Status.ACTIVE) & ~dislodged)
-    at = np.searchsorted(keys, ra * n_cells + st.attack_cell[ra, ua])
-    at = np.minimum(at, keys.size - 1)
-    hit = (keys[at] == ra * n_cells + st.attack_cell[ra, ua]) & (u.side[ua] != side[at])
+    target = ra * n_cells + st.attack_cell[ra, ua]
+    at = np.minimum(np.searchsorted(keys, target), keys.size - 1)
+    hit = (keys[at] == target) & (u.side[ua] != side[at])
     ra, ua, at = ra[hit], ua[hit], at[hit]
     if ra.size == 0:
         return losses
