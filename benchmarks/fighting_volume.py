@@ -7,7 +7,9 @@ the attacking men, the defending men in the cell and the attacker's losses in th
 are summed by force-ratio band: engagement-hours, attacker man-days in contact, the
 attacker's losses (killed, wounded, captured, missing) and its loss rate per engaged
 man-day. CDB90's battles from 1939 on (``core_calibration``) give the data's attacker
-loss rate a day for comparison. Also printed: the share of the attacker's combat
+loss rate a day for comparison. Also printed: the attacker's losses in the steps that
+left its assaulted cell without defenders (mostly what destroying a collapsing unit
+cost it, at the fitted collapse exchange ratio) and the share of the attacker's combat
 units' men (not headquarters nodes) that never assault. Nothing here is a test.
 """
 
@@ -31,6 +33,7 @@ def campaign_volume(ctx, seed: int) -> dict[str, np.ndarray | float]:  # type: i
     u = ctx.units
     n = len(BANDS) - 1
     hours, man_days, losses = np.zeros(n), np.zeros(n), np.zeros(n)
+    emptied = 0.0
     fought = np.zeros(u.n, bool)
     prev = res.trace[0].lost[0, :, :, PERSONNEL].sum(-1)
     for st in res.trace[1:]:
@@ -45,6 +48,7 @@ def campaign_volume(ctx, seed: int) -> dict[str, np.ndarray | float]:  # type: i
             d = (u.side == 1) & (st.cell[0] == cell) & (st.status[0] == 1)
             defenders = men[d].sum()
             if defenders <= 0:
+                emptied += float(step_loss[a].sum())
                 continue
             band = int(np.searchsorted(BANDS, men[a].sum() / defenders, "right")) - 1
             hours[band] += ctx.params.step_hours
@@ -53,7 +57,13 @@ def campaign_volume(ctx, seed: int) -> dict[str, np.ndarray | float]:  # type: i
     combat = (u.side == 0) & ~u.headquarters
     initial = u.initial[:, PERSONNEL]
     idle = float(initial[combat & ~fought].sum() / initial[combat].sum())
-    return {"hours": hours, "man_days": man_days, "losses": losses, "idle": idle}
+    return {
+        "hours": hours,
+        "man_days": man_days,
+        "losses": losses,
+        "emptied": emptied,
+        "idle": idle,
+    }
 
 
 def cdb90_rates() -> tuple[float, float, int]:
@@ -93,6 +103,11 @@ def main() -> None:
     print(
         f"{'all':>14} {hours.sum():10.0f} {man_days.sum() / 1e3:10.1f} "
         f"{losses.sum():8.0f} {total:7.3f}"
+    )
+    emptied = np.mean([r["emptied"] for r in runs])
+    print(
+        "attacker losses in the steps that left the assaulted cell without "
+        f"defenders (collapses): {emptied:.0f}"
     )
     idle = np.mean([r["idle"] for r in runs])
     print(f"share of the attacker's combat units' men that never assault: {idle:.0%}")
