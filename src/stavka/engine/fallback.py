@@ -389,8 +389,14 @@ def _with_collapse_cost(
     )
     side = np.empty(keys.size, u.side.dtype)
     side[inv] = u.side[gg]
-    ra, ua = nonzero2((st.attack_cell >= 0) & (st.status == Status.ACTIVE) & ~dislodged)
-    target = ra * n_cells + st.attack_cell[ra, ua]
+    # The assaulting units of the replicas with a collapse (replica, then unit order).
+    reps = np.unique(rr)
+    cells = st.attack_cell[reps]
+    at_r, ua = np.nonzero(
+        (cells >= 0) & (st.status[reps] == Status.ACTIVE) & ~dislodged[reps]
+    )
+    ra = reps[at_r]
+    target = ra * n_cells + cells[at_r, ua]
     at = np.minimum(np.searchsorted(keys, target), keys.size - 1)
     hit = (keys[at] == target) & (u.side[ua] != side[at])
     ra, ua, at = ra[hit], ua[hit], at[hit]
