@@ -383,10 +383,8 @@ def _with_collapse_cost(
     n_cells = ctx.theatre.lat.shape[0]
     key = rr * n_cells + st.cell[rr, gg]
     keys, inv = np.unique(key, return_inverse=True)
-    owed = (
-        np.bincount(inv, st.present[rr, gg, PERSONNEL], keys.size).astype(np.float64)
-        / collapse_exchange_ratio()
-    )
+    men_lost = np.bincount(inv, st.present[rr, gg, PERSONNEL], keys.size)
+    owed = men_lost / collapse_exchange_ratio()
     side = np.empty(keys.size, u.side.dtype)
     side[inv] = u.side[gg]
     # The assaulting units of the replicas with a collapse (replica, then unit order).
