@@ -50,3 +50,45 @@ def test_only_isolated_fortified_garrisons_hold_out_longer(ctx: Context) -> None
     out, _ = surrender_and_desertion(ctx, st, later, resolve, quiet)
     assert out.status[0, cut] == Status.SURRENDERED
     assert out.status[0, invested] == Status.SURRENDERED
+
+
+def test_the_orders_of_15_and_16_august_allow_self_defence(ctx: Context) -> None:
+    """plans.md 2.3: only the Kwantung Army's order of 17 Aug ceases fire outright."""
+    from stavka.engine.timeline import surrender_order_hours
+
+    s = ctx.scenario
+    every = surrender_order_hours(s)
+    outright = surrender_order_hours(s, unconditional=True)
+    assert len(every) == 3 and outright == every[-1:]
+    u = ctx.units
+    i = u.ids.index("ija_107d")
+    assert ctx.order_from[i] == np.float32(every[0])
+    assert ctx.order_outright_from[i] == np.float32(every[-1])
+
+
+def test_a_unit_under_attack_fights_on_until_the_outright_order(ctx: Context) -> None:
+    """Self-defence: a unit not attacked lays down its arms at once.
+
+    Attacked, it fights on until the outright order has reached it (relayed with the
+    first order's delay), then complies.
+    """
+    p = ctx.params
+    i = ctx.units.ids.index("ija_107d")
+    gap = float(ctx.order_outright_from[i] - ctx.order_from[i])
+    assert gap > 24.0
+    st = init_state(ctx, 1)
+    order = np.full_like(st.order_hour, np.inf)
+    order[0, i] = 0.0  # the first order reached it at hour 0
+    st = st.replace(order_hour=order)
+    resolve = np.zeros(st.status.shape, np.float32)  # complies at once
+    quiet = np.zeros(st.status.shape, bool)
+    attacked = quiet.copy()
+    attacked[0, i] = True
+    out, _ = surrender_and_desertion(ctx, st, 1.0, resolve, quiet)
+    assert out.status[0, i] == Status.SURRENDERED
+    out, _ = surrender_and_desertion(ctx, st, 1.0, resolve, attacked)
+    assert out.status[0, i] == Status.ACTIVE
+    out, _ = surrender_and_desertion(ctx, st, gap - 2 * p.step_hours, resolve, attacked)
+    assert out.status[0, i] == Status.ACTIVE
+    out, _ = surrender_and_desertion(ctx, st, gap, resolve, attacked)
+    assert out.status[0, i] == Status.SURRENDERED

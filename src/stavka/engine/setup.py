@@ -130,7 +130,9 @@ class Context:
             space (not headquarters nodes or static garrisons); ``roadway`` [N, 6]: the
             edges with a road or a railway embankment, where they take it;
             ``order_from`` [U]: the hour of the first ceasefire order each unit heeds
-            (inf: none).
+            (inf: none); ``order_outright_from`` [U]: the same for the first order
+            without a self-defence exception (a unit under attack fights on until it
+            has that one).
         token: a number never reused by another context (key of module caches; unlike
             ``id()``, which a new object may inherit from a freed one); not an init
             field, so ``dataclasses.replace`` gives the new context its own.
@@ -168,6 +170,9 @@ class Context:
         default_factory=lambda: np.zeros((0, 6), np.bool_)
     )
     order_from: npt.NDArray[np.float32] = field(
+        default_factory=lambda: np.zeros(0, np.float32)
+    )
+    order_outright_from: npt.NDArray[np.float32] = field(
         default_factory=lambda: np.zeros(0, np.float32)
     )
     cross_hours: npt.NDArray[np.float32] = field(
@@ -475,6 +480,9 @@ def build_context(
         takes_road=~units.headquarters & (units.mobility != Mob.STATIC),
         roadway=(theatre.road > 0) | (theatre.rail_gauge_mm > 0),
         order_from=_ceasefire_heeded(s, index, len(chosen)),
+        order_outright_from=_ceasefire_heeded(
+            s, index, len(chosen), unconditional=True
+        ),
         cross_hours=cross,
     )
     _warm_exploit_tables(ctx)
@@ -482,15 +490,16 @@ def build_context(
 
 
 def _ceasefire_heeded(
-    s: Scenario, index: dict[str, int], n: int
+    s: Scenario, index: dict[str, int], n: int, *, unconditional: bool = False
 ) -> npt.NDArray[np.float32]:
     """[U] the hour of the first ceasefire order each unit heeds (inf: none).
 
     The defender's first ceasefire order, except for the formations (and those under
     them) an order told to fight on after it: they heed the first ceasefire order
     after that one (plans.md 2.3: the 5th Area Army's order to the 88th Division).
+    ``unconditional``: only orders without a self-defence exception count.
     """
-    orders = surrender_order_hours(s)
+    orders = surrender_order_hours(s, unconditional=unconditional)
     out = np.full(n, orders[0] if orders else np.inf, np.float32)
     for hour, bound in fight_on_orders(s):
         later = [h for h in orders if h > hour]

@@ -3,11 +3,13 @@
 The defender's ceasefire/surrender orders (events.csv) reach each unit after a delay
 that grows with its depth in the command tree; from then on it complies with a constant
 hazard (slower for a fortified garrison while it is isolated: cut off from every supply
-source it holds, or invested in its works). A complying unit lays down its arms where it
-stands; its men and equipment become prisoners/captured when attacker troops reach its
-cell or a neighbouring one (:func:`take_prisoners`); units no attacker reaches stay
-surrendered. Puppet (Manchukuo, Mengjiang) units lose men to desertion from the start. A
-dislodged holding unit with no free cell to fall back to collapses (captured/missing).
+source it holds, or invested in its works). A unit under attack fights on in
+self-defence until an order without that exception has reached it. A complying unit
+lays down its arms where it stands; its men and equipment become prisoners/captured
+when attacker troops reach its cell or a neighbouring one (:func:`take_prisoners`);
+units no attacker reaches stay surrendered. Puppet (Manchukuo, Mengjiang) units lose
+men to desertion from the start. A dislodged holding unit with no free cell to fall
+back to collapses (captured/missing).
 """
 
 from __future__ import annotations
@@ -83,7 +85,13 @@ def surrender_and_desertion(
     isolated = u.fortified[gu] & (st.cut_off | (st.posture == Pos.INVESTED))[gr, gu]
     mean = np.where(isolated, p.comply_hours_fortified, p.comply_hours)
     wait = -mean * np.log1p(-np.minimum(resolve[gr, gu], 1.0 - 1e-7))
-    comply = hour + dt >= order_hour[gr, gu] + wait
+    # A unit under attack fights on in self-defence (the orders of 15 and 16 Aug
+    # allow it) until an order without that exception reaches it, relayed as the
+    # first one was.
+    outright = order_hour[gr, gu] + (ctx.order_outright_from - ctx.order_from)[gu]
+    comply = (hour + dt >= order_hour[gr, gu] + wait) & (
+        ~in_contact[gr, gu] | (hour + dt >= outright)
+    )
     complies = np.zeros(st.status.shape, bool)
     complies[gr, gu] = comply
     keep = ~complies[pr, pu]  # puppet units that do not lay down their arms desert

@@ -35,6 +35,10 @@ FIGHT_ON = re.compile(
 )
 """A defender order telling formations to fight on (plans.md 2.3: the 5th Area Army
 orders the 88th Division to defend Karafuto)."""
+SELF_DEFENCE = re.compile(r"except in self-defen[cs]e|stop offensive", re.IGNORECASE)
+"""A ceasefire order that still lets units fight back when attacked (plans.md 2.3:
+15 Aug IGHQ directive to stop offensive operations, 16 Aug ceasefire except in
+self-defence; the Kwantung Army's order of 17 Aug ceases hostilities outright)."""
 MEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s*men")
 
 
@@ -98,11 +102,15 @@ def landings(s: Scenario) -> list[ScheduledLanding]:
 
 
 def surrender_order_hours(
-    s: Scenario, side_names: tuple[str, ...] = ("Japan",)
+    s: Scenario,
+    side_names: tuple[str, ...] = ("Japan",),
+    *,
+    unconditional: bool = False,
 ) -> list[float]:
     """Hours of the defender's ceasefire/surrender orders and declarations.
 
-    Read from events.csv.
+    Read from events.csv. ``unconditional``: only the orders without a self-defence
+    exception (:data:`SELF_DEFENCE`).
     """
     return sorted(
         event_hour(s, e)
@@ -110,6 +118,7 @@ def surrender_order_hours(
         if e.side in side_names
         and e.event_kind in {"order", "declaration"}
         and SURRENDER_WORDS.search(e.detail)
+        and not (unconditional and SELF_DEFENCE.search(e.detail))
     )
 
 
