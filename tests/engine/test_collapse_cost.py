@@ -3,7 +3,8 @@
 A dislodged unit that holds (or cannot fall back) collapses: all its men are lost at
 once. The units assaulting its cell pay for it: its men over the collapse exchange
 ratio (defender casualties per attacker casualty in CDB90's battles whose defender
-was annihilated), each the same share of its men, tanks and guns.
+was annihilated), each the same share of its men, tanks and guns, at most the
+largest share an attacker lost in those battles.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ import numpy as np
 import pytest
 
 from stavka.engine import Context, prepare
-from stavka.engine.combat import KILLED, MISSING, WOUNDED, collapse_exchange_ratio
+from stavka.engine.combat import (
+    KILLED,
+    MISSING,
+    WOUNDED,
+    collapse_exchange_ratio,
+    collapse_max_attacker_share,
+)
 from stavka.engine.core import init_state
 from stavka.engine.fallback import fall_back_dislodged
 from stavka.engine.state import PERSONNEL, Pos, State, Status
@@ -66,15 +73,22 @@ def test_attackers_pay_for_a_collapse(ctx: Context) -> None:
     assert lost[1, g, :, PERSONNEL].sum() == pytest.approx(st.present[1, g, PERSONNEL])
 
 
-def test_a_share_is_at_most_the_whole_unit(ctx: Context) -> None:
+def test_a_share_is_at_most_the_largest_in_the_data(ctx: Context) -> None:
+    """A remnant far smaller than the garrison's price loses at most 25 %.
+
+    That is the largest share of its strength an attacker lost in CDB90's
+    annihilation battles, in all of which the attacker outnumbered its defender.
+    """
     u = ctx.units
     st, g = _assault(ctx, "ija_135imb", ["22rd"])
     a = u.ids.index("22rd")
     present = st.present.copy()
-    present[0, a] *= 1e-3  # a remnant far smaller than the garrison's price
+    present[0, a] *= 1e-3
     st = st.replace(present=present)
     dislodged = np.zeros(st.status.shape, bool)
     dislodged[0, g] = True
     _, losses = fall_back_dislodged(ctx, st, dislodged)
     lost = losses.dense(st.lost.shape)
-    assert lost[0, a].sum(0) == pytest.approx(present[0, a])
+    cap = collapse_max_attacker_share()
+    assert 0.2 < cap < 0.3
+    assert lost[0, a].sum(0) == pytest.approx(cap * present[0, a])

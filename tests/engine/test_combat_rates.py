@@ -188,3 +188,27 @@ def test_a_tank_brigade_alone_is_read_at_the_edge_of_the_data() -> None:
     # Unheld, the fitted term would give the lone brigade fewer losses.
     raw_a, _ = attrition.daily_loss_rates(att, dfn, **lone)
     assert raw_a[0] < raw_a[1]
+
+
+def test_a_fight_at_another_place_is_a_new_battle() -> None:
+    """CDB90 counts a battle at one place: the clock restarts at another cell.
+
+    Attacker side (0): the cell it assaults; defender side (1): the cell it holds.
+    """
+    from stavka.engine.kernels_units import fight_cells, new_battle_clock
+
+    side = np.array([0, 0, 0, 1, 1], np.int8)
+    attack = np.array([[7, 8, -1, -1, -1]], np.int32)
+    cell = np.array([[3, 3, 3, 7, 9]], np.int32)
+    fight = np.array([[7, 7, 7, 7, 7]], np.int32)
+    hours = np.array([[40.0, 40.0, 40.0, 40.0, 40.0]], np.float32)
+    got = new_battle_clock(side, attack, cell, fight, hours)
+    # Same cell assaulted / held: the fight goes on; another cell: a new one; an
+    # attacker assaulting nothing keeps its clock (the break rule decides).
+    assert got.tolist() == [[40.0, 0.0, 40.0, 40.0, 0.0]]
+    # After the step: in contact, the fight's cell is the one assaulted (attackers)
+    # or held; out of contact it is kept while the clock runs, else forgotten.
+    contact = np.array([[True, True, False, False, True]])
+    after = np.array([[41.0, 1.0, 40.0, 0.0, 1.0]], np.float32)
+    cells = fight_cells(contact, attack, cell, fight, after)
+    assert cells.tolist() == [[7, 8, 7, -1, 9]]

@@ -92,3 +92,20 @@ def test_a_unit_under_attack_fights_on_until_the_outright_order(ctx: Context) ->
     assert out.status[0, i] == Status.ACTIVE
     out, _ = surrender_and_desertion(ctx, st, gap, resolve, attacked)
     assert out.status[0, i] == Status.SURRENDERED
+
+
+def test_puppet_armies_do_not_fight_on_in_self_defence(ctx: Context) -> None:
+    """The Japanese orders' self-defence exception does not hold a puppet army."""
+    from stavka.engine.surrender import PUPPET_NATIONS
+
+    u = ctx.units
+    i = next(k for k, n in enumerate(u.nation) if n in PUPPET_NATIONS)
+    st = init_state(ctx, 1)
+    order = np.full_like(st.order_hour, np.inf)
+    order[0, i] = 0.0
+    st = st.replace(order_hour=order)
+    resolve = np.zeros(st.status.shape, np.float32)
+    attacked = np.zeros(st.status.shape, bool)
+    attacked[0, i] = True
+    out, _ = surrender_and_desertion(ctx, st, 1.0, resolve, attacked)
+    assert out.status[0, i] == Status.SURRENDERED

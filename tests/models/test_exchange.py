@@ -60,3 +60,20 @@ def test_a_bad_ratio_is_refused() -> None:
         with pytest.raises(ModelError, match="must be > 0"):
             CollapseExchange.from_dict({**doc, "ratio": bad})
     assert CollapseExchange.from_dict(doc) == load_models().collapse_exchange
+
+
+def test_max_attacker_share_is_the_largest_in_those_battles(calib_path: Path) -> None:
+    """The share that bounds a smaller attacker's price (all outnumbered theirs)."""
+    t = read_battles(calib_path)
+    fit = CollapseExchange.fit(t)
+    rows = np.isin(np.array(t.isqno), fit.battles)
+    share = t.cas_a[rows] / t.engagement.att_strength[rows]
+    assert fit.max_attacker_share == pytest.approx(share.max())
+    assert 0 < fit.max_attacker_share < 1
+    assert (t.engagement.att_strength[rows] >= t.engagement.def_strength[rows]).all()
+    shipped = load_models().collapse_exchange.max_attacker_share
+    assert shipped == pytest.approx(fit.max_attacker_share, rel=1e-5)
+    doc = load_models().collapse_exchange.to_dict()
+    for bad in (0.0, 1.5, float("nan")):
+        with pytest.raises(ModelError, match="max_attacker_share"):
+            CollapseExchange.from_dict({**doc, "max_attacker_share": bad})

@@ -25,6 +25,7 @@ __all__ = [
     "CombatOutcome",
     "attackers_hours",
     "collapse_exchange_ratio",
+    "collapse_max_attacker_share",
     "collapse_split",
     "engaged_split",
     "loss_shares",
@@ -54,6 +55,11 @@ def engaged_split() -> tuple[float, float, float]:
 def collapse_exchange_ratio() -> float:
     """Defender casualties per attacker casualty where the defender is destroyed."""
     return float(_models().collapse_exchange.ratio)
+
+
+def collapse_max_attacker_share() -> float:
+    """The largest share of its strength an attacker lost destroying a defender."""
+    return float(_models().collapse_exchange.max_attacker_share)
 
 
 def collapse_split() -> tuple[float, float, float]:

@@ -33,7 +33,13 @@ from stavka.engine.fallback import (
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_sums import moved
-from stavka.engine.kernels_units import apply_losses, fight_hours, wake
+from stavka.engine.kernels_units import (
+    apply_losses,
+    fight_cells,
+    fight_hours,
+    new_battle_clock,
+    wake,
+)
 from stavka.engine.logistics import SupplyNet, build_supply_net, resupply
 from stavka.engine.movement import HopMemo, advance_objectives, move
 from stavka.engine.setup import Context
@@ -80,6 +86,7 @@ def init_state(ctx: Context, replicas: int) -> State:
         in_contact=np.zeros((r, n), bool),
         fight_hours=np.zeros((r, n), np.float32),
         break_hours=np.full((r, n), np.inf, np.float32),
+        fight_cell=np.full((r, n), -1, np.int32),
         siege_unit=np.full((r, n), -1, np.int32),
         max_depth_km=np.zeros((r, n), np.float32),
         noise=np.ones((r, n), np.float32),
@@ -261,7 +268,13 @@ def step(
     weather = weather_now(ctx, hour)
     men_now = None if men is None else men.get(st.present, hour)
     st = move(ctx, st, hour, weather.hours, memo, men_now, weather.cross)
-    # Contact and combat.
+    # Contact and combat: a fight at another place than a unit's last is a new
+    # battle, with its own clock.
+    st = st.replace(
+        fight_hours=new_battle_clock(
+            u.side, st.attack_cell, st.cell, st.fight_cell, st.fight_hours
+        )
+    )
     out = resolve_combat(ctx, st, hour, weather.wet)
     # In float32, as numpy adds a Python float to a float32 array.
     fight, pause = fight_hours(
@@ -276,6 +289,9 @@ def step(
         in_contact=out.in_contact,
         fight_hours=fight,
         break_hours=pause,
+        fight_cell=fight_cells(
+            out.in_contact, st.attack_cell, st.cell, st.fight_cell, fight
+        ),
     )
     if out.pressed[0].size:
         pressed = st.pressed_hour.copy()

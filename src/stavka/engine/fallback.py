@@ -35,6 +35,7 @@ from stavka.engine.combat import (
     MISSING,
     WOUNDED,
     collapse_exchange_ratio,
+    collapse_max_attacker_share,
     collapse_split,
     engaged_split,
     loss_shares,
@@ -377,7 +378,9 @@ def _with_collapse_cost(
     casualty in CDB90's battles whose defender was annihilated,
     :mod:`stavka.models.exchange`) between them, each the same share of its men,
     tanks and guns, split as engaged losses (killed, wounded, missing). A share is at
-    most the whole unit.
+    most the largest an attacker lost in those battles (in all of them the attacker
+    outnumbered the defender; a smaller one destroying a larger unit is beyond
+    them).
     """
     u = ctx.units
     n_cells = ctx.theatre.lat.shape[0]
@@ -402,7 +405,9 @@ def _with_collapse_cost(
         return losses
     men = st.present[ra, ua, PERSONNEL]
     have = np.bincount(at, men, keys.size)
-    frac = np.minimum(owed[at] / np.maximum(have[at], 1.0), 1.0)
+    frac = np.minimum(
+        owed[at] / np.maximum(have[at], 1.0), collapse_max_attacker_share()
+    )
     paid = LossRows.zeros(ra, ua, losses.hit.shape[1:])
     shares = loss_shares(ctx, st, ra, ua, engaged_split())
     present = st.present[ra, ua] * frac[:, None]

@@ -15,8 +15,10 @@ from stavka.engine.kernels import F64, IP, kernel, pkernel
 __all__ = [
     "air_lift",
     "apply_losses",
+    "fight_cells",
     "fight_hours",
     "free_cells",
+    "new_battle_clock",
     "orders",
     "refill_tonnes",
     "resupply_units",
@@ -411,6 +413,60 @@ def fight_hours(
                 brk[r, u] = pause[r, u] + step_h
                 out[r, u] = hours[r, u] if brk[r, u] < break_h else np.float32(0)
     return out, brk
+
+
+@pkernel
+def new_battle_clock(
+    side: npt.NDArray[np.int8],
+    attack_cell: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    fight_cell: npt.NDArray[np.int32],
+    hours: npt.NDArray[np.float32],
+) -> npt.NDArray[np.float32]:  # pragma: no cover - compiled
+    """The fight hours [R, U] with a new battle's clock where the place changed.
+
+    A battle is fought at one place, as CDB90 counts one and ``battles.py`` groups
+    the engagements: an attacker-side unit (side 0) assaulting a cell other than its
+    fight's (``fight_cell``, -1 = none), or a defender-side unit standing in another
+    cell than its fight's, starts a new battle at 0 h.
+    """
+    n_r, n_u = hours.shape
+    out = np.empty((n_r, n_u), np.float32)
+    for r in prange(n_r):
+        for u in range(n_u):
+            f = fight_cell[r, u]
+            here = attack_cell[r, u] if side[u] == 0 else cell[r, u]
+            new = f >= 0 and here >= 0 and here != f
+            out[r, u] = np.float32(0) if new else hours[r, u]
+    return out
+
+
+@pkernel
+def fight_cells(
+    in_contact: npt.NDArray[np.bool_],
+    attack_cell: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    fight_cell: npt.NDArray[np.int32],
+    hours: npt.NDArray[np.float32],
+) -> npt.NDArray[np.int32]:  # pragma: no cover - compiled
+    """The cell of each unit's fight [R, U] after a step.
+
+    In contact: the cell it assaulted, or its own when it assaulted none; out of
+    contact: its fight's cell while the fight's hours (``hours``, after the step)
+    are kept, else -1.
+    """
+    n_r, n_u = hours.shape
+    out = np.empty((n_r, n_u), np.int32)
+    for r in prange(n_r):
+        for u in range(n_u):
+            if in_contact[r, u]:
+                a = attack_cell[r, u]
+                out[r, u] = a if a >= 0 else cell[r, u]
+            elif hours[r, u] > 0:
+                out[r, u] = fight_cell[r, u]
+            else:
+                out[r, u] = np.int32(-1)
+    return out
 
 
 @kernel

@@ -160,6 +160,9 @@ class State:
             contact, kept through breaks shorter than
             ``EngineParams.battle_break_hours`` (then 0).
         break_hours: hours since the unit was last in contact (inf = never).
+        fight_cell: the cell of the unit's current fight (-1 = none): the cell it
+            assaulted, or held when it assaulted none; a fight elsewhere is a new
+            battle, with its own clock.
         siege_unit: the invested garrison the (attacker) unit was left to besiege
             (unit index, -1 = none).
         max_depth_km: greatest distance from its start each unit has reached [R, U].
@@ -195,6 +198,7 @@ class State:
     in_contact: B
     fight_hours: F32
     break_hours: F32
+    fight_cell: I32
     siege_unit: I32
     max_depth_km: F32
     noise: F32

@@ -85,10 +85,11 @@ def surrender_and_desertion(
     isolated = u.fortified[gu] & (st.cut_off | (st.posture == Pos.INVESTED))[gr, gu]
     mean = np.where(isolated, p.comply_hours_fortified, p.comply_hours)
     wait = -mean * np.log1p(-np.minimum(resolve[gr, gu], 1.0 - 1e-7))
-    # A unit under attack fights on in self-defence (the orders of 15 and 16 Aug
-    # allow it) until an order without that exception reaches it, relayed as the
-    # first one was.
-    outright = order_hour[gr, gu] + (ctx.order_outright_from - ctx.order_from)[gu]
+    # A Japanese unit under attack fights on in self-defence (the Japanese orders of
+    # 15 and 16 Aug allow it) until an order without that exception reaches it,
+    # relayed as the first one was; puppet armies were not bound by them.
+    relay = ctx.order_outright_from - ctx.order_from
+    outright = order_hour[gr, gu] + np.where(_puppets(ctx), np.float32(0), relay)[gu]
     comply = (hour + dt >= order_hour[gr, gu] + wait) & (
         ~in_contact[gr, gu] | (hour + dt >= outright)
     )

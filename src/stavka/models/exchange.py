@@ -10,7 +10,10 @@ lost several men for each of the attacker's. :class:`CollapseExchange` is that r
 fitted as the geometric mean of ``cas_d / cas_a`` over the annihilation battles of the
 engine's era (``WWII_ERA``) with both casualty counts known; its 90 % interval comes
 from the campaigns' mean logs (battles of one campaign are correlated), with
-Student's t.
+Student's t. Every such attacker outnumbered its defender (force ratios 1.05-11.9);
+``max_attacker_share``, the largest share of its strength an attacker lost in them,
+bounds what the ratio may charge a small attacker that destroys a larger defender,
+a case outside the data.
 """
 
 from __future__ import annotations
@@ -40,12 +43,14 @@ class CollapseExchange:
         interval90: 90 % interval of ``ratio`` (t over the campaigns' mean logs).
         battles: CDB90 ``isqno`` of the battles used.
         campaigns: number of distinct campaigns among them.
+        max_attacker_share: the largest ``cas_a / str_a`` among them.
     """
 
     ratio: float
     interval90: tuple[float, float]
     battles: tuple[str, ...]
     campaigns: int
+    max_attacker_share: float
 
     @classmethod
     def fit(cls, t: BattleTable) -> CollapseExchange:
@@ -80,11 +85,13 @@ class CollapseExchange:
             half /= np.sqrt(per.size)
         else:
             half = float("inf")
+        share = t.cas_a[rows] / t.engagement.att_strength[rows]
         return cls(
             ratio=float(np.exp(centre)),
             interval90=(float(np.exp(centre - half)), float(np.exp(centre + half))),
             battles=tuple(np.array(t.isqno)[rows].tolist()),
             campaigns=int(names.size),
+            max_attacker_share=float(share.max()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,6 +103,7 @@ class CollapseExchange:
             "interval90": list(self.interval90),
             "battles": list(self.battles),
             "campaigns": self.campaigns,
+            "max_attacker_share": self.max_attacker_share,
         }
 
     @classmethod
@@ -103,10 +111,16 @@ class CollapseExchange:
         """Read :meth:`to_dict`'s form.
 
         Raises:
-            ModelError: a ratio that is not a positive finite number.
+            ModelError: a ratio that is not a positive finite number, or a share
+                outside (0, 1].
         """
         ratio = float(doc["ratio"])
         if not np.isfinite(ratio) or ratio <= 0:
             raise ModelError(f"collapse exchange ratio {ratio!r}: must be > 0")
+        share = float(doc["max_attacker_share"])
+        if not 0 < share <= 1:
+            raise ModelError(
+                f"collapse exchange max_attacker_share {share!r}: must be in (0, 1]"
+            )
         lo, hi = (float(v) for v in doc["interval90"])
-        return cls(ratio, (lo, hi), tuple(doc["battles"]), int(doc["campaigns"]))
+        return cls(ratio, (lo, hi), tuple(doc["battles"]), int(doc["campaigns"]), share)
