@@ -160,11 +160,18 @@ def test_a_fight_goes_on_through_a_break_shorter_than_a_battles() -> None:
     hours = np.array([[5.0, 5.0, 5.0, 0.0]], np.float32)
     pause = np.array([[0.0, 10.0, 29.0, np.inf]], np.float32)
     contact = np.array([[True, False, False, False]])
-    got, brk = fight_hours(contact, hours, pause, step, limit)
+    attack = np.array([[4, 4, 4, -1]], np.int32)
+    cell = np.array([[1, 1, 1, 2]], np.int32)
+    fight = np.array([[4, 4, 4, -1]], np.int32)
+    got, brk, cells = fight_hours(
+        contact, hours, pause, step, limit, attack, cell, fight
+    )
     assert got.tolist() == [[6.0, 5.0, 0.0, 0.0]]
     assert brk.tolist() == [[0.0, 11.0, 30.0, np.inf]]
+    # The fight's cell is kept with its clock and forgotten with it.
+    assert cells.tolist() == [[4, 4, -1, -1]]
     # Back in contact after the short break: the fight's clock goes on from 5 h.
-    again, brk = fight_hours(~contact, got, brk, step, limit)
+    again, brk, _ = fight_hours(~contact, got, brk, step, limit, attack, cell, cells)
     assert again[0, 1] == 6.0 and brk[0, 1] == 0.0
 
 
@@ -195,7 +202,7 @@ def test_a_fight_at_another_place_is_a_new_battle() -> None:
 
     Attacker side (0): the cell it assaults; defender side (1): the cell it holds.
     """
-    from stavka.engine.kernels_units import fight_cells, new_battle_clock
+    from stavka.engine.kernels_units import fight_hours, new_battle_clock
 
     side = np.array([0, 0, 0, 1, 1], np.int8)
     attack = np.array([[7, 8, -1, -1, -1]], np.int32)
@@ -209,6 +216,9 @@ def test_a_fight_at_another_place_is_a_new_battle() -> None:
     # After the step: in contact, the fight's cell is the one assaulted (attackers)
     # or held; out of contact it is kept while the clock runs, else forgotten.
     contact = np.array([[True, True, False, False, True]])
-    after = np.array([[41.0, 1.0, 40.0, 0.0, 1.0]], np.float32)
-    cells = fight_cells(contact, attack, cell, fight, after)
+    pause = np.array([[0.0, 0.0, 5.0, 40.0, 0.0]], np.float32)
+    after, _, cells = fight_hours(
+        contact, got, pause, np.float32(1.0), np.float32(30.0), attack, cell, fight
+    )
+    assert after.tolist() == [[41.0, 1.0, 40.0, 0.0, 1.0]]
     assert cells.tolist() == [[7, 8, 7, -1, 9]]

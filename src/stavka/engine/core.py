@@ -35,7 +35,6 @@ from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_sums import moved
 from stavka.engine.kernels_units import (
     apply_losses,
-    fight_cells,
     fight_hours,
     new_battle_clock,
     wake,
@@ -277,21 +276,22 @@ def step(
     )
     out = resolve_combat(ctx, st, hour, weather.wet)
     # In float32, as numpy adds a Python float to a float32 array.
-    fight, pause = fight_hours(
+    fight, pause, fight_cell = fight_hours(
         out.in_contact,
         st.fight_hours,
         st.break_hours,
         np.float32(p.step_hours),
         np.float32(p.battle_break_hours),
+        st.attack_cell,
+        st.cell,
+        st.fight_cell,
     )
     st = st.replace(
         assault=out.assault,
         in_contact=out.in_contact,
         fight_hours=fight,
         break_hours=pause,
-        fight_cell=fight_cells(
-            out.in_contact, st.attack_cell, st.cell, st.fight_cell, fight
-        ),
+        fight_cell=fight_cell,
     )
     if out.pressed[0].size:
         pressed = st.pressed_hour.copy()

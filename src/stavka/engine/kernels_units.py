@@ -15,7 +15,6 @@ from stavka.engine.kernels import F64, IP, kernel, pkernel
 __all__ = [
     "air_lift",
     "apply_losses",
-    "fight_cells",
     "fight_hours",
     "free_cells",
     "new_battle_clock",
@@ -394,25 +393,39 @@ def fight_hours(
     pause: npt.NDArray[np.float32],
     step_h: np.float32,
     break_h: np.float32,
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:  # pragma: no cover
-    """Hours in the fight and hours since the last contact [R, U] (float32).
+    attack_cell: npt.NDArray[np.int32],
+    cell: npt.NDArray[np.int32],
+    fight_cell: npt.NDArray[np.int32],
+) -> tuple[
+    npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int32]
+]:  # pragma: no cover - compiled
+    """Hours in the fight, hours since the last contact and the fight's cell [R, U].
 
-    In contact: ``hours + step_h`` and 0. Out of it: the break grows by ``step_h``;
-    the fight's hours are kept while the break is shorter than ``break_h`` (a fight's
-    active periods add up, as CDB90 counts a battle's duration), else 0.
+    In contact: ``hours + step_h``, 0, and the cell it assaulted (its own when it
+    assaulted none). Out of it: the break grows by ``step_h``; the fight's hours
+    and cell are kept while the break is shorter than ``break_h`` (a fight's active
+    periods add up, as CDB90 counts a battle's duration), else 0 and -1.
     """
     n_r, n_u = hours.shape
     out = np.empty((n_r, n_u), np.float32)
     brk = np.empty((n_r, n_u), np.float32)
+    cells = np.empty((n_r, n_u), np.int32)
     for r in prange(n_r):
         for u in range(n_u):
             if in_contact[r, u]:
                 out[r, u] = hours[r, u] + step_h
                 brk[r, u] = np.float32(0)
+                a = attack_cell[r, u]
+                cells[r, u] = a if a >= 0 else cell[r, u]
             else:
                 brk[r, u] = pause[r, u] + step_h
-                out[r, u] = hours[r, u] if brk[r, u] < break_h else np.float32(0)
-    return out, brk
+                if brk[r, u] < break_h:
+                    out[r, u] = hours[r, u]
+                    cells[r, u] = fight_cell[r, u]
+                else:
+                    out[r, u] = np.float32(0)
+                    cells[r, u] = np.int32(-1)
+    return out, brk, cells
 
 
 @pkernel
@@ -438,34 +451,6 @@ def new_battle_clock(
             here = attack_cell[r, u] if side[u] == 0 else cell[r, u]
             new = f >= 0 and here >= 0 and here != f
             out[r, u] = np.float32(0) if new else hours[r, u]
-    return out
-
-
-@pkernel
-def fight_cells(
-    in_contact: npt.NDArray[np.bool_],
-    attack_cell: npt.NDArray[np.int32],
-    cell: npt.NDArray[np.int32],
-    fight_cell: npt.NDArray[np.int32],
-    hours: npt.NDArray[np.float32],
-) -> npt.NDArray[np.int32]:  # pragma: no cover - compiled
-    """The cell of each unit's fight [R, U] after a step.
-
-    In contact: the cell it assaulted, or its own when it assaulted none; out of
-    contact: its fight's cell while the fight's hours (``hours``, after the step)
-    are kept, else -1.
-    """
-    n_r, n_u = hours.shape
-    out = np.empty((n_r, n_u), np.int32)
-    for r in prange(n_r):
-        for u in range(n_u):
-            if in_contact[r, u]:
-                a = attack_cell[r, u]
-                out[r, u] = a if a >= 0 else cell[r, u]
-            elif hours[r, u] > 0:
-                out[r, u] = fight_cell[r, u]
-            else:
-                out[r, u] = np.int32(-1)
     return out
 
 
