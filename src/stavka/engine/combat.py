@@ -8,6 +8,8 @@ distributes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,6 +34,7 @@ __all__ = [
     "no_surrender_split",
     "resolve_combat",
     "step_loss_rates",
+    "using_models",
 ]
 
 TANKS, SP_GUNS, GUNS, MORTARS = 1, 2, 3, 4
@@ -39,11 +42,34 @@ KILLED, WOUNDED, CAPTURED, MISSING = 0, 1, 2, 3
 _NONE = np.empty(0, np.int64)
 
 
+#: Models in force instead of the shipped ones (``using_models``), innermost last.
+_OVERRIDE: list[Any] = []
+
+
 @lru_cache(maxsize=1)
-def _models() -> Any:
+def _shipped_models() -> Any:
     from stavka.models.api import load_models
 
     return load_models()
+
+
+def _models() -> Any:
+    return _OVERRIDE[-1] if _OVERRIDE else _shipped_models()
+
+
+@contextmanager
+def using_models(models: Any) -> Iterator[Any]:
+    """Run the engine with other fitted models (a ``CombatModels``) inside the block.
+
+    For parameter-uncertainty ensembles (``stavka.models.bootstrap``): every
+    engagement, collapse and loss split reads ``models``; the shipped ones are back
+    when the block ends. Not for concurrent threads with different models.
+    """
+    _OVERRIDE.append(models)
+    try:
+        yield models
+    finally:
+        _OVERRIDE.pop()
 
 
 def engaged_split() -> tuple[float, float, float]:
