@@ -15,6 +15,7 @@ machine (about 5 s a draw and 2 s a seed on this machine).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import statistics
 import tempfile
 import time
@@ -28,6 +29,7 @@ from stavka.engine.combat import using_models
 from stavka.models.api import CombatModels
 from stavka.models.bootstrap import BOOTSTRAP_SECTIONS, bootstrap_docs
 from stavka.models.data import default_data_path
+from stavka.models.fit import dumps_params
 
 #: The engine issue's ranges (docs/engine.md, "Measured").
 RANGES = {
@@ -98,7 +100,8 @@ def main() -> None:
     for i, doc in enumerate(
         bootstrap_docs(data, args.draws, seed=args.seed, sections=args.sections)
     ):
-        with using_models(CombatModels.from_dict(doc)):
+        digest = hashlib.sha256(dumps_params(doc).encode()).hexdigest()[:16]
+        with using_models(CombatModels.from_dict(doc), digest):
             draws.append(figures(ctx, seeds))
         print(_line(f"draw {i}", draws[-1]), flush=True)
     print(f"{len(draws)} draws in {time.perf_counter() - t0:.0f} s")

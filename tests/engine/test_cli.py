@@ -59,3 +59,43 @@ def test_run_prints_the_day_table_and_the_costliest_battles(tmp_path: Path) -> N
     assert fought and all(e["attackers"] and e["defenders"] for e in fought)
     times = [e["time"] for e in events]
     assert times == sorted(times)  # one offset throughout: string order is time order
+
+
+def test_run_with_other_models_records_their_hash(tmp_path: Path) -> None:
+    """--models FILE runs with that parameter file and says so in data_hashes.
+
+    A missing file: exit 1, a message naming it, no traceback.
+    """
+    import hashlib
+
+    from stavka.models.api import params_path
+
+    doc = json.loads(params_path().read_text(encoding="utf-8"))
+    doc["attrition"]["coef_att"]["const"] += 1.0
+    models = tmp_path / "costly.json"
+    models.write_text(json.dumps(doc), encoding="utf-8")
+    runs = {}
+    for name, extra in (("shipped", ()), ("costly", ("--models", str(models)))):
+        out = tmp_path / name
+        res = _run(
+            "run",
+            "august-storm",
+            "--days",
+            "3",
+            "--out",
+            str(out),
+            "--json",
+            "--no-report",
+            *extra,
+        )
+        assert res.returncode == 0, res.stderr
+        runs[name] = json.loads(res.stdout)
+    digest = hashlib.sha256(models.read_bytes()).hexdigest()[:16]
+    assert runs["costly"]["data_hashes"]["models"] == digest
+    assert runs["shipped"]["data_hashes"]["models"] != digest
+    soviet = {k: v["losses"]["ussr"]["wounded"] for k, v in runs.items()}
+    assert soviet["costly"] > 1.2 * soviet["shipped"] > 0
+    res = _run("run", "august-storm", "--models", str(tmp_path / "none.json"))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert "none.json" in res.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -100,9 +102,46 @@ def run(
     report: Annotated[
         bool, typer.Option(help="Also write report.html into the run directory.")
     ] = True,
+    models: Annotated[
+        Path | None,
+        typer.Option(
+            help="Fitted-model parameter file to run with (default: the shipped one;"
+            " e.g. a draw of `stavka models bootstrap`)."
+        ),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Run a campaign, write its run directory, score it against the built-in record."""
+    with _models_in_force(models):
+        _run(scenario, seed, variant, days, out, report=report, json=json)
+
+
+@contextmanager
+def _models_in_force(path: Path | None) -> Iterator[None]:
+    """Inside: the engine reads the models of parameter file ``path`` (if given)."""
+    if path is None:
+        yield
+        return
+    import hashlib
+
+    from stavka.engine.combat import using_models
+    from stavka.models.api import CombatModels, load_doc
+
+    models = CombatModels.from_dict(load_doc(path))
+    with using_models(models, hashlib.sha256(path.read_bytes()).hexdigest()[:16]):
+        yield
+
+
+def _run(
+    scenario: str,
+    seed: int,
+    variant: str | None,
+    days: float | None,
+    out: Path | None,
+    *,
+    report: bool,
+    json: bool,
+) -> None:
     from rich.console import Console
     from rich.progress import Progress
 

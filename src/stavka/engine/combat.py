@@ -8,10 +8,12 @@ distributes them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,6 +33,7 @@ __all__ = [
     "collapse_split",
     "engaged_split",
     "loss_shares",
+    "models_digest",
     "no_surrender_split",
     "resolve_combat",
     "step_loss_rates",
@@ -42,8 +45,9 @@ KILLED, WOUNDED, CAPTURED, MISSING = 0, 1, 2, 3
 _NONE = np.empty(0, np.int64)
 
 
-#: Models in force instead of the shipped ones (``using_models``), innermost last.
-_OVERRIDE: list[Any] = []
+#: Models in force instead of the shipped ones (``using_models``), innermost last,
+#: each with the digest of its parameter document.
+_OVERRIDE: list[tuple[Any, str]] = []
 
 
 @lru_cache(maxsize=1)
@@ -54,18 +58,29 @@ def _shipped_models() -> Any:
 
 
 def _models() -> Any:
-    return _OVERRIDE[-1] if _OVERRIDE else _shipped_models()
+    return _OVERRIDE[-1][0] if _OVERRIDE else _shipped_models()
+
+
+def models_digest() -> str:
+    """SHA-256 (first 16 hex) of the parameter document of the models in force."""
+    if _OVERRIDE:
+        return _OVERRIDE[-1][1]
+    from stavka.models.api import params_path
+
+    return hashlib.sha256(Path(params_path()).read_bytes()).hexdigest()[:16]
 
 
 @contextmanager
-def using_models(models: Any) -> Iterator[Any]:
+def using_models(models: Any, digest: str) -> Iterator[Any]:
     """Run the engine with other fitted models (a ``CombatModels``) inside the block.
 
-    For parameter-uncertainty ensembles (``stavka.models.bootstrap``): every
-    engagement, collapse and loss split reads ``models``; the shipped ones are back
-    when the block ends. Not for concurrent threads with different models.
+    For ``stavka run --models`` and parameter-uncertainty ensembles
+    (``stavka.models.bootstrap``): every engagement, collapse and loss split reads
+    ``models``, and a run's ``data_hashes.models`` is ``digest`` (that of their
+    parameter document); the shipped ones are back when the block ends. Not for
+    concurrent threads with different models.
     """
-    _OVERRIDE.append(models)
+    _OVERRIDE.append((models, digest))
     try:
         yield models
     finally:

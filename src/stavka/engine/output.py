@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -117,11 +116,9 @@ def data_hashes(result: RunResult) -> dict[str, str]:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".py":
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
-    out = {"scenario": h.hexdigest()[:16]}
-    from stavka.models.api import params_path
+    from stavka.engine.combat import models_digest
 
-    out["models"] = hashlib.sha256(Path(params_path()).read_bytes()).hexdigest()[:16]
-    return out
+    return {"scenario": h.hexdigest()[:16], "models": models_digest()}
 
 
 def _losses(st: State, mask: np.ndarray, r: int = 0) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Sub-commands of ``stavka models``: ``fit``, ``report``, ``predict-battles``."""
+"""Sub-commands of ``stavka models``: fit, bootstrap, report, predict-battles."""
 
 from __future__ import annotations
 
@@ -126,6 +126,52 @@ def fit(
         )
         if "cv" in doc:
             typer.echo(format_scoreboard(doc["cv"]))
+
+
+@app.command()
+def bootstrap(
+    out: Annotated[
+        Path, typer.Option(help="Directory for the draws' parameter files.")
+    ],
+    draws: Annotated[int, typer.Option(min=1, help="How many draws.")] = 30,
+    seed: Annotated[int, typer.Option(help="Root seed of the draws.")] = 0,
+    sections: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            help="A model section to refit (repeatable; default: attrition, outcome,"
+            " advance and collapse_exchange); the others stay the shipped ones.",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Calibration CSV (default: shared/data/cdb90/battles_calibration.csv)."
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
+) -> None:
+    """Refit the models on cluster-bootstrap samples of the calibration campaigns.
+
+    Writes OUT/draw-000.json, ... (parameter files; run one with
+    `stavka run SCENARIO --models FILE`). The same seed writes the same files.
+    """
+    from stavka.models.bootstrap import BOOTSTRAP_SECTIONS, bootstrap_docs
+    from stavka.models.data import default_data_path
+    from stavka.models.fit import dumps_params
+
+    chosen = tuple(sections or BOOTSTRAP_SECTIONS)
+    path = data or default_data_path()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i, doc in enumerate(bootstrap_docs(path, draws, seed=seed, sections=chosen)):
+        target = out / f"draw-{i:03d}.json"
+        target.write_text(dumps_params(doc), encoding="utf-8")
+        written.append(str(target))
+        if not json_out:
+            typer.echo(f"wrote {target}")
+    if json_out:
+        emit_json({"files": written, "seed": seed, "sections": list(chosen)})
 
 
 @app.command()
