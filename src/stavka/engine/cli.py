@@ -122,13 +122,12 @@ def _models_in_force(path: Path | None) -> Iterator[None]:
     if path is None:
         yield
         return
-    import hashlib
-
     from stavka.engine.combat import using_models
     from stavka.models.api import CombatModels, load_doc
+    from stavka.models.data import file_sha256
 
     models = CombatModels.from_dict(load_doc(path))
-    with using_models(models, hashlib.sha256(path.read_bytes()).hexdigest()[:16]):
+    with using_models(models, file_sha256(path)[:16]):
         yield
 
 

@@ -8,12 +8,10 @@ distributes them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -66,8 +64,9 @@ def models_digest() -> str:
     if _OVERRIDE:
         return _OVERRIDE[-1][1]
     from stavka.models.api import params_path
+    from stavka.models.data import file_sha256
 
-    return hashlib.sha256(Path(params_path()).read_bytes()).hexdigest()[:16]
+    return file_sha256(params_path())[:16]
 
 
 @contextmanager
