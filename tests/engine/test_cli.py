@@ -99,3 +99,18 @@ def test_run_with_other_models_records_their_hash(tmp_path: Path) -> None:
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
     assert "none.json" in res.stderr
+
+
+def test_run_rejects_a_malformed_models_file(tmp_path: Path) -> None:
+    """A parameter file with a bad coefficient: exit 1, naming file and field."""
+    from stavka.models.api import params_path
+
+    doc = json.loads(params_path().read_text(encoding="utf-8"))
+    doc["attrition"]["coef_att"]["const"] = "abc"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    res = _run("run", "august-storm", "--models", str(bad), "--out", str(tmp_path))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert "bad.json" in res.stderr
+    assert "attrition.coef_att.const" in res.stderr

@@ -1,5 +1,12 @@
+import copy
+import re
+
+import pytest
+
 import stavka.models
-from stavka.models import load_models
+from stavka.errors import ModelError
+from stavka.models import CombatModels, load_models
+from stavka.models.api import load_doc, params_path
 
 
 def test_all_is_ordered_and_resolves() -> None:
@@ -23,3 +30,33 @@ def test_meta_carries_fit_date_hash_and_cv() -> None:
     assert meta["fit_date"]
     assert len(meta["data"]["sha256"]) == 64
     assert "attrition" in meta["cv"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (None, "attrition.coef_att.const: missing"),
+        ("abc", "attrition.coef_att.const: 'abc' is not a finite number"),
+        (float("nan"), "attrition.coef_att.const: nan is not a finite number"),
+        (True, "attrition.coef_att.const: True is not a finite number"),
+    ],
+)
+def test_a_bad_coefficient_is_named(bad: object, message: str) -> None:
+    """A missing or non-numeric coefficient is refused, naming its path.
+
+    It used to count as 0, or to fail deep in numpy.
+    """
+    doc = copy.deepcopy(load_doc(params_path()))
+    if bad is None:
+        del doc["attrition"]["coef_att"]["const"]
+    else:
+        doc["attrition"]["coef_att"]["const"] = bad
+    with pytest.raises(ModelError, match=re.escape(message)):
+        CombatModels.from_dict(doc)
+
+
+def test_a_bad_outcome_coefficient_names_its_section() -> None:
+    doc = copy.deepcopy(load_doc(params_path()))
+    doc["advance"]["coef"]["surprise"] = "x"
+    with pytest.raises(ModelError, match=r"advance\.coef\.surprise"):
+        CombatModels.from_dict(doc)

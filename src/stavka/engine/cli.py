@@ -123,10 +123,15 @@ def _models_in_force(path: Path | None) -> Iterator[None]:
         yield
         return
     from stavka.engine.combat import using_models
+    from stavka.errors import ModelError
     from stavka.models.api import CombatModels, load_doc
     from stavka.models.data import file_sha256
 
-    models = CombatModels.from_dict(load_doc(path))
+    doc = load_doc(path)  # its errors name the file
+    try:
+        models = CombatModels.from_dict(doc)
+    except ModelError as e:
+        raise ModelError(f"{path}: {e}") from None
     with using_models(models, file_sha256(path)[:16]):
         yield
 

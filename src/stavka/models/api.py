@@ -81,7 +81,9 @@ class CombatModels:
                 collapse_exchange=CollapseExchange.from_dict(doc["collapse_exchange"]),
                 meta={k: v for k, v in doc.items() if k not in _SECTIONS},
             )
-        except (KeyError, TypeError, AttributeError) as e:
+        except ModelError:
+            raise
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
             raise ModelError(
                 f"parameter document lacks {e} (re-run `stavka models fit`)"
             ) from None

@@ -23,6 +23,7 @@ from stavka.models.features import (
     WWII_ERA,
     Engagement,
     FloatArray,
+    coefficients,
     design_matrix,
 )
 from stavka.models.linear import fit_robust_ridge
@@ -240,8 +241,12 @@ class AttritionModel:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AttritionModel:
-        """Rebuild from :meth:`to_dict` output (missing features count as 0)."""
+        """Rebuild from :meth:`to_dict` output.
+
+        Raises:
+            ModelError: a coefficient missing or not a finite number.
+        """
         return cls(
-            coef_att=np.array([float(d["coef_att"].get(f, 0.0)) for f in FEATURES]),
-            coef_def=np.array([float(d["coef_def"].get(f, 0.0)) for f in FEATURES]),
+            coef_att=coefficients(d["coef_att"], "attrition.coef_att"),
+            coef_def=coefficients(d["coef_def"], "attrition.coef_def"),
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from stavka.errors import ModelError
 from stavka.models.enums import Posture, Terrain, Weather
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "WWII_ERA",
     "Engagement",
     "FloatArray",
+    "coefficients",
     "design_matrix",
     "era_of_year",
 ]
@@ -62,6 +64,30 @@ FEATURES: tuple[str, ...] = (
     "def_arty_per_1000",
     *(f"era_{k}" for k in range(N_ERAS)),
 )
+
+
+def coefficients(table: object, where: str) -> FloatArray:
+    """The coefficient vector (in ``FEATURES`` order) of a parameter document's table.
+
+    Args:
+        table: feature name -> coefficient, as ``to_dict`` writes it.
+        where: the table's path in the document, for messages (``attrition.coef_att``).
+
+    Raises:
+        ModelError: not a table, a feature missing, or a coefficient that is not a
+            finite number (names the path and the feature).
+    """
+    if not isinstance(table, dict):
+        raise ModelError(f"{where}: expected a table of coefficients by feature")
+    out = np.empty(len(FEATURES))
+    for i, f in enumerate(FEATURES):
+        if f not in table:
+            raise ModelError(f"{where}.{f}: missing (re-run `stavka models fit`)")
+        v = table[f]
+        if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
+            raise ModelError(f"{where}.{f}: {v!r} is not a finite number")
+        out[i] = float(v)
+    return out
 
 
 def era_of_year(year: npt.ArrayLike) -> IntArray:

@@ -25,6 +25,7 @@ from stavka.models.features import (
     WWII_ERA,
     Engagement,
     FloatArray,
+    coefficients,
     design_matrix,
 )
 from stavka.models.linear import fit_logistic, fit_robust_ridge, sigmoid
@@ -76,8 +77,13 @@ class _LinearModel:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
-        """Rebuild from :meth:`to_dict` output."""
-        return cls(coef=np.array([float(d["coef"].get(f, 0.0)) for f in FEATURES]))
+        """Rebuild from :meth:`to_dict` output.
+
+        Raises:
+            ModelError: a coefficient missing or not a finite number.
+        """
+        section = cls.__name__.removesuffix("Model").lower()
+        return cls(coef=coefficients(d["coef"], f"{section}.coef"))
 
 
 def _engagement(
