@@ -113,3 +113,11 @@ def test_bootstrap_rejects_an_unknown_section(tmp_path: Path) -> None:
     )
     assert res.exit_code != 0
     assert "morale" in str(res.exception) + res.output
+
+
+def test_bootstrap_out_must_be_a_directory(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    res = runner.invoke(app, ["bootstrap", "--out", str(afile), "--draws", "1"])
+    assert res.exit_code != 0
+    assert "cannot make the directory" in str(res.exception)

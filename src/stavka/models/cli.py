@@ -156,13 +156,18 @@ def bootstrap(
     Writes OUT/draw-000.json, ... (parameter files; run one with
     `stavka run SCENARIO --models FILE`). The same seed writes the same files.
     """
+    from stavka.errors import ModelError
     from stavka.models.bootstrap import BOOTSTRAP_SECTIONS, bootstrap_docs
     from stavka.models.data import default_data_path
     from stavka.models.fit import dumps_params
 
     chosen = tuple(sections or BOOTSTRAP_SECTIONS)
     path = data or default_data_path()
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        msg = f"--out {out}: cannot make the directory ({e.strerror})"
+        raise ModelError(msg) from None
     written = []
     for i, doc in enumerate(bootstrap_docs(path, draws, seed=seed, sections=chosen)):
         target = out / f"draw-{i:03d}.json"
