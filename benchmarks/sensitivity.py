@@ -3,6 +3,7 @@
 Usage: python benchmarks/sensitivity.py [--seeds 2] [--factor 2] [--all]
        [--only NAME ...]   (--only: just these parameters, whatever their provenance)
        [--map]             (the map's estimated movement constants instead)
+       [--joint N]         (N settings drawing every parameter at once instead)
 
 Each parameter whose provenance is ``assumption`` (``docs/parameters.md``; ``--all``:
 every numeric parameter) is run at its value divided and multiplied by ``--factor``,
@@ -17,6 +18,13 @@ With ``--map`` the settings are the map's estimated movement constants instead
 columns, every cover factor but foot on steppe and open ground, the relief scales),
 each halved and doubled (a cover factor at most to 1: no faster than open ground),
 with the context prepared afresh.
+
+With ``--joint N`` the parameters vary together: N settings, each drawing every
+chosen parameter log-uniformly between its value divided and multiplied by
+``--factor`` (``--draw-seed``; the same seed draws the same settings). It prints each
+setting's figures, then per figure the median and 5th-95th percentiles over the
+settings and the share of settings inside the engine issue's range. It says how far
+the unsourced parameters together can move the campaign; it fits nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+import numpy as np
 
 from stavka.engine import Context, EngineParams, prepare, simulate
 from stavka.engine.checks import front_depths
@@ -67,6 +77,103 @@ def figures(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
         row["jap POW"] = summary["losses_by_nation"]["japan"]["captured"]
         rows.append(row)
     return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
+
+
+#: The engine issue's ranges for the figures of ``--joint`` (docs/engine.md).
+RANGES = {
+    "d6 trans": (250.0, 500.0),
+    "d6 first": (120.0, 200.0),
+    "d6 second": (50.0, 100.0),
+    "med err d": (0.0, 1.5),
+    "within 3 d": (0.8, 1.0),
+    "sov k+m": (8_000.0, 15_000.0),
+    "sov w": (20_000.0, 30_000.0),
+    "jap k": (20_000.0, 90_000.0),
+    "jap POW": (550_000.0, 650_000.0),
+}
+
+
+def joint_figures(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
+    """``figures`` with Soviet losses by kind and Japanese-army killed (nation)."""
+    rows = []
+    for seed in seeds:
+        res = simulate(ctx, seed)
+        summary = build_summary(res, seed, None)
+        caps = score_run(summary, record).capture_stats()
+        row = {f"d6 {k.split('_')[0]}": v for k, v in front_depths(res, 6).items()}
+        row["med err d"] = caps["median_abs_error_days"]
+        row["within 3 d"] = caps["within_3_days"]
+        nation = summary["losses_by_nation"]
+        row["sov k+m"] = nation["ussr"]["killed"] + nation["ussr"]["missing"]
+        row["sov w"] = nation["ussr"]["wounded"]
+        row["jap k"] = nation["japan"]["killed"]
+        row["jap POW"] = nation["japan"]["captured"]
+        rows.append(row)
+    return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
+
+
+def joint(
+    names: list[str], n: int, factor: float, draw_seed: int, seeds: list[int]
+) -> None:
+    """Run ``n`` settings that draw every parameter in ``names`` at once; print them
+    and the spread of each figure."""
+    base_params = EngineParams()
+    base_ctx = prepare("august-storm")
+    record = load_record(base_ctx.scenario.record_dir, base_ctx.scenario)  # type: ignore[arg-type]
+    rng = np.random.default_rng(draw_seed)
+    t0 = time.perf_counter()
+    base = joint_figures(base_ctx, record, seeds)
+    cols = list(base)
+    print(f"{n} settings over {len(names)} parameters, each x {factor:g}^U(-1, 1)")
+    print(f"{'setting':10s}" + "".join(f"{c:>11s}" for c in cols))
+    print(f"{'baseline':10s}" + "".join(f"{base[c]:11.2f}" for c in cols))
+    rows = []
+    for i in range(n):
+        scale = factor ** rng.uniform(-1.0, 1.0, len(names))
+        values = {
+            k: getattr(base_params, k) * float(m)
+            for k, m in zip(names, scale, strict=True)
+        }
+        params = dataclasses.replace(base_params, **values)
+        ctx = (
+            prepare("august-storm", params=params)
+            if SETUP_PARAMS & set(names)
+            else dataclasses.replace(base_ctx, params=params)
+        )
+        rows.append(joint_figures(ctx, record, seeds))
+        print(
+            f"{f'draw {i}':10s}" + "".join(f"{rows[-1][c]:11.2f}" for c in cols),
+            flush=True,
+        )
+    print(f"({time.perf_counter() - t0:.0f} s, seeds {seeds})")
+    print(
+        f"{'figure':12s}{'median':>11s}{'5 %':>11s}{'95 %':>11s}  range, settings in it"
+    )
+    for c in cols:
+        v = np.array([r[c] for r in rows])
+        lo, hi = np.percentile(v, [5, 95])
+        rng_c = RANGES.get(c)
+        inside = (
+            f"{rng_c[0]:g}-{rng_c[1]:g}, "
+            f"{100 * float(((v >= rng_c[0]) & (v <= rng_c[1])).mean()):.0f} %"
+            if rng_c
+            else ""
+        )
+        print(f"{c:12s}{np.median(v):11.2f}{lo:11.2f}{hi:11.2f}  {inside}")
+    loss = [c for c in ("sov k+m", "sov w", "jap k", "jap POW") if c in cols]
+    every = np.mean(
+        [
+            all(RANGES[c][0] <= r[c] <= RANGES[c][1] for c in RANGES if c in r)
+            for r in rows
+        ]
+    )
+    losses = np.mean(
+        [all(RANGES[c][0] <= r[c] <= RANGES[c][1] for c in loss) for r in rows]
+    )
+    print(
+        f"settings inside every loss range: {100 * losses:.0f} %; "
+        f"inside every range: {100 * every:.0f} %"
+    )
 
 
 COVERS = ("water", "forest", "steppe", "open", "desert", "marsh", "mountain")
@@ -133,6 +240,8 @@ def main() -> None:
     ap.add_argument("--all", action="store_true", help="every numeric parameter")
     ap.add_argument("--only", nargs="*", default=None, help="just these parameters")
     ap.add_argument("--map", action="store_true", help="the map's movement constants")
+    ap.add_argument("--joint", type=int, default=0, help="N settings, all at once")
+    ap.add_argument("--draw-seed", type=int, default=0, help="seed of --joint's draws")
     args = ap.parse_args()
     seeds = list(range(1, args.seeds + 1))
     base_params = EngineParams()
@@ -149,6 +258,9 @@ def main() -> None:
             else args.all or PROVENANCE[f.name][1].startswith("assumption")
         )
     ]
+    if args.joint:
+        joint(names, args.joint, args.factor, args.draw_seed, seeds)
+        return
     t0 = time.perf_counter()
     base = figures(base_ctx, record, seeds)
     cols = list(base)
