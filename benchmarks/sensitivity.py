@@ -62,8 +62,14 @@ changing them needs a fresh ``prepare``."""
 FIXED = frozenset({"step_hours", "combat_noise"})
 
 
-def figures(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
-    """Mean campaign figures over ``seeds``."""
+def figures(
+    ctx: Context, record: Record, seeds: list[int], by_kind: bool = False
+) -> dict[str, float]:
+    """Mean campaign figures over ``seeds``.
+
+    ``by_kind``: Soviet killed + missing and wounded and Japanese-army killed
+    (nations) instead of Soviet killed + wounded (sides).
+    """
     rows = []
     for seed in seeds:
         res = simulate(ctx, seed)
@@ -72,9 +78,15 @@ def figures(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
         row = {f"d6 {k.split('_')[0]}": v for k, v in front_depths(res, 6).items()}
         row["med err d"] = caps["median_abs_error_days"]
         row["within 3 d"] = caps["within_3_days"]
-        sov = summary["losses"]["ussr"]
-        row["sov k+w"] = sov["killed"] + sov["wounded"]
-        row["jap POW"] = summary["losses_by_nation"]["japan"]["captured"]
+        nation = summary["losses_by_nation"]
+        if by_kind:
+            row["sov k+m"] = nation["ussr"]["killed"] + nation["ussr"]["missing"]
+            row["sov w"] = nation["ussr"]["wounded"]
+            row["jap k"] = nation["japan"]["killed"]
+        else:
+            sov = summary["losses"]["ussr"]
+            row["sov k+w"] = sov["killed"] + sov["wounded"]
+        row["jap POW"] = nation["japan"]["captured"]
         rows.append(row)
     return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
 
@@ -93,25 +105,6 @@ RANGES = {
 }
 
 
-def joint_figures(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
-    """``figures`` with Soviet losses by kind and Japanese-army killed (nation)."""
-    rows = []
-    for seed in seeds:
-        res = simulate(ctx, seed)
-        summary = build_summary(res, seed, None)
-        caps = score_run(summary, record).capture_stats()
-        row = {f"d6 {k.split('_')[0]}": v for k, v in front_depths(res, 6).items()}
-        row["med err d"] = caps["median_abs_error_days"]
-        row["within 3 d"] = caps["within_3_days"]
-        nation = summary["losses_by_nation"]
-        row["sov k+m"] = nation["ussr"]["killed"] + nation["ussr"]["missing"]
-        row["sov w"] = nation["ussr"]["wounded"]
-        row["jap k"] = nation["japan"]["killed"]
-        row["jap POW"] = nation["japan"]["captured"]
-        rows.append(row)
-    return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
-
-
 def joint(
     names: list[str], n: int, factor: float, draw_seed: int, seeds: list[int]
 ) -> None:
@@ -122,7 +115,7 @@ def joint(
     record = load_record(base_ctx.scenario.record_dir, base_ctx.scenario)  # type: ignore[arg-type]
     rng = np.random.default_rng(draw_seed)
     t0 = time.perf_counter()
-    base = joint_figures(base_ctx, record, seeds)
+    base = figures(base_ctx, record, seeds, by_kind=True)
     cols = list(base)
     print(f"{n} settings over {len(names)} parameters, each x {factor:g}^U(-1, 1)")
     print(f"{'setting':10s}" + "".join(f"{c:>11s}" for c in cols))
@@ -140,7 +133,7 @@ def joint(
             if SETUP_PARAMS & set(names)
             else dataclasses.replace(base_ctx, params=params)
         )
-        rows.append(joint_figures(ctx, record, seeds))
+        rows.append(figures(ctx, record, seeds, by_kind=True))
         print(
             f"{f'draw {i}':10s}" + "".join(f"{rows[-1][c]:11.2f}" for c in cols),
             flush=True,
