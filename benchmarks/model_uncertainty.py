@@ -21,47 +21,23 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from stavka.engine import Context, prepare, run_campaign, write_run_dir
-from stavka.engine.checks import front_depths, losses_by_kind
+from stavka.engine.checks import ISSUE_RANGES, issue_figures, spread
 from stavka.engine.combat import using_models
 from stavka.models.api import CombatModels
 from stavka.models.bootstrap import BOOTSTRAP_SECTIONS, bootstrap_docs
 from stavka.models.data import default_data_path
 from stavka.models.fit import dumps_params
 
-#: The engine issue's ranges (docs/engine.md, "Measured").
-RANGES = {
-    "Soviet killed+missing": (8_000.0, 15_000.0),
-    "Soviet wounded": (20_000.0, 30_000.0),
-    "Japanese killed": (20_000.0, 90_000.0),
-    "Japanese prisoners": (550_000.0, 650_000.0),
-    "median |capture error| d": (0.0, 1.5),
-    "within 3 days": (0.8, 1.0),
-}
-
 
 def figures(ctx: Context, seeds: list[int]) -> dict[str, float]:
-    """Mean figures over ``seeds`` with the models now in force."""
+    """Mean ``issue_figures`` over ``seeds`` with the models now in force."""
     rows: list[dict[str, float]] = []
     for seed in seeds:
         res = run_campaign(ctx, seed, trace_every=1)
         with tempfile.TemporaryDirectory() as d:
             summary, _ = write_run_dir(res, d, seed)
-        caps = summary["score"]["captures"]
-        loss = losses_by_kind(res)
-        ussr, japan = loss["ussr (nation)"], loss["japan (nation)"]
-        row = {
-            "Soviet killed+missing": ussr["killed"] + ussr["missing"],
-            "Soviet wounded": ussr["wounded"],
-            "Japanese killed": japan["killed"],
-            "Japanese prisoners": japan["captured"],
-            "median |capture error| d": caps["median_abs_error_days"],
-            "within 3 days": caps["within_3_days"],
-        }
-        row |= {f"depth day 6 {k}": v for k, v in front_depths(res, 6).items()}
-        rows.append(row)
+        rows.append(issue_figures(res, summary))
     return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
 
 
@@ -70,7 +46,7 @@ def _line(label: str, f: dict[str, float]) -> str:
         f"{label:>8s}  Soviet k+m {f['Soviet killed+missing']:7,.0f}  "
         f"w {f['Soviet wounded']:7,.0f}  Japanese k {f['Japanese killed']:7,.0f}  "
         f"pris {f['Japanese prisoners']:8,.0f}  "
-        f"capture {f['median |capture error| d']:.2f} d / "
+        f"capture {f['median capture error d']:.2f} d / "
         f"{100 * f['within 3 days']:.0f} %"
     )
 
@@ -106,23 +82,22 @@ def main() -> None:
         print(_line(f"draw {i}", draws[-1]), flush=True)
     print(f"{len(draws)} draws in {time.perf_counter() - t0:.0f} s")
     print(
-        f"{'figure':34s} {'shipped':>10s} {'median':>10s} {'5 %':>10s} "
-        f"{'95 %':>10s}  range  draws in range"
+        f"{'figure':38s} {'shipped':>10s} {'median':>10s} {'5 %':>10s} "
+        f"{'95 %':>10s}  range, draws in it"
     )
     for key in shipped:
-        vals = np.array([d[key] for d in draws])
-        lo, hi = np.percentile(vals, [5, 95])
-        rng = RANGES.get(key)
-        inside = (
-            f"{(((vals >= rng[0]) & (vals <= rng[1])).mean()) * 100:5.0f} %"
-            if rng
-            else ""
-        )
-        span = f"{rng[0]:g}-{rng[1]:g}" if rng else ""
+        med, lo, hi, share = spread(draws, key)
         print(
-            f"{key:34s} {shipped[key]:10.2f} {np.median(vals):10.2f} {lo:10.2f} "
-            f"{hi:10.2f}  {span} {inside}"
+            f"{key:38s} {shipped[key]:10.2f} {med:10.2f} {lo:10.2f} {hi:10.2f}  "
+            + _inside(key, share)
         )
+
+
+def _inside(key: str, share: float | None) -> str:
+    if share is None:
+        return ""
+    lo, hi = ISSUE_RANGES[key]
+    return f"{lo:g}-{hi:g}, {100 * share:.0f} %"
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from stavka.engine import Context, EngineParams, prepare, simulate
-from stavka.engine.checks import front_depths
+from stavka.engine.checks import ISSUE_RANGES, front_depths, issue_figures, spread
 from stavka.engine.output import build_summary
 from stavka.engine.params import PROVENANCE
 from stavka.record.loader import Record, load_record
@@ -62,14 +62,8 @@ changing them needs a fresh ``prepare``."""
 FIXED = frozenset({"step_hours", "combat_noise"})
 
 
-def figures(
-    ctx: Context, record: Record, seeds: list[int], by_kind: bool = False
-) -> dict[str, float]:
-    """Mean campaign figures over ``seeds``.
-
-    ``by_kind``: Soviet killed + missing and wounded and Japanese-army killed
-    (nations) instead of Soviet killed + wounded (sides).
-    """
+def figures(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
+    """Mean campaign figures over ``seeds``."""
     rows = []
     for seed in seeds:
         res = simulate(ctx, seed)
@@ -78,47 +72,52 @@ def figures(
         row = {f"d6 {k.split('_')[0]}": v for k, v in front_depths(res, 6).items()}
         row["med err d"] = caps["median_abs_error_days"]
         row["within 3 d"] = caps["within_3_days"]
-        nation = summary["losses_by_nation"]
-        if by_kind:
-            row["sov k+m"] = nation["ussr"]["killed"] + nation["ussr"]["missing"]
-            row["sov w"] = nation["ussr"]["wounded"]
-            row["jap k"] = nation["japan"]["killed"]
-        else:
-            sov = summary["losses"]["ussr"]
-            row["sov k+w"] = sov["killed"] + sov["wounded"]
-        row["jap POW"] = nation["japan"]["captured"]
+        sov = summary["losses"]["ussr"]
+        row["sov k+w"] = sov["killed"] + sov["wounded"]
+        row["jap POW"] = summary["losses_by_nation"]["japan"]["captured"]
         rows.append(row)
     return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
 
 
-#: The engine issue's ranges for the figures of ``--joint`` (docs/engine.md).
-RANGES = {
-    "d6 trans": (250.0, 500.0),
-    "d6 first": (120.0, 200.0),
-    "d6 second": (50.0, 100.0),
-    "med err d": (0.0, 1.5),
-    "within 3 d": (0.8, 1.0),
-    "sov k+m": (8_000.0, 15_000.0),
-    "sov w": (20_000.0, 30_000.0),
-    "jap k": (20_000.0, 90_000.0),
-    "jap POW": (550_000.0, 650_000.0),
+def issue_means(ctx: Context, record: Record, seeds: list[int]) -> dict[str, float]:
+    """Mean ``checks.issue_figures`` over ``seeds``."""
+    rows = []
+    for seed in seeds:
+        res = simulate(ctx, seed)
+        summary = build_summary(res, seed, None)
+        summary["score"] = {"captures": score_run(summary, record).capture_stats()}
+        rows.append(issue_figures(res, summary))
+    return {k: statistics.mean(r[k] for r in rows) for k in rows[0]}
+
+
+SHORT = {
+    "depth day 6 first_far_eastern_front": "d6 first",
+    "depth day 6 second_far_eastern_front": "d6 second",
+    "depth day 6 trans_baikal_front": "d6 trans",
+    "median capture error d": "med err d",
+    "within 3 days": "within 3 d",
+    "Soviet killed+missing": "sov k+m",
+    "Soviet wounded": "sov w",
+    "Japanese killed": "jap k",
+    "Japanese prisoners": "jap POW",
 }
+"""Column labels of ``--joint``'s table."""
 
 
 def joint(
     names: list[str], n: int, factor: float, draw_seed: int, seeds: list[int]
 ) -> None:
-    """Run ``n`` settings that draw every parameter in ``names`` at once; print them
+    """Run ``n`` settings drawing every parameter in ``names`` at once; print them
     and the spread of each figure."""
     base_params = EngineParams()
     base_ctx = prepare("august-storm")
     record = load_record(base_ctx.scenario.record_dir, base_ctx.scenario)  # type: ignore[arg-type]
     rng = np.random.default_rng(draw_seed)
     t0 = time.perf_counter()
-    base = figures(base_ctx, record, seeds, by_kind=True)
+    base = issue_means(base_ctx, record, seeds)
     cols = list(base)
     print(f"{n} settings over {len(names)} parameters, each x {factor:g}^U(-1, 1)")
-    print(f"{'setting':10s}" + "".join(f"{c:>11s}" for c in cols))
+    print(f"{'setting':10s}" + "".join(f"{SHORT.get(c, c):>11s}" for c in cols))
     print(f"{'baseline':10s}" + "".join(f"{base[c]:11.2f}" for c in cols))
     rows = []
     for i in range(n):
@@ -133,7 +132,7 @@ def joint(
             if SETUP_PARAMS & set(names)
             else dataclasses.replace(base_ctx, params=params)
         )
-        rows.append(figures(ctx, record, seeds, by_kind=True))
+        rows.append(issue_means(ctx, record, seeds))
         print(
             f"{f'draw {i}':10s}" + "".join(f"{rows[-1][c]:11.2f}" for c in cols),
             flush=True,
@@ -143,26 +142,20 @@ def joint(
         f"{'figure':12s}{'median':>11s}{'5 %':>11s}{'95 %':>11s}  range, settings in it"
     )
     for c in cols:
-        v = np.array([r[c] for r in rows])
-        lo, hi = np.percentile(v, [5, 95])
-        rng_c = RANGES.get(c)
-        inside = (
-            f"{rng_c[0]:g}-{rng_c[1]:g}, "
-            f"{100 * float(((v >= rng_c[0]) & (v <= rng_c[1])).mean()):.0f} %"
-            if rng_c
-            else ""
-        )
-        print(f"{c:12s}{np.median(v):11.2f}{lo:11.2f}{hi:11.2f}  {inside}")
-    loss = [c for c in ("sov k+m", "sov w", "jap k", "jap POW") if c in cols]
-    every = np.mean(
-        [
-            all(RANGES[c][0] <= r[c] <= RANGES[c][1] for c in RANGES if c in r)
-            for r in rows
-        ]
-    )
-    losses = np.mean(
-        [all(RANGES[c][0] <= r[c] <= RANGES[c][1] for c in loss) for r in rows]
-    )
+        med, lo, hi, share = spread(rows, c)
+        inside = ""
+        if share is not None:
+            bounds = ISSUE_RANGES[c]
+            inside = f"{bounds[0]:g}-{bounds[1]:g}, {100 * share:.0f} %"
+        print(f"{SHORT.get(c, c):12s}{med:11.2f}{lo:11.2f}{hi:11.2f}  {inside}")
+
+    def within(r: dict[str, float], keys: list[str]) -> bool:
+        return all(ISSUE_RANGES[k][0] <= r[k] <= ISSUE_RANGES[k][1] for k in keys)
+
+    loss = ["Soviet killed+missing", "Soviet wounded", "Japanese killed"]
+    loss.append("Japanese prisoners")
+    losses = np.mean([within(r, loss) for r in rows])
+    every = np.mean([within(r, [k for k in ISSUE_RANGES if k in r]) for r in rows])
     print(
         f"settings inside every loss range: {100 * losses:.0f} %; "
         f"inside every range: {100 * every:.0f} %"

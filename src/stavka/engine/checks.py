@@ -15,7 +15,15 @@ from stavka.engine.core import RunResult
 from stavka.engine.output import formation_depth
 from stavka.engine.state import PERSONNEL
 
-__all__ = ["front_depths", "khingan_crossing", "losses_by_kind", "stall_hours"]
+__all__ = [
+    "ISSUE_RANGES",
+    "front_depths",
+    "issue_figures",
+    "khingan_crossing",
+    "losses_by_kind",
+    "spread",
+    "stall_hours",
+]
 
 KHINGAN_PASSES = ("khorokhon_pass", "tsagan_dabo_pass")
 """Greater Khingan passes on the 6th Guards Tank Army's routes (places.csv)."""
@@ -131,3 +139,53 @@ def losses_by_kind(result: RunResult, replica: int = 0) -> dict[str, dict[str, f
             kind: round(float(v)) for kind, v in zip(LOSS_KINDS, lost, strict=True)
         }
     return out
+
+
+ISSUE_RANGES: dict[str, tuple[float, float]] = {
+    "depth day 6 trans_baikal_front": (250.0, 500.0),
+    "depth day 6 first_far_eastern_front": (120.0, 200.0),
+    "depth day 6 second_far_eastern_front": (50.0, 100.0),
+    "median capture error d": (0.0, 1.5),
+    "within 3 days": (0.8, 1.0),
+    "Soviet killed+missing": (8_000.0, 15_000.0),
+    "Soviet wounded": (20_000.0, 30_000.0),
+    "Japanese killed": (20_000.0, 90_000.0),
+    "Japanese prisoners": (550_000.0, 650_000.0),
+}
+"""The engine issue's ranges of the figures of :func:`issue_figures`."""
+
+
+def issue_figures(result: RunResult, summary: dict[str, Any]) -> dict[str, float]:
+    """The figures :data:`ISSUE_RANGES` bounds, of a run and its scored summary.
+
+    Losses are the sides' own nations' (the Red Army, the Japanese army), as the
+    record's are; ``summary`` is ``write_run_dir``'s (with ``score``) or
+    ``build_summary``'s with ``score`` added.
+    """
+    caps = summary["score"]["captures"]
+    nation = summary["losses_by_nation"]
+    out = {f"depth day 6 {k}": v for k, v in front_depths(result, 6).items()}
+    out["median capture error d"] = caps["median_abs_error_days"]
+    out["within 3 days"] = caps["within_3_days"]
+    out["Soviet killed+missing"] = nation["ussr"]["killed"] + nation["ussr"]["missing"]
+    out["Soviet wounded"] = nation["ussr"]["wounded"]
+    out["Japanese killed"] = nation["japan"]["killed"]
+    out["Japanese prisoners"] = nation["japan"]["captured"]
+    return out
+
+
+def spread(
+    rows: list[dict[str, float]], key: str
+) -> tuple[float, float, float, float | None]:
+    """Median, 5th and 95th percentiles of ``key`` over ``rows``, and a share.
+
+    The share is that of the rows inside the key's :data:`ISSUE_RANGES` range (None
+    where it has none).
+    """
+    v = np.array([r[key] for r in rows], dtype=np.float64)
+    lo, hi = np.percentile(v, [5, 95])
+    bounds = ISSUE_RANGES.get(key)
+    share = (
+        None if bounds is None else float(((v >= bounds[0]) & (v <= bounds[1])).mean())
+    )
+    return float(np.median(v)), float(lo), float(hi), share
