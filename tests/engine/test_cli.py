@@ -114,3 +114,31 @@ def test_run_rejects_a_malformed_models_file(tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr
     assert "bad.json" in res.stderr
     assert "attrition.coef_att.const" in res.stderr
+
+
+def test_day_table_gives_each_fronts_losses(tmp_path: Path) -> None:
+    """Each day row has each front's depth and losses to date.
+
+    The fronts' losses add up to at most the attacker's (some units are in no front).
+    """
+    res = _run(
+        "run",
+        "august-storm",
+        "--days",
+        "3",
+        "--out",
+        str(tmp_path / "r"),
+        "--no-report",
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("day date"))
+    assert "losses (men)" in lines[head - 1]
+    fronts = lines[head].split("att.loss")[0].split()[2:]
+    n = len(fronts) // 2
+    assert n == 3 and fronts[:n] == fronts[n:]
+    rows = lines[head + 1 : head + 4]
+    for row in rows:
+        nums = [float(x.replace(",", "")) for x in row.split()[2 : 2 + 2 * n + 2]]
+        by_front, attacker = nums[n : 2 * n], nums[2 * n]
+        assert 0 < sum(by_front) <= attacker + 1

@@ -19,23 +19,33 @@ __all__ = ["register"]
 FRONT_ECHELONS = ("front",)
 
 
+def _fronts(ctx: Any) -> list[str]:
+    """The attacker's fronts that have units, in the scenario's order."""
+    s = ctx.scenario
+    return [
+        fid
+        for fid, idx in ctx.formation_units.items()
+        if idx
+        and s.formations[fid].echelon.value in FRONT_ECHELONS
+        and s.formations[fid].side == s.meta.attacker
+    ]
+
+
 def _day_row(
     ctx: Any, day: int, st: Any, taken_before: set[str]
 ) -> tuple[list[str], set[str]]:
-    """Columns of the day table: date, depth per front (km), places taken, losses."""
+    """Columns of the day table.
+
+    Date, depth and losses to date per front, losses per side, places taken.
+    """
     from stavka.engine.output import formation_depth
     from stavka.engine.state import PERSONNEL
 
     s = ctx.scenario
     date = (s.meta.start + dt.timedelta(days=day - 1)).date().isoformat()
     cols = [f"{day:>2} {date}"]
-    for fid, idx in ctx.formation_units.items():
-        if (
-            idx
-            and s.formations[fid].echelon.value in FRONT_ECHELONS
-            and s.formations[fid].side == s.meta.attacker
-        ):
-            cols.append(f"{formation_depth(ctx, st.max_depth_km, fid):5.0f}")
+    fronts = _fronts(ctx)
+    cols += [f"{formation_depth(ctx, st.max_depth_km, fid):5.0f}" for fid in fronts]
     taken = {
         p
         for p, h in zip(ctx.place_ids, st.capture_hour[0], strict=True)
@@ -47,6 +57,8 @@ def _day_row(
         if st.lost.ndim == 5
         else st.lost[0][..., PERSONNEL]
     )
+    per_unit = lost.sum(axis=-1)
+    cols += [f"{per_unit[ctx.formation_units[fid]].sum():>7,.0f}" for fid in fronts]
     side = ctx.units.side
     cols.append(f"{lost[side == 0].sum():>8,.0f}")
     cols.append(f"{lost[side == 1].sum():>9,.0f}")
@@ -179,17 +191,15 @@ def _run(
     if json:
         emit_json(summary)
         return
-    fronts = [
-        fid
-        for fid, idx in ctx.formation_units.items()
-        if idx
-        and ctx.scenario.formations[fid].echelon.value in FRONT_ECHELONS
-        and ctx.scenario.formations[fid].side == ctx.scenario.meta.attacker
-    ]
+    fronts = _fronts(ctx)
+    depth = "  ".join(f"{f[:5]:>5}" for f in fronts)
+    losses = "  ".join(f"{f[:5]:>7}" for f in fronts)
     typer.echo(
-        "day date        "
-        + " ".join(f"{f[:5]:>5}" for f in fronts)
-        + "  att.loss  def.loss  places taken"
+        f"{'':13}  {'depth (km)':^{len(depth)}}  {'losses (men)':^{len(losses)}}"
+    )
+    typer.echo(
+        "  ".join([f"{'day date':13}", depth, losses, "att.loss", " def.loss"])
+        + "  places taken"
     )
     for row in rows:
         typer.echo("  ".join(row))
