@@ -83,9 +83,13 @@ class CombatModels:
             )
         except ModelError:
             raise
-        except (KeyError, TypeError, AttributeError, ValueError) as e:
+        except KeyError as e:
             raise ModelError(
                 f"parameter document lacks {e} (re-run `stavka models fit`)"
+            ) from None
+        except (TypeError, AttributeError, ValueError) as e:
+            raise ModelError(
+                f"parameter document is malformed: {e} (re-run `stavka models fit`)"
             ) from None
 
     def collapse_rate(self, fire_rate: FloatArray, situation: Any) -> FloatArray:
