@@ -14,6 +14,24 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*STAVKA, *args], capture_output=True, text=True, timeout=300)
 
 
+def _models_file(path: Path, const: object) -> Path:
+    """The shipped parameter file, its attacker attrition constant set, at ``path``.
+
+    ``const`` is the new value, or a callable of the shipped one.
+    """
+    from stavka.models.api import params_path
+
+    doc = json.loads(params_path().read_text(encoding="utf-8"))
+    coef = doc["attrition"]["coef_att"]
+    coef["const"] = const(coef["const"]) if callable(const) else const
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _three_days(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return _run("run", "august-storm", "--days", "3", "--out", str(out), *extra)
+
+
 def test_run_json_prints_one_summary_document(tmp_path: Path) -> None:
     """--json prints exactly one JSON document with the contract's keys; exit 0."""
     out = tmp_path / "run"
@@ -68,26 +86,10 @@ def test_run_with_other_models_records_their_hash(tmp_path: Path) -> None:
     """
     import hashlib
 
-    from stavka.models.api import params_path
-
-    doc = json.loads(params_path().read_text(encoding="utf-8"))
-    doc["attrition"]["coef_att"]["const"] += 1.0
-    models = tmp_path / "costly.json"
-    models.write_text(json.dumps(doc), encoding="utf-8")
+    models = _models_file(tmp_path / "costly.json", lambda c: c + 1.0)
     runs = {}
     for name, extra in (("shipped", ()), ("costly", ("--models", str(models)))):
-        out = tmp_path / name
-        res = _run(
-            "run",
-            "august-storm",
-            "--days",
-            "3",
-            "--out",
-            str(out),
-            "--json",
-            "--no-report",
-            *extra,
-        )
+        res = _three_days(tmp_path / name, "--json", "--no-report", *extra)
         assert res.returncode == 0, res.stderr
         runs[name] = json.loads(res.stdout)
     digest = hashlib.sha256(models.read_bytes()).hexdigest()[:16]
@@ -103,12 +105,7 @@ def test_run_with_other_models_records_their_hash(tmp_path: Path) -> None:
 
 def test_run_rejects_a_malformed_models_file(tmp_path: Path) -> None:
     """A parameter file with a bad coefficient: exit 1, naming file and field."""
-    from stavka.models.api import params_path
-
-    doc = json.loads(params_path().read_text(encoding="utf-8"))
-    doc["attrition"]["coef_att"]["const"] = "abc"
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(doc), encoding="utf-8")
+    bad = _models_file(tmp_path / "bad.json", "abc")
     res = _run("run", "august-storm", "--models", str(bad), "--out", str(tmp_path))
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
@@ -121,15 +118,7 @@ def test_day_table_gives_each_fronts_losses(tmp_path: Path) -> None:
 
     The fronts' losses add up to at most the attacker's (some units are in no front).
     """
-    res = _run(
-        "run",
-        "august-storm",
-        "--days",
-        "3",
-        "--out",
-        str(tmp_path / "r"),
-        "--no-report",
-    )
+    res = _three_days(tmp_path / "r", "--no-report")
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("day date"))
