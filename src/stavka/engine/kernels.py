@@ -28,6 +28,7 @@ __all__ = [
     "pkernel",
     "replica_chunks",
     "second_hop",
+    "take_column",
     "wanted_fields",
 ]
 
@@ -339,6 +340,15 @@ def idle_units(
                 uu[n] = u
                 n += 1
     return rr[:n], uu[:n]
+
+
+@kernel
+def take_column(
+    out: F64, present: F64, rr: npt.NDArray[np.integer], uu: npt.NDArray[np.integer]
+) -> None:  # pragma: no cover - compiled
+    """``out[rr, uu] = present[rr, uu, 0]`` (a few rows of an [R, U] copy)."""
+    for i in range(rr.shape[0]):
+        out[rr[i], uu[i]] = present[rr[i], uu[i], 0]
 
 
 @kernel

@@ -12,6 +12,7 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
+from stavka.engine.kernels import take_column
 from stavka.scenario.container import STRENGTH_ITEMS
 
 __all__ = [
@@ -240,9 +241,12 @@ class MenCache:
         return self.men
 
     def sync(
-        self, present: F64, rr: npt.NDArray[np.intp], uu: npt.NDArray[np.intp]
+        self,
+        present: F64,
+        rr: npt.NDArray[np.integer],
+        uu: npt.NDArray[np.integer],
     ) -> None:
         """Take the men of rows (``rr``, ``uu``) of ``present``, its only changes."""
         if self.men is not None:
-            self.men[rr, uu] = present[rr, uu, PERSONNEL]
+            take_column(self.men, present, rr, uu)  # PERSONNEL: column 0
             self.of = present
