@@ -334,7 +334,7 @@ def nonzero2(mask: npt.NDArray[np.bool_]) -> tuple[IP, IP]:  # pragma: no cover
     return rr, uu
 
 
-@kernel
+@pkernel
 def serving_railheads(
     control: npt.NDArray[np.int8],
     capture_hour: npt.NDArray[np.float32],
@@ -343,6 +343,7 @@ def serving_railheads(
     repair_hours: npt.NDArray[np.float32],
     rail: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]],
     hour: np.float32,
+    threads: int = 1,
 ) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
     """Supply points serving the attacker [R, S] (``logistics.resupply``).
 
@@ -352,26 +353,29 @@ def serving_railheads(
     ``rail``: each station's predecessor on that path (-1: own or unreachable), the
     stations in order of rail distance from its own, and which points are supplied
     by sea (a port or island: no rail path; its repair hours are the sailing time).
+    Replicas run in parallel in ``threads`` contiguous chunks.
     """
     pred, order, by_sea = rail
     n_r = control.shape[0]
     n_s = place_index.size
     out = np.empty((n_r, n_s), np.bool_)
-    chain = np.empty(n_s, np.bool_)  # held, and so is the path to an own station
-    for r in range(n_r):
-        for k in range(n_s):
-            s = order[k]
-            q = place_index[s]
-            held = control[r, q] == 0
-            if own[s]:
-                chain[s] = held
-                out[r, s] = held
-                continue
-            if by_sea[s]:
-                chain[s] = held
-            else:
-                chain[s] = held and pred[s] >= 0 and chain[pred[s]]
-            c = capture_hour[r, q]
-            since = hour - (np.float32(np.inf) if np.isnan(c) else c)
-            out[r, s] = chain[s] and since >= repair_hours[s]
+    n_t = max(min(threads, n_r), 1)
+    for t in prange(n_t):
+        chain = np.empty(n_s, np.bool_)  # held, and so is the path to an own station
+        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
+            for k in range(n_s):
+                s = order[k]
+                q = place_index[s]
+                held = control[r, q] == 0
+                if own[s]:
+                    chain[s] = held
+                    out[r, s] = held
+                    continue
+                if by_sea[s]:
+                    chain[s] = held
+                else:
+                    chain[s] = held and pred[s] >= 0 and chain[pred[s]]
+                c = capture_hour[r, q]
+                since = hour - (np.float32(np.inf) if np.isnan(c) else c)
+                out[r, s] = chain[s] and since >= repair_hours[s]
     return out

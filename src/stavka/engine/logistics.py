@@ -30,6 +30,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from stavka.engine.kernels import replica_chunks
 from stavka.engine.kernels_combat import fill_rows, motorised, serving_railheads
 from stavka.engine.kernels_units import resupply_units
 from stavka.engine.rivers import sea_hours
@@ -383,6 +384,7 @@ def resupply(
         net.repair_hours,
         (net.rail_pred, net.rail_order, net.by_sea),
         np.float32(hour),  # numpy subtracts float32 capture hours in float32
+        replica_chunks(),
     )
     one_way = _nearest_hours(ctx, net, serving, st.cell, weather)
     # A unit's supply column shuttles to the railhead and back: a load arrives when a
