@@ -42,7 +42,7 @@ from stavka.engine.combat import (
 )
 from stavka.engine.kernels import LossRows
 from stavka.engine.kernels_combat import motorised, nonzero2
-from stavka.engine.kernels_units import free_cells
+from stavka.engine.kernels_units import fall_back_orders, free_cells
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, Mob, Pos, State, Status
 
@@ -93,52 +93,27 @@ def relay_fall_back(
         hour: hours since the start at the start of this step.
     """
     u, p = ctx.units, ctx.params
-    hq = u.fallback_hq
-    led, led_hq, heads, under, relay = _static(ctx)
-    if led.size == 0:
+    static = _static(ctx)
+    if static[0].size == 0:
         return st
     # A headquarters issues the order when any unit under it is attacked (looked
-    # for only while some headquarters has not issued it).
-    issued = st.fallback_hour
-    if np.isinf(issued[:, heads]).any():
-        rr, k = np.nonzero(attacked[:, under])
-        h = hq[under[k]]
-        # The report goes up: every delaying headquarters above the unit issues it.
-        while rr.size:
-            go = (st.status[rr, h] == Status.ACTIVE) & np.isinf(issued[rr, h])
-            if go.any():
-                if issued is st.fallback_hour:
-                    issued = issued.copy()
-                issued[rr[go], h[go]] = np.float32(hour)
-            up = hq[h] >= 0
-            rr, h = rr[up], hq[h[up]]
-    at = issued[:, led_hq]
-    waiting = (st.posture[:, led] == Pos.DELAY) & np.isfinite(at)
-    if not waiting.any():
-        return st if issued is st.fallback_hour else st.replace(fallback_hour=issued)
-    # Receipt: levels below the issuing headquarters x hours per level, slower where
-    # the unit's own headquarters is out of action, falling back or cut off.
-    up = np.maximum(u.parent[led], 0)
-    late = (st.status[:, up] != Status.ACTIVE) | (st.posture[:, up] == Pos.WITHDRAW)
-    late |= st.cut_off[:, up]
-    delay = np.where(late, relay * p.order_delay_cutoff_factor, relay)
-    arrives = at.astype(np.float64) + delay
-    m = u.objectives.shape[1]
-    obj = st.objective[:, led]
-    left = (obj < m) & (u.objectives[led, np.minimum(obj, m - 1)] >= 0)
-    start = (
-        waiting
-        & (arrives <= hour)
-        & (st.pressed_hour[:, led] <= hour)
-        & (st.status[:, led] == Status.ACTIVE)
-        & ~attacked[:, led]
-        & left
+    # for only while some headquarters has not issued it); the order reaches a
+    # unit after the relay delay, slower where the unit's own headquarters is out
+    # of action, falling back or cut off (kernels_units.fall_back_orders).
+    issued, posture, issues, starts = fall_back_orders(
+        st.fallback_hour,
+        st.posture,
+        (st.status, st.cut_off, st.objective, st.pressed_hour),
+        attacked,
+        static,
+        (u.fallback_hq, u.parent, u.objectives),
+        float(hour),
+        float(p.order_delay_cutoff_factor),
     )
-    if not start.any():
-        return st if issued is st.fallback_hour else st.replace(fallback_hour=issued)
-    posture = st.posture.copy()
-    posture[:, led] = np.where(start, Pos.WITHDRAW, posture[:, led])
-    return st.replace(fallback_hour=issued, posture=posture)
+    changed: dict[str, object] = {"fallback_hour": issued} if issues else {}
+    if starts:
+        changed["posture"] = posture
+    return st.replace(**changed) if changed else st
 
 
 def hold_on_arrival(

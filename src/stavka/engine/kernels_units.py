@@ -11,10 +11,12 @@ import numpy.typing as npt
 from numba import prange
 
 from stavka.engine.kernels import F64, IP, kernel, pkernel
+from stavka.engine.state import Pos
 
 __all__ = [
     "air_lift",
     "apply_losses",
+    "fall_back_orders",
     "fight_hours",
     "free_cells",
     "new_battle_clock",
@@ -23,6 +25,11 @@ __all__ = [
     "resupply_units",
     "wake",
 ]
+
+WITHDRAW = int(Pos.WITHDRAW)
+"""Posture of a withdrawing unit (a compile-time int)."""
+DELAY = int(Pos.DELAY)
+"""Posture of a delaying unit (a compile-time int)."""
 
 
 # Own copies of kernels.nmin / nmax: numba's on-disk cache does not notice changes
@@ -328,10 +335,10 @@ def resupply_units(
     return fuel_out, ammo_out, convoy_out, flown
 
 
-@kernel
+@pkernel
 def orders(
     status: npt.NDArray[np.int8],
-    relays_late: npt.NDArray[np.bool_],
+    relays_late: tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_]],
     side: npt.NDArray[np.int8],
     parent: npt.NDArray[np.int32],
     depth: npt.NDArray[np.int32],
@@ -341,49 +348,167 @@ def orders(
     per_level: float,
     cutoff: float,
     hour: np.float32,
+    threads: int = 1,
 ) -> tuple[npt.NDArray[np.float32], IP, IP, IP, IP]:  # pragma: no cover - compiled
     """Receipt of the ceasefire order, as ``surrender.surrender_and_desertion`` has it.
 
     A defender unit still without the order gets it ``depth x per_level`` hours after
     ``first_order`` [U], the first ceasefire order it heeds once issued (inf: none),
-    (times ``cutoff`` when its parent is not active or ``relays_late``:
-    falling back or cut off from supply), if
-    that is by ``hour`` (float32, as numpy compares). Returns the new order hours
-    [R, U], the (replica, unit) rows of the active defenders holding the order, and
-    those of the active puppet units, both in replica-then-unit order.
+    (times ``cutoff`` when its parent is not active or relays late: withdrawing
+    or cut off from supply, ``relays_late`` = (posture, cut_off)
+    [R, U]), if that is by ``hour`` (float32, as numpy compares). Returns the new
+    order hours [R, U], the (replica, unit) rows of the active defenders holding the
+    order, and those of the active puppet units, both in replica-then-unit order.
+    Replicas run in parallel in ``threads`` contiguous chunks, each into its own
+    rows, joined in chunk order.
     """
+    posture, cut_off = relays_late
     n_r, n_u = status.shape
     out = np.empty((n_r, n_u), np.float32)
     gr = np.empty(n_r * n_u, np.intp)
     gu = np.empty(n_r * n_u, np.intp)
     pr = np.empty(n_r * n_u, np.intp)
     pu = np.empty(n_r * n_u, np.intp)
-    n_g = 0
-    n_p = 0
+    n_t = max(min(threads, n_r), 1)
+    n_g = np.zeros(n_t, np.int64)
+    n_p = np.zeros(n_t, np.int64)
+    for t in prange(n_t):
+        r_lo = t * n_r // n_t
+        g = r_lo * n_u  # the chunk's rows start here
+        q = r_lo * n_u
+        for r in range(r_lo, (t + 1) * n_r // n_t):
+            for u in range(n_u):
+                oh = order_hour[r, u]
+                out[r, u] = oh
+                first = first_order[u]
+                if side[u] == 1 and np.isinf(oh) and first <= hour:
+                    up = parent[u] if parent[u] > 0 else 0
+                    late = posture[r, up] == WITHDRAW or cut_off[r, up]
+                    cut = parent[u] >= 0 and (status[r, up] != 1 or late)
+                    delay = np.float64(depth[u]) * per_level * (cutoff if cut else 1.0)
+                    arrives = np.float32(np.float64(first) + delay)
+                    if arrives <= hour:
+                        oh = arrives
+                        out[r, u] = oh
+                if status[r, u] != 1:
+                    continue
+                if side[u] == 1 and oh <= hour:
+                    gr[g] = r
+                    gu[g] = u
+                    g += 1
+                if puppets[u]:
+                    pr[q] = r
+                    pu[q] = u
+                    q += 1
+        n_g[t] = g - r_lo * n_u
+        n_p[t] = q - r_lo * n_u
+    # Join the chunks' rows (the first chunk's are in place).
+    g_all = n_g[0]
+    p_all = n_p[0]
+    for t in range(1, n_t):
+        lo = (t * n_r // n_t) * n_u
+        for i in range(n_g[t]):
+            gr[g_all + i] = gr[lo + i]
+            gu[g_all + i] = gu[lo + i]
+        for i in range(n_p[t]):
+            pr[p_all + i] = pr[lo + i]
+            pu[p_all + i] = pu[lo + i]
+        g_all += n_g[t]
+        p_all += n_p[t]
+    return out, gr[:g_all], gu[:g_all], pr[:p_all], pu[:p_all]
+
+
+@kernel
+def fall_back_orders(
+    issued: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
+    unit_state: tuple[
+        npt.NDArray[np.int8],
+        npt.NDArray[np.bool_],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.float32],
+    ],
+    attacked: npt.NDArray[np.bool_],
+    static: tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        F64,
+    ],
+    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    hour: float,
+    cutoff: float,
+) -> tuple[
+    npt.NDArray[np.float32], npt.NDArray[np.int8], bool, bool
+]:  # pragma: no cover - compiled
+    """The fall-back order of ``fallback.relay_fall_back``, replica by replica.
+
+    ``unit_state`` = (status, cut_off, objective, pressed_hour) [R, U]; ``static``
+    = (led, led_hq, heads, under, relay) of ``fallback._static``; ``tree`` = (each
+    unit's fall-back headquarters, parent [U], objective cells [U, M]). While some
+    delaying headquarters (``heads``) has not issued the order, every active
+    headquarters above an attacked unit under one that has not issues it at
+    ``hour`` (in float32). A delaying unit holding the order starts to withdraw
+    once it has arrived (float64 hours), it was pressed (float32, as numpy
+    compares), it is active, not attacked and has an objective left.
+
+    Returns the issue hours and postures [R, U] (``issued`` and ``posture``
+    themselves where unchanged), and whether each changed.
+    """
+    status, cut_off, objective, pressed_hour = unit_state
+    led, led_hq, heads, under, relay = static
+    hq, parent, objectives = tree
+    n_r = issued.shape[0]
+    hour32 = np.float32(hour)
+    out = issued
+    issues = False
+    pending = False
     for r in range(n_r):
-        for u in range(n_u):
-            oh = order_hour[r, u]
-            out[r, u] = oh
-            first = first_order[u]
-            if side[u] == 1 and np.isinf(oh) and first <= hour:
-                up = parent[u] if parent[u] > 0 else 0
-                cut = parent[u] >= 0 and (status[r, up] != 1 or relays_late[r, up])
-                delay = np.float64(depth[u]) * per_level * (cutoff if cut else 1.0)
-                arrives = np.float32(np.float64(first) + delay)
-                if arrives <= hour:
-                    oh = arrives
-                    out[r, u] = oh
-            if status[r, u] != 1:
+        for k in range(heads.size):
+            if np.isinf(issued[r, heads[k]]):
+                pending = True
+    if pending:
+        for r in range(n_r):
+            for k in range(under.size):
+                if not attacked[r, under[k]]:
+                    continue
+                h = hq[under[k]]
+                while h >= 0:  # the report goes up to every headquarters above
+                    if status[r, h] == 1 and np.isinf(out[r, h]):
+                        if not issues:
+                            out = issued.copy()
+                            issues = True
+                        out[r, h] = hour32
+                    h = hq[h]
+    m = objectives.shape[1]
+    pos = posture
+    starts = False
+    for r in range(n_r):
+        for i in range(led.size):
+            v = led[i]
+            at = out[r, led_hq[i]]
+            if posture[r, v] != DELAY or not np.isfinite(at):
                 continue
-            if side[u] == 1 and oh <= hour:
-                gr[n_g] = r
-                gu[n_g] = u
-                n_g += 1
-            if puppets[u]:
-                pr[n_p] = r
-                pu[n_p] = u
-                n_p += 1
-    return out, gr[:n_g], gu[:n_g], pr[:n_p], pu[:n_p]
+            # Receipt: slower where the unit's own headquarters is out of action,
+            # falling back or cut off.
+            up = parent[v] if parent[v] > 0 else 0
+            late = status[r, up] != 1 or posture[r, up] == WITHDRAW or cut_off[r, up]
+            delay = relay[i] * cutoff if late else relay[i]
+            o = objective[r, v]
+            left = o < m and objectives[v, o if o < m - 1 else m - 1] >= 0
+            if (
+                np.float64(at) + delay <= hour
+                and pressed_hour[r, v] <= hour32
+                and status[r, v] == 1
+                and not attacked[r, v]
+                and left
+            ):
+                if not starts:
+                    pos = posture.copy()
+                    starts = True
+                pos[r, v] = WITHDRAW
+    return out, pos, issues, starts
 
 
 @pkernel

@@ -68,7 +68,7 @@ def surrender_and_desertion(
     # (kernels_units.orders: order receipt; who holds it; the active puppet units).
     order_hour, gr, gu, pr, pu = orders(
         st.status,
-        (st.posture == Pos.WITHDRAW) | st.cut_off,
+        (st.posture, st.cut_off),
         u.side,
         u.parent,
         u.depth,
@@ -78,11 +78,14 @@ def surrender_and_desertion(
         p.order_delay_hours_per_level,
         p.order_delay_cutoff_factor,
         np.float32(hour),  # numpy compares float32 hours with a float in float32
+        replica_chunks(),
     )
     # The compliance delay of the units that got the order (the others can't comply).
     # Isolated fortified garrisons hold out longer (the engine issue): a garrison
     # cut off from every supply source it holds or invested in its works.
-    isolated = u.fortified[gu] & (st.cut_off | (st.posture == Pos.INVESTED))[gr, gu]
+    isolated = u.fortified[gu] & (
+        st.cut_off[gr, gu] | (st.posture[gr, gu] == Pos.INVESTED)
+    )
     mean = np.where(isolated, p.comply_hours_fortified, p.comply_hours)
     wait = -mean * np.log1p(-np.minimum(resolve[gr, gu], 1.0 - 1e-7))
     # A Japanese unit under attack fights on in self-defence (the Japanese orders of
@@ -93,9 +96,8 @@ def surrender_and_desertion(
     comply = (hour + dt >= order_hour[gr, gu] + wait) & (
         ~in_contact[gr, gu] | (hour + dt >= outright)
     )
-    complies = np.zeros(st.status.shape, bool)
-    complies[gr, gu] = comply
-    keep = ~complies[pr, pu]  # puppet units that do not lay down their arms desert
+    # Puppet units that do not lay down their arms desert.
+    keep = ~_among(pr, pu, gr[comply], gu[comply], st.status.shape[1])
     rr, uu = pr[keep], pu[keep]
     rate = (
         np.where(
@@ -109,9 +111,31 @@ def surrender_and_desertion(
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     losses.hit[:, DESERTED] = st.present[rr, uu] * rate[:, None]
     losses = losses.where(np.asarray(losses.hit[:, DESERTED].any(axis=-1)))
-    status = st.status.copy()
-    status[gr[comply], gu[comply]] = Status.SURRENDERED
+    status = st.status
+    if comply.any():
+        status = status.copy()
+        status[gr[comply], gu[comply]] = Status.SURRENDERED
     return st.replace(status=status, order_hour=order_hour), losses
+
+
+def _among(
+    rr: npt.NDArray[np.intp],
+    uu: npt.NDArray[np.intp],
+    r2: npt.NDArray[np.intp],
+    u2: npt.NDArray[np.intp],
+    n_u: int,
+) -> npt.NDArray[np.bool_]:
+    """Which rows (``rr``, ``uu``) are among the rows (``r2``, ``u2``).
+
+    Both in replica-then-unit order (``n_u`` units a replica); the rows of the
+    second are distinct.
+    """
+    if r2.size == 0:
+        return np.zeros(rr.size, bool)
+    keys = r2 * n_u + u2
+    want = rr * n_u + uu
+    at = np.minimum(np.searchsorted(keys, want), keys.size - 1)
+    return keys[at] == want
 
 
 def take_prisoners(
