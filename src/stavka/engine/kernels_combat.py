@@ -269,16 +269,20 @@ def apply_contact_losses(
     """:func:`contact_losses` then ``kernels_units.apply_losses``, row by row.
 
     In place, in parallel chunks (the units in contact are distinct); the same
-    floats in the same order as the two kernels, the zero loss kinds included (a
-    holding of 0 is skipped: every sum for it would add 0.0).
+    floats in the same order as the two kernels. The zero loss kinds are left
+    out: in those kernels' sums they add 0.0, which changes no sum (no figure is
+    -0.0: holdings and losses start at 0.0 and only non-negative amounts are
+    added), and a holding of 0 is skipped (every sum for it would add 0.0).
     """
     n_k = present.shape[2]
-    n_l = lost.shape[2]
-    kind_k, kind_w, kind_c = kinds
     n_c = contact.shape[0]
     n_ch = max(min(CHUNKS, n_c), 1)
+    # The three kinds in ascending order (the order the sums run over the kinds),
+    # and the column of ``split`` of each.
+    col = np.argsort(np.array(kinds))
+    kind_a, kind_b, kind_c = kinds[col[0]], kinds[col[1]], kinds[col[2]]
+    col_a, col_b, col_c = col[0], col[1], col[2]
     for ch in prange(n_ch):
-        hit = np.zeros(n_l)
         for i in range(ch * n_c // n_ch, (ch + 1) * n_c // n_ch):
             r, u, ea, ed = contact[i, 0], contact[i, 1], contact[i, 2], contact[i, 3]
             nz = np.float64(noise[r, u])
@@ -286,30 +290,28 @@ def apply_contact_losses(
             frac = x * dt_days
             if frac > 1.0:  # np.minimum(frac, 1.0): no more than the unit has
                 frac = 1.0
-            share_k, share_w, share_c = split[i, 0], split[i, 1], split[i, 2]
+            share_a = split[i, col_a]
+            share_b = split[i, col_b]
+            share_c = split[i, col_c]
             for k in range(n_k):
                 here = present[r, u, k]
                 if here == 0.0:
                     continue  # nothing to lose: every sum below would add 0.0
                 part = here * frac
-                for j in range(n_l):
-                    hit[j] = 0.0
-                hit[kind_k] = part * share_k
-                hit[kind_w] = part * share_w
-                hit[kind_c] = part * share_c
-                total = hit[0]
-                for j in range(1, n_l):
-                    total += hit[j]
+                hit_a = part * share_a
+                hit_b = part * share_b
+                hit_c = part * share_c
+                total = hit_a + hit_b + hit_c
                 scale = 1.0
                 if total > here:
                     scale = here / (total if total >= 1e-9 else 1e-9)
-                gone = hit[0] * scale
-                lost[r, u, 0, k] = lost[r, u, 0, k] + gone
-                for j in range(1, n_l):
-                    h = hit[j] * scale
-                    gone += h
-                    lost[r, u, j, k] = lost[r, u, j, k] + h
-                rest = here - gone
+                gone_a = hit_a * scale
+                gone_b = hit_b * scale
+                gone_c = hit_c * scale
+                lost[r, u, kind_a, k] = lost[r, u, kind_a, k] + gone_a
+                lost[r, u, kind_b, k] = lost[r, u, kind_b, k] + gone_b
+                lost[r, u, kind_c, k] = lost[r, u, kind_c, k] + gone_c
+                rest = here - (gone_a + gone_b + gone_c)
                 present[r, u, k] = rest if rest >= 0.0 else 0.0
 
 
