@@ -454,40 +454,133 @@ def fall_back_orders(
     compares), it is active, not attacked and has an objective left.
 
     Returns the issue hours and postures [R, U] (``issued`` and ``posture``
-    themselves where unchanged), and whether each changed.
+    themselves where unchanged), and whether each changed. (Each is looked for
+    before it is written into a copy: a kernel variable that is either an input
+    or a copy of it makes numba's loops far slower.)
     """
-    status, cut_off, objective, pressed_hour = unit_state
-    led, led_hq, heads, under, relay = static
-    hq, parent, objectives = tree
-    n_r = issued.shape[0]
+    status = unit_state[0]
+    heads, under = static[2], static[3]
+    hq = tree[0]
     hour32 = np.float32(hour)
-    out = issued
-    issues = False
     pending = False
-    for r in range(n_r):
+    for r in range(issued.shape[0]):
         for k in range(heads.size):
             if np.isinf(issued[r, heads[k]]):
                 pending = True
-    if pending:
-        for r in range(n_r):
-            for k in range(under.size):
-                if not attacked[r, under[k]]:
-                    continue
-                h = hq[under[k]]
-                while h >= 0:  # the report goes up to every headquarters above
-                    if status[r, h] == 1 and np.isinf(out[r, h]):
-                        if not issues:
-                            out = issued.copy()
-                            issues = True
-                        out[r, h] = hour32
-                    h = hq[h]
+    issues = pending and _issue(issued, status, attacked, under, hq, hour32, False)
+    if issues:
+        out = issued.copy()
+        _issue(out, status, attacked, under, hq, hour32, True)
+        return _fall_back_starts(
+            out, posture, unit_state, attacked, static, tree, hour, cutoff, True
+        )
+    return _fall_back_starts(
+        issued, posture, unit_state, attacked, static, tree, hour, cutoff, False
+    )
+
+
+@kernel
+def _issue(
+    issued: npt.NDArray[np.float32],
+    status: npt.NDArray[np.int8],
+    attacked: npt.NDArray[np.bool_],
+    under: npt.NDArray[np.int64],
+    hq: npt.NDArray[np.int32],
+    hour32: np.float32,
+    write: bool,
+) -> bool:  # pragma: no cover - compiled
+    """Whether a headquarters issues the fall-back order (with ``write``: issue it).
+
+    The report of an attacked unit under a delaying headquarters goes up to every
+    headquarters above it; the active ones that have not issued the order do.
+    """
+    for r in range(issued.shape[0]):
+        for k in range(under.size):
+            if not attacked[r, under[k]]:
+                continue
+            h = hq[under[k]]
+            while h >= 0:
+                if status[r, h] == 1 and np.isinf(issued[r, h]):
+                    if not write:
+                        return True
+                    issued[r, h] = hour32
+                h = hq[h]
+    return write
+
+
+@kernel
+def _fall_back_starts(
+    issued: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
+    unit_state: tuple[
+        npt.NDArray[np.int8],
+        npt.NDArray[np.bool_],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.float32],
+    ],
+    attacked: npt.NDArray[np.bool_],
+    static: tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        F64,
+    ],
+    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    hour: float,
+    cutoff: float,
+    issues: bool,
+) -> tuple[
+    npt.NDArray[np.float32], npt.NDArray[np.int8], bool, bool
+]:  # pragma: no cover - compiled
+    """:func:`fall_back_orders` once the orders are issued: the units that start."""
+    starts = _starts(issued, posture, posture, unit_state, attacked, static, tree,
+                     hour, cutoff, False)  # fmt: skip
+    if not starts:
+        return issued, posture, issues, False
+    out = posture.copy()
+    _starts(issued, posture, out, unit_state, attacked, static, tree, hour, cutoff,
+            True)  # fmt: skip
+    return issued, out, issues, True
+
+
+@kernel
+def _starts(
+    issued: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
+    out: npt.NDArray[np.int8],
+    unit_state: tuple[
+        npt.NDArray[np.int8],
+        npt.NDArray[np.bool_],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.float32],
+    ],
+    attacked: npt.NDArray[np.bool_],
+    static: tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        F64,
+    ],
+    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    hour: float,
+    cutoff: float,
+    write: bool,
+) -> bool:  # pragma: no cover - compiled
+    """Whether a delaying unit holding the order starts to withdraw.
+
+    With ``write``, the posture in ``out`` of every one that does becomes withdraw.
+    """
+    status, cut_off, objective, pressed_hour = unit_state
+    led, led_hq, _, _, relay = static
+    _, parent, objectives = tree
+    hour32 = np.float32(hour)
     m = objectives.shape[1]
-    pos = posture
-    starts = False
-    for r in range(n_r):
+    for r in range(issued.shape[0]):
         for i in range(led.size):
             v = led[i]
-            at = out[r, led_hq[i]]
+            at = issued[r, led_hq[i]]
             if posture[r, v] != DELAY or not np.isfinite(at):
                 continue
             # Receipt: slower where the unit's own headquarters is out of action,
@@ -504,11 +597,10 @@ def fall_back_orders(
                 and not attacked[r, v]
                 and left
             ):
-                if not starts:
-                    pos = posture.copy()
-                    starts = True
-                pos[r, v] = WITHDRAW
-    return out, pos, issues, starts
+                if not write:
+                    return True
+                out[r, v] = WITHDRAW
+    return write
 
 
 @pkernel
