@@ -147,6 +147,7 @@ def _apply_losses(
     losses: npt.NDArray[np.float64] | LossRows | ContactLosses,
     owned: bool = False,
     rows: npt.ArrayLike | None = None,
+    men: MenCache | None = None,
 ) -> tuple[State, bool]:
     """Move ``losses`` [R, U, L, K] from present to lost, capped at what is present.
 
@@ -160,6 +161,8 @@ def _apply_losses(
         rows: [R, U] the units that may have a loss (default: found from ``losses``);
             a unit without one is left as it is either way. Not used with
             :class:`LossRows`.
+        men: the run's men cache, brought up to date with the changed rows (with
+            :class:`ContactLosses`; else by :func:`_sync`).
 
     Returns:
         The new state, and whether its present and lost arrays are owned now.
@@ -170,7 +173,11 @@ def _apply_losses(
         present, lost = (
             (st.present, st.lost) if owned else (st.present.copy(), st.lost.copy())
         )
-        losses.apply(present, lost)
+        if men is None or men.men is None:
+            losses.apply(present, lost)
+        else:
+            losses.apply(present, lost, men.men)
+            men.of = present
         return st.replace(present=present, lost=lost), True
     if isinstance(losses, LossRows):
         rr, uu, hit = losses.rr, losses.uu, losses.hit
@@ -207,13 +214,10 @@ def _apply_losses(
     return st.replace(present=present, lost=lost), True
 
 
-def _sync(men: MenCache | None, st: State, losses: LossRows | ContactLosses) -> None:
+def _sync(men: MenCache | None, st: State, losses: LossRows) -> None:
     """Bring ``men`` up to date with the rows ``losses`` changed in ``st``."""
     if men is not None:
-        if isinstance(losses, ContactLosses):
-            men.sync(st.present, losses.contact[:, 0], losses.contact[:, 1])
-        else:
-            men.sync(st.present, losses.rr, losses.uu)
+        men.sync(st.present, losses.rr, losses.uu)
 
 
 def step(
@@ -299,8 +303,7 @@ def step(
         pressed[out.pressed[0][first], out.pressed[1][first]] = np.float32(hour)
         st = st.replace(pressed_hour=pressed)
     # The first loss applied copies present and lost; later ones write in place.
-    st, owned = _apply_losses(st, out.losses, owned=inplace)
-    _sync(men, st, out.losses)
+    st, owned = _apply_losses(st, out.losses, owned=inplace, men=men)
     st, fall = fall_back_dislodged(ctx, st, out.dislodged)
     st, owned = _apply_losses(st, fall, owned)
     _sync(men, st, fall)

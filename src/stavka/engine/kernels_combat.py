@@ -80,8 +80,11 @@ class ContactLosses:
         )
         return LossRows(self.contact[:, 0], self.contact[:, 1], hit)
 
-    def apply(self, present: F64, lost: F64) -> None:
-        """Move the losses from ``present`` to ``lost`` in place (as ``rows`` would)."""
+    def apply(self, present: F64, lost: F64, men: F64 | None = None) -> None:
+        """Move the losses from ``present`` to ``lost`` in place (as ``rows`` would).
+
+        ``men``: an [R, U] copy of ``present``'s men, whose changed rows are taken.
+        """
         apply_contact_losses(
             present,
             lost,
@@ -92,6 +95,7 @@ class ContactLosses:
             self.dt_days,
             self.split,
             self.kinds,
+            men,
         )
 
 
@@ -265,6 +269,7 @@ def apply_contact_losses(
     dt_days: float,
     split: F64,
     kinds: tuple[int, int, int],
+    men: F64 | None = None,
 ) -> None:  # pragma: no cover - compiled
     """:func:`contact_losses` then ``kernels_units.apply_losses``, row by row.
 
@@ -273,6 +278,7 @@ def apply_contact_losses(
     out: in those kernels' sums they add 0.0, which changes no sum (no figure is
     -0.0: holdings and losses start at 0.0 and only non-negative amounts are
     added), and a holding of 0 is skipped (every sum for it would add 0.0).
+    ``men`` (if given), an [R, U] copy of the men, takes the rows' new men.
     """
     n_k = present.shape[2]
     n_c = contact.shape[0]
@@ -313,6 +319,8 @@ def apply_contact_losses(
                 lost[r, u, kind_c, k] = lost[r, u, kind_c, k] + gone_c
                 rest = here - (gone_a + gone_b + gone_c)
                 present[r, u, k] = rest if rest >= 0.0 else 0.0
+            if men is not None:
+                men[r, u] = present[r, u, 0]
 
 
 @kernel
