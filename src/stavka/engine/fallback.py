@@ -40,7 +40,7 @@ from stavka.engine.combat import (
     engaged_split,
     loss_shares,
 )
-from stavka.engine.kernels import LossRows
+from stavka.engine.kernels import LossRows, replica_chunks
 from stavka.engine.kernels_combat import motorised, nonzero2
 from stavka.engine.kernels_units import fall_back_orders, free_cells
 from stavka.engine.setup import Context
@@ -152,7 +152,7 @@ def _invest_fortresses(
     state (posture ``INVESTED``, assault progress 0, ``siege_unit`` of the
     besiegers) and the dislodged units left to fall back or collapse.
     """
-    rr, uu = nonzero2(dislodged)
+    rr, uu = nonzero2(dislodged, replica_chunks())
     if rr.size == 0:
         return st, dislodged
     u, p = ctx.units, ctx.params
@@ -193,7 +193,7 @@ def _invest_fortresses(
 
 def release_sieges(st: State) -> State:
     """End the sieges whose garrison has gone (destroyed, surrendered, no men left)."""
-    rr, uu = nonzero2(st.siege_unit >= 0)
+    rr, uu = nonzero2(st.siege_unit >= 0, replica_chunks())
     if rr.size == 0:
         return st
     g = st.siege_unit[rr, uu]
@@ -280,7 +280,7 @@ def fall_back_dislodged(
     cells. Returns the losses of the dislodged units.
     """
     st, dislodged = _invest_fortresses(ctx, st, dislodged)
-    rr, uu = nonzero2(dislodged)
+    rr, uu = nonzero2(dislodged, replica_chunks())
     losses = LossRows.zeros(rr, uu, st.lost.shape[2:])
     if rr.size == 0:
         return st, losses

@@ -323,24 +323,36 @@ def apply_contact_losses(
                 men[r, u] = present[r, u, 0]
 
 
-@kernel
-def nonzero2(mask: npt.NDArray[np.bool_]) -> tuple[IP, IP]:  # pragma: no cover
-    """``np.nonzero`` of a [R, U] mask: its (replica, unit) rows in C order."""
+@pkernel
+def nonzero2(
+    mask: npt.NDArray[np.bool_], threads: int = 1
+) -> tuple[IP, IP]:  # pragma: no cover - compiled
+    """``np.nonzero`` of a [R, U] mask: its (replica, unit) rows in C order.
+
+    Replicas are counted, then listed, in parallel in ``threads`` contiguous chunks.
+    """
     n_r, n_u = mask.shape
-    n = 0
-    for r in range(n_r):
-        for u in range(n_u):
-            if mask[r, u]:
-                n += 1
-    rr = np.empty(n, np.intp)
-    uu = np.empty(n, np.intp)
-    i = 0
-    for r in range(n_r):
-        for u in range(n_u):
-            if mask[r, u]:
-                rr[i] = r
-                uu[i] = u
-                i += 1
+    n_t = max(min(threads, n_r), 1)
+    first = np.zeros(n_t + 1, np.int64)  # the chunks' counts, then where they start
+    for t in prange(n_t):
+        n = 0
+        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
+            for u in range(n_u):
+                if mask[r, u]:
+                    n += 1
+        first[t + 1] = n
+    for t in range(n_t):
+        first[t + 1] += first[t]
+    rr = np.empty(first[n_t], np.intp)
+    uu = np.empty(first[n_t], np.intp)
+    for t in prange(n_t):
+        i = first[t]
+        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
+            for u in range(n_u):
+                if mask[r, u]:
+                    rr[i] = r
+                    uu[i] = u
+                    i += 1
     return rr, uu
 
 

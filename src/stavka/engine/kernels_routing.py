@@ -269,7 +269,7 @@ def step_down(
     return nxt, slot
 
 
-@kernel
+@pkernel
 def idle_units_memo(
     wants: npt.NDArray[np.bool_],
     field: I32,
@@ -279,29 +279,44 @@ def idle_units_memo(
     memo: tuple[I32, I32, IP],
     nxt: I32,
     slot: IP,
+    threads: int = 1,
 ) -> tuple[IP, IP]:  # pragma: no cover - compiled
     """``kernels.idle_units``, giving those whose hop ``memo`` remembers that hop.
 
     ``memo`` holds each unit's remembered cell (-1: none), next cell and slot
     [R, U]; a unit in its remembered cell gets the remembered hop in ``nxt`` and
     ``slot`` (in place). Returns the (replica, unit) of the other exploiting units,
-    in replica-then-unit order.
+    in replica-then-unit order. Replicas run in parallel in ``threads`` contiguous
+    chunks, each into its own rows, joined in chunk order.
     """
     m_cell, m_nxt, m_slot = memo
     n_r, n_u = wants.shape
     rr = np.empty(n_r * n_u, np.intp)
     uu = np.empty(n_r * n_u, np.intp)
-    n = 0
-    for r in range(n_r):
-        for u in range(n_u):
-            if wants[r, u] and field[r, u] < 0 and able[u] and posture[r, u] == 0:
-                if m_cell[r, u] == cell[r, u]:
-                    nxt[r, u] = m_nxt[r, u]
-                    slot[r, u] = m_slot[r, u]
-                    continue
-                rr[n] = r
-                uu[n] = u
-                n += 1
+    n_t = max(min(threads, n_r), 1)
+    count = np.zeros(n_t, np.int64)
+    for t in prange(n_t):
+        r_lo = t * n_r // n_t
+        n = r_lo * n_u  # the chunk's rows start here
+        for r in range(r_lo, (t + 1) * n_r // n_t):
+            for u in range(n_u):
+                if wants[r, u] and field[r, u] < 0 and able[u] and posture[r, u] == 0:
+                    if m_cell[r, u] == cell[r, u]:
+                        nxt[r, u] = m_nxt[r, u]
+                        slot[r, u] = m_slot[r, u]
+                        continue
+                    rr[n] = r
+                    uu[n] = u
+                    n += 1
+        count[t] = n - r_lo * n_u
+    # Join the chunks' rows (the first chunk's are in place).
+    n = count[0]
+    for t in range(1, n_t):
+        lo = (t * n_r // n_t) * n_u
+        for i in range(count[t]):
+            rr[n + i] = rr[lo + i]
+            uu[n + i] = uu[lo + i]
+        n += count[t]
     return rr[:n], uu[:n]
 
 

@@ -155,7 +155,7 @@ def _exploit(
         memo.forget_changed_targets(st.targets)
         known = (memo.ex_cell, memo.ex_nxt, memo.ex_slot)
         ir, iu = idle_units_memo(
-            wants, field, able, st.posture, st.cell, known, nxt, slot
+            wants, field, able, st.posture, st.cell, known, nxt, slot, replica_chunks()
         )
         if ir.size == 0:
             return nxt, slot
