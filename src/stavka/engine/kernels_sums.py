@@ -36,6 +36,10 @@ def nmax(a: float, b: float) -> float:  # pragma: no cover - compiled
 
 
 _WORK: dict[tuple[int, int, int], tuple[npt.NDArray[np.int64], F64]] = {}
+Rows = tuple[npt.NDArray[np.int64], F64, F64, F64, F64, npt.NDArray[np.int64]]
+"""Room for :func:`engage`'s rows: keys, attacker and defender power, holding men,
+fight hours x men and contact rows."""
+_ROWS: dict[tuple[int, int], Rows] = {}
 
 
 def engagements(
@@ -63,7 +67,10 @@ def engagements(
 ]:
     """:func:`engage` with its work arrays, kept between calls (it leaves them so).
 
-    One set per calling thread, number of chunks and map size.
+    One set per calling thread, number of chunks and map size; and its room for
+    rows, one per calling thread and size (fresh room for millions of rows would
+    cost more than the kernel: the system maps it anew and zeroes every page
+    written).
     """
     n_t = max(min(threads, status.shape[0]), 1)
     key = (threading.get_ident(), n_t, n_cells)
@@ -72,9 +79,22 @@ def engagements(
             np.full((n_t, 2, n_cells), -1, np.int64),
             np.zeros((n_t, n_cells, 5)),
         )
+    cap = status.size  # a replica has at most U engagements and U units in contact
+    room = (threading.get_ident(), cap)
+    if room not in _ROWS:
+        if len(_ROWS) > 4:
+            _ROWS.clear()
+        _ROWS[room] = (
+            np.empty(cap, np.int64),
+            np.empty((cap, 3)),
+            np.empty((cap, 3)),
+            np.empty(cap),
+            np.empty(cap),
+            np.empty((cap, 4), np.int64),
+        )
     return engage(
         status, side, attack_cell, cell, present, ammo, posture, fight_hours,
-        ammo_low, ammo_out_factor, n_cells, cols, threads, _WORK[key],
+        ammo_low, ammo_out_factor, n_cells, cols, threads, _WORK[key], _ROWS[room],
     )  # fmt: skip
 
 
@@ -94,6 +114,7 @@ def engage(
     cols: tuple[int, int, int, int, int],
     threads: int,
     work: tuple[npt.NDArray[np.int64], F64],
+    rows: Rows,
 ) -> tuple[
     npt.NDArray[np.int64],
     npt.NDArray[np.float64],
@@ -114,7 +135,8 @@ def engage(
     mortars). Replicas run in parallel in ``threads`` contiguous chunks, each chunk
     into its own rows; the rows are then joined in chunk order. ``work``: per chunk,
     cell -> attacked row and engagement (-1) [T, 2, N] and the defenders' sums (0)
-    [T, N, 5], as they are left again.
+    [T, N, 5], as they are left again; ``rows``: room for R x U rows of each
+    output (:data:`Rows`), whose first rows are returned as copies.
 
     Returns:
         Keys ``replica * n_cells + cell`` (ascending), attacker and defender power
@@ -123,13 +145,7 @@ def engage(
         -1) in replica-then-unit order; and the contact mask [R, U].
     """
     n_r, n_u = cell.shape
-    cap = n_r * n_u  # a replica has at most n_u engagements and n_u units in contact
-    keys = np.empty(cap, np.int64)
-    a_out = np.empty((cap, 3))
-    d_out = np.empty((cap, 3))
-    hold_out = np.empty(cap)
-    fought_out = np.empty(cap)
-    contact = np.empty((cap, 4), np.int64)
+    keys, a_out, d_out, hold_out, fought_out, contact = rows
     in_contact = np.empty((n_r, n_u), np.bool_)  # rows cleared in the chunks
     n_t = max(min(threads, n_r), 1)
     n_eng = np.zeros(n_t, np.int64)
@@ -163,12 +179,12 @@ def engage(
         e_all += n_eng[t]
         c_all += n_con[t]
     return (
-        keys[:e_all],
-        a_out[:e_all],
-        d_out[:e_all],
-        hold_out[:e_all],
-        fought_out[:e_all],
-        contact[:c_all],
+        keys[:e_all].copy(),
+        a_out[:e_all].copy(),
+        d_out[:e_all].copy(),
+        hold_out[:e_all].copy(),
+        fought_out[:e_all].copy(),
+        contact[:c_all].copy(),
         in_contact,
     )
 
