@@ -298,10 +298,11 @@ def step(
         fight_cell=fight_cell,
     )
     if out.pressed[0].size:
-        pressed = st.pressed_hour.copy()
-        first = np.isinf(pressed[out.pressed])
-        pressed[out.pressed[0][first], out.pressed[1][first]] = np.float32(hour)
-        st = st.replace(pressed_hour=pressed)
+        first = np.isinf(st.pressed_hour[out.pressed])
+        if first.any():
+            pressed = st.pressed_hour.copy()
+            pressed[out.pressed[0][first], out.pressed[1][first]] = np.float32(hour)
+            st = st.replace(pressed_hour=pressed)
     # The first loss applied copies present and lost; later ones write in place.
     st, owned = _apply_losses(st, out.losses, owned=inplace, men=men)
     st, fall = fall_back_dislodged(ctx, st, out.dislodged)
