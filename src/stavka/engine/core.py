@@ -30,7 +30,7 @@ from stavka.engine.fallback import (
     relay_fall_back,
     release_sieges,
 )
-from stavka.engine.kernels import LossRows
+from stavka.engine.kernels import LossRows, row_room
 from stavka.engine.kernels_combat import ContactLosses
 from stavka.engine.kernels_sums import moved
 from stavka.engine.kernels_units import (
@@ -326,7 +326,7 @@ def step(
     st = update_control(ctx, st, hour, men_now)
     # Only units that moved or were waiting can have a new depth: for the others it
     # is the one already taken into the maximum.
-    rr, uu = moved(st.cell, cell0, status0)
+    rr, uu = moved(st.cell, cell0, status0, row_room(st.cell.size))
     here = st.cell[rr, uu]
     # Foot troops coming into an under-besieged fortress's cell join its siege.
     st = reinforce_sieges(ctx, st, rr, uu, here)

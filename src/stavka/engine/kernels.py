@@ -7,6 +7,7 @@ the same order as the numpy reductions they stand for.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -27,6 +28,7 @@ __all__ = [
     "passed_objectives",
     "pkernel",
     "replica_chunks",
+    "row_room",
     "second_hop",
     "take_column",
     "wanted_fields",
@@ -47,6 +49,25 @@ def replica_chunks() -> int:
     Any number gives the same results; more only costs work arrays to zero.
     """
     return min(numba.get_num_threads(), MAX_REPLICA_CHUNKS)
+
+
+_ROOM: dict[tuple[int, int, int], npt.NDArray[np.intp]] = {}
+
+
+def row_room(n: int, lists: int = 2) -> npt.NDArray[np.intp]:
+    """Room for ``lists`` lists of up to ``n`` rows [lists, n], kept per thread.
+
+    For kernels that list (replica, unit) rows, which return copies of what they
+    wrote: writing into fresh room for R x U rows costs more than the listing (the
+    system maps it anew and zeroes every page written).
+    """
+    key = (threading.get_ident(), n, lists)
+    room = _ROOM.get(key)
+    if room is None:
+        if len(_ROOM) > 8:
+            _ROOM.clear()
+        room = _ROOM[key] = np.empty((lists, n), np.intp)
+    return room
 
 
 def kernel(fn: Fn) -> Fn:

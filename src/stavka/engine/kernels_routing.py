@@ -279,6 +279,7 @@ def idle_units_memo(
     memo: tuple[I32, I32, IP],
     nxt: I32,
     slot: IP,
+    room: IP,
     threads: int = 1,
 ) -> tuple[IP, IP]:  # pragma: no cover - compiled
     """``kernels.idle_units``, giving those whose hop ``memo`` remembers that hop.
@@ -287,12 +288,13 @@ def idle_units_memo(
     [R, U]; a unit in its remembered cell gets the remembered hop in ``nxt`` and
     ``slot`` (in place). Returns the (replica, unit) of the other exploiting units,
     in replica-then-unit order. Replicas run in parallel in ``threads`` contiguous
-    chunks, each into its own rows, joined in chunk order.
+    chunks, each into its own rows of ``room`` [2, R x U] (``kernels.row_room``),
+    joined in chunk order.
     """
     m_cell, m_nxt, m_slot = memo
     n_r, n_u = wants.shape
-    rr = np.empty(n_r * n_u, np.intp)
-    uu = np.empty(n_r * n_u, np.intp)
+    rr = room[0]
+    uu = room[1]
     n_t = max(min(threads, n_r), 1)
     count = np.zeros(n_t, np.int64)
     for t in prange(n_t):
@@ -317,7 +319,7 @@ def idle_units_memo(
             rr[n + i] = rr[lo + i]
             uu[n + i] = uu[lo + i]
         n += count[t]
-    return rr[:n], uu[:n]
+    return rr[:n].copy(), uu[:n].copy()
 
 
 @kernel

@@ -409,11 +409,15 @@ def moved(
     cell: npt.NDArray[np.int32],
     before: npt.NDArray[np.int32],
     status_before: npt.NDArray[np.int8],
+    room: npt.NDArray[np.intp],
 ) -> tuple[IP, IP]:  # pragma: no cover - compiled
-    """(replica, unit) of the units that changed cell or were waiting [R, U] before."""
+    """(replica, unit) of the units that changed cell or were waiting [R, U] before.
+
+    ``room``: [2, R x U] to list them in (``kernels.row_room``).
+    """
     n_r, n_u = cell.shape
-    rr = np.empty(n_r * n_u, np.intp)
-    uu = np.empty(n_r * n_u, np.intp)
+    rr = room[0]
+    uu = room[1]
     n = 0
     for r in range(n_r):
         for u in range(n_u):
@@ -421,4 +425,4 @@ def moved(
                 rr[n] = r
                 uu[n] = u
                 n += 1
-    return rr[:n], uu[:n]
+    return rr[:n].copy(), uu[:n].copy()

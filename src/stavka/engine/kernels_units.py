@@ -348,6 +348,7 @@ def orders(
     per_level: float,
     cutoff: float,
     hour: np.float32,
+    room: IP,
     threads: int = 1,
 ) -> tuple[npt.NDArray[np.float32], IP, IP, IP, IP]:  # pragma: no cover - compiled
     """Receipt of the ceasefire order, as ``surrender.surrender_and_desertion`` has it.
@@ -360,15 +361,15 @@ def orders(
     order hours [R, U], the (replica, unit) rows of the active defenders holding the
     order, and those of the active puppet units, both in replica-then-unit order.
     Replicas run in parallel in ``threads`` contiguous chunks, each into its own
-    rows, joined in chunk order.
+    rows of ``room`` [4, R x U] (``kernels.row_room``), joined in chunk order.
     """
     posture, cut_off = relays_late
     n_r, n_u = status.shape
     out = np.empty((n_r, n_u), np.float32)
-    gr = np.empty(n_r * n_u, np.intp)
-    gu = np.empty(n_r * n_u, np.intp)
-    pr = np.empty(n_r * n_u, np.intp)
-    pu = np.empty(n_r * n_u, np.intp)
+    gr = room[0]
+    gu = room[1]
+    pr = room[2]
+    pu = room[3]
     n_t = max(min(threads, n_r), 1)
     n_g = np.zeros(n_t, np.int64)
     n_p = np.zeros(n_t, np.int64)
@@ -415,7 +416,13 @@ def orders(
             pu[p_all + i] = pu[lo + i]
         g_all += n_g[t]
         p_all += n_p[t]
-    return out, gr[:g_all], gu[:g_all], pr[:p_all], pu[:p_all]
+    return (
+        out,
+        gr[:g_all].copy(),
+        gu[:g_all].copy(),
+        pr[:p_all].copy(),
+        pu[:p_all].copy(),
+    )
 
 
 @kernel

@@ -23,6 +23,7 @@ from stavka.engine.kernels import (
     next_hops_memo,
     passed_objectives,
     replica_chunks,
+    row_room,
     wanted_fields,
 )
 from stavka.engine.kernels_combat import by_class, motorised
@@ -154,9 +155,11 @@ def _exploit(
         # class with a table, which it then always uses, has hops remembered.
         memo.forget_changed_targets(st.targets)
         known = (memo.ex_cell, memo.ex_nxt, memo.ex_slot)
+        room = row_room(wants.size)
         ir, iu = idle_units_memo(
-            wants, field, able, st.posture, st.cell, known, nxt, slot, replica_chunks()
-        )
+            wants, field, able, st.posture, st.cell, known, nxt, slot, room,
+            replica_chunks(),
+        )  # fmt: skip
         if ir.size == 0:
             return nxt, slot
     bank = ctx.bank

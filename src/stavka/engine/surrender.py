@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stavka.engine.kernels import LossRows, replica_chunks
+from stavka.engine.kernels import LossRows, replica_chunks, row_room
 from stavka.engine.kernels_sums import prisoners
 from stavka.engine.kernels_units import orders
 from stavka.engine.setup import Context
@@ -78,6 +78,7 @@ def surrender_and_desertion(
         p.order_delay_hours_per_level,
         p.order_delay_cutoff_factor,
         np.float32(hour),  # numpy compares float32 hours with a float in float32
+        row_room(st.status.size, 4),
         replica_chunks(),
     )
     # The compliance delay of the units that got the order (the others can't comply).
