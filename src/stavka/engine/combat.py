@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stavka.engine.kernels import LossRows, replica_chunks
-from stavka.engine.kernels_combat import ContactLosses, attacker_sums
+from stavka.engine.kernels_combat import ContactLosses, attacker_sums, split_rows
 from stavka.engine.kernels_sums import engagements
 from stavka.engine.setup import Context
 from stavka.engine.state import PERSONNEL, State
@@ -139,14 +139,17 @@ def loss_shares(
             _NO_SURRENDER.clear()
         nations = set(p.no_surrender_nations)
         _NO_SURRENDER[ctx.token] = np.array([n in nations for n in ctx.units.nation])
-    shares = np.empty((rr.size, 3))
-    shares[:] = usual
-    fight_on = _NO_SURRENDER[ctx.token][uu] & np.isinf(st.order_hour[rr, uu])
-    if fight_on.any():
-        shares[fight_on] = no_surrender_split(
-            p.no_surrender_captured_share, p.no_surrender_wounded_share
-        )
-    return shares
+    k, w, c = no_surrender_split(
+        p.no_surrender_captured_share, p.no_surrender_wounded_share
+    )
+    return split_rows(
+        (float(usual[0]), float(usual[1]), float(usual[2])),
+        (float(k), float(w), float(c)),
+        _NO_SURRENDER[ctx.token],
+        st.order_hour,
+        rr,
+        uu,
+    )
 
 
 def step_loss_rates(

@@ -27,6 +27,7 @@ __all__ = [
     "motorised",
     "nonzero2",
     "serving_railheads",
+    "split_rows",
 ]
 
 
@@ -218,6 +219,30 @@ def control_at_places(
                 new = to0 and np.isnan(capture_hour[r, q]) and control[r, q] == 1
                 cap[r, q] = hour if new else capture_hour[r, q]
     return out, cap
+
+
+@kernel
+def split_rows(
+    usual: tuple[float, float, float],
+    fight_on: tuple[float, float, float],
+    fights_on: npt.NDArray[np.bool_],
+    order_hour: npt.NDArray[np.float32],
+    rr: npt.NDArray[np.integer],
+    uu: npt.NDArray[np.integer],
+) -> F64:  # pragma: no cover - compiled
+    """Each row's killed, wounded and captured shares of its losses [M, 3].
+
+    ``fight_on`` for units that fight on (``fights_on`` [U]) the surrender order
+    has not reached (``order_hour`` [R, U] inf), else ``usual``.
+    """
+    out = np.empty((rr.shape[0], 3))
+    for i in range(rr.shape[0]):
+        u = uu[i]
+        split = fight_on if fights_on[u] and np.isinf(order_hour[rr[i], u]) else usual
+        out[i, 0] = split[0]
+        out[i, 1] = split[1]
+        out[i, 2] = split[2]
+    return out
 
 
 @kernel
