@@ -213,7 +213,9 @@ def attackers_hours(
     ``contact`` rows are (replica, unit, attacked engagement or -1, defended one).
     """
     # Summed in contact order, as np.bincount sums (kernels_combat.attacker_sums).
-    weighted, men = attacker_sums(contact, st.present, st.fight_hours, n_eng)
+    weighted, men = attacker_sums(
+        contact, st.present, st.fight_hours, n_eng, replica_chunks()
+    )
     return weighted / np.maximum(men, 1.0)
 
 

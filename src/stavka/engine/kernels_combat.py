@@ -100,26 +100,36 @@ class ContactLosses:
         )
 
 
-@kernel
+@pkernel
 def attacker_sums(
     contact: npt.NDArray[np.int64],
     present: F64,
     fight_hours: npt.NDArray[np.floating],
     n_eng: int,
+    threads: int = 1,
 ) -> tuple[F64, F64]:  # pragma: no cover - compiled
     """Attackers' men x fight hours and men per engagement [E], in contact order.
 
     As ``np.bincount`` with weights sums them (``contact`` rows as
-    ``engagements`` gives them; column 0 of ``present`` is the men).
+    ``engagements`` gives them, in replica-then-unit order; column 0 of
+    ``present`` is the men). An engagement is one replica's: the rows run in
+    parallel in ``threads`` chunks of whole replicas.
     """
     weighted = np.zeros(n_eng)
     men = np.zeros(n_eng)
-    for i in range(contact.shape[0]):
-        e = contact[i, 2]
-        if e >= 0:
-            m = present[contact[i, 0], contact[i, 1], 0]
-            weighted[e] += m * np.float64(fight_hours[contact[i, 0], contact[i, 1]])
-            men[e] += m
+    n_c = contact.shape[0]
+    n_t = max(min(threads, n_c), 1)
+    span = contact[n_c - 1, 0] + 1 if n_c > 0 else 0  # replicas up to the last
+    bounds = np.empty(n_t + 1, np.int64)
+    for t in range(n_t + 1):
+        bounds[t] = np.searchsorted(contact[:, 0], t * span // n_t)
+    for t in prange(n_t):
+        for i in range(bounds[t], bounds[t + 1]):
+            r, u, e = contact[i, 0], contact[i, 1], contact[i, 2]
+            if e >= 0:
+                m = present[r, u, 0]
+                weighted[e] += m * np.float64(fight_hours[r, u])
+                men[e] += m
     return weighted, men
 
 
