@@ -109,6 +109,7 @@ def relay_fall_back(
         (u.fallback_hq, u.parent, u.objectives),
         float(hour),
         float(p.order_delay_cutoff_factor),
+        replica_chunks(),
     )
     changed: dict[str, object] = {"fallback_hour": issued} if issues else {}
     if starts:

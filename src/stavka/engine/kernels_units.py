@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import prange
 
-from stavka.engine.kernels import F64, IP, kernel, pkernel
+from stavka.engine.kernels import F64, IP, inline_kernel, kernel, pkernel
 from stavka.engine.state import Pos
 
 __all__ = [
@@ -446,6 +446,7 @@ def fall_back_orders(
     tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
     hour: float,
     cutoff: float,
+    threads: int = 1,
 ) -> tuple[
     npt.NDArray[np.float32], npt.NDArray[np.int8], bool, bool
 ]:  # pragma: no cover - compiled
@@ -463,7 +464,8 @@ def fall_back_orders(
     Returns the issue hours and postures [R, U] (``issued`` and ``posture``
     themselves where unchanged), and whether each changed. (Each is looked for
     before it is written into a copy: a kernel variable that is either an input
-    or a copy of it makes numba's loops far slower.)
+    or a copy of it makes numba's loops far slower.) The units that start are
+    looked for in parallel in ``threads`` contiguous chunks of replicas.
     """
     status = unit_state[0]
     heads, under = static[2], static[3]
@@ -479,11 +481,13 @@ def fall_back_orders(
         out = issued.copy()
         _issue(out, status, attacked, under, hq, hour32, True)
         return _fall_back_starts(
-            out, posture, unit_state, attacked, static, tree, hour, cutoff, True
-        )
+            out, posture, unit_state, attacked, static, tree, hour, cutoff, True,
+            threads,
+        )  # fmt: skip
     return _fall_back_starts(
-        issued, posture, unit_state, attacked, static, tree, hour, cutoff, False
-    )
+        issued, posture, unit_state, attacked, static, tree, hour, cutoff, False,
+        threads,
+    )  # fmt: skip
 
 
 @kernel
@@ -537,21 +541,22 @@ def _fall_back_starts(
     hour: float,
     cutoff: float,
     issues: bool,
+    threads: int,
 ) -> tuple[
     npt.NDArray[np.float32], npt.NDArray[np.int8], bool, bool
 ]:  # pragma: no cover - compiled
     """:func:`fall_back_orders` once the orders are issued: the units that start."""
     starts = _starts(issued, posture, posture, unit_state, attacked, static, tree,
-                     hour, cutoff, False)  # fmt: skip
+                     hour, cutoff, False, threads)  # fmt: skip
     if not starts:
         return issued, posture, issues, False
     out = posture.copy()
     _starts(issued, posture, out, unit_state, attacked, static, tree, hour, cutoff,
-            True)  # fmt: skip
+            True, threads)  # fmt: skip
     return issued, out, issues, True
 
 
-@kernel
+@pkernel
 def _starts(
     issued: npt.NDArray[np.float32],
     posture: npt.NDArray[np.int8],
@@ -574,40 +579,80 @@ def _starts(
     hour: float,
     cutoff: float,
     write: bool,
+    threads: int,
 ) -> bool:  # pragma: no cover - compiled
     """Whether a delaying unit holding the order starts to withdraw.
 
     With ``write``, the posture in ``out`` of every one that does becomes withdraw.
+    Replicas run in parallel in ``threads`` contiguous chunks.
     """
+    hour32 = np.float32(hour)
+    m = tree[2].shape[1]
+    n_r = issued.shape[0]
+    n_t = max(min(threads, n_r), 1)
+    found = np.zeros(n_t, np.bool_)
+    for t in prange(n_t):
+        for r in range(t * n_r // n_t, (t + 1) * n_r // n_t):
+            _starts_of(r, t, issued, posture, out, unit_state, attacked, static,
+                       tree, hour, hour32, cutoff, m, write, found)  # fmt: skip
+    return bool(found.any())
+
+
+@inline_kernel
+def _starts_of(
+    r: int,
+    t: int,
+    issued: npt.NDArray[np.float32],
+    posture: npt.NDArray[np.int8],
+    out: npt.NDArray[np.int8],
+    unit_state: tuple[
+        npt.NDArray[np.int8],
+        npt.NDArray[np.bool_],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.float32],
+    ],
+    attacked: npt.NDArray[np.bool_],
+    static: tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        F64,
+    ],
+    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    hour: float,
+    hour32: np.float32,
+    cutoff: float,
+    m: int,
+    write: bool,
+    found: npt.NDArray[np.bool_],
+) -> None:  # pragma: no cover - compiled
+    """:func:`_starts` of replica ``r`` (of chunk ``t``: ``found[t]`` if any)."""
     status, cut_off, objective, pressed_hour = unit_state
     led, led_hq, _, _, relay = static
-    _, parent, objectives = tree
-    hour32 = np.float32(hour)
-    m = objectives.shape[1]
-    for r in range(issued.shape[0]):
-        for i in range(led.size):
-            v = led[i]
-            at = issued[r, led_hq[i]]
-            if posture[r, v] != DELAY or not np.isfinite(at):
-                continue
-            # Receipt: slower where the unit's own headquarters is out of action,
-            # falling back or cut off.
-            up = parent[v] if parent[v] > 0 else 0
-            late = status[r, up] != 1 or posture[r, up] == WITHDRAW or cut_off[r, up]
-            delay = relay[i] * cutoff if late else relay[i]
-            o = objective[r, v]
-            left = o < m and objectives[v, o if o < m - 1 else m - 1] >= 0
-            if (
-                np.float64(at) + delay <= hour
-                and pressed_hour[r, v] <= hour32
-                and status[r, v] == 1
-                and not attacked[r, v]
-                and left
-            ):
-                if not write:
-                    return True
+    parent, objectives = tree[1], tree[2]
+    for i in range(led.size):
+        v = led[i]
+        at = issued[r, led_hq[i]]
+        if posture[r, v] != DELAY or not np.isfinite(at):
+            continue
+        # Receipt: slower where the unit's own headquarters is out of action,
+        # falling back or cut off.
+        up = parent[v] if parent[v] > 0 else 0
+        late = status[r, up] != 1 or posture[r, up] == WITHDRAW or cut_off[r, up]
+        delay = relay[i] * cutoff if late else relay[i]
+        o = objective[r, v]
+        left = o < m and objectives[v, o if o < m - 1 else m - 1] >= 0
+        if (
+            np.float64(at) + delay <= hour
+            and pressed_hour[r, v] <= hour32
+            and status[r, v] == 1
+            and not attacked[r, v]
+            and left
+        ):
+            found[t] = True
+            if write:
                 out[r, v] = WITHDRAW
-    return write
 
 
 @pkernel
