@@ -282,8 +282,9 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     ),
     "puppet_desertion_per_day": (
         "1/day",
-        "assumption: Manchukuo/Mengjiang desertion rate "
-        "(source text: puppet troops mutinied); to be sourced",
+        "assumption: Manchukuo/Mengjiang desertion rate; the pack gives no "
+        "rate (source text l. 89: over 200,000 puppet troops; l. 285: the "
+        "puppet armies 'wiped out'); to be sourced",
     ),
     "puppet_desertion_contact_per_day": ("1/day", "assumption: the same in contact"),
     "surprise_hours": (
