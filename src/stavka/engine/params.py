@@ -177,7 +177,9 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "t/day",
         "biography.wikireading.ru 201732: 160-170 sorties a day delivered 940 t of "
         "fuel and lubricants from 10 to 22 Aug; 940 t / 13 days = 72.3 t a day, "
-        "shared by the formations' units, landing at midday",
+        "shared by the formations' units, landing at midday; the pack records a "
+        "conflicting 2,072 t of fuel in 1,755 sorties (history README, known "
+        "conflicts): docs/parameters.md 'Air lift'",
     ),
     "air_lift_first_day": (
         "date",
