@@ -31,6 +31,26 @@ WITHDRAW = int(Pos.WITHDRAW)
 DELAY = int(Pos.DELAY)
 """Posture of a delaying unit (a compile-time int)."""
 
+FallBackUnits = tuple[
+    npt.NDArray[np.int8],
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+]
+"""(status, cut_off, objective, pressed_hour) [R, U] of the fall-back order kernels."""
+FallBackStatic = tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    F64,
+]
+"""(led, led_hq, heads, under, relay) of ``fallback._static``."""
+FallBackTree = tuple[
+    npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]
+]
+"""(fall-back headquarters [U], parent [U], objective cells [U, M])."""
+
 
 # Own copies of kernels.nmin / nmax: numba's on-disk cache does not notice changes
 # to compiled functions of another module.
@@ -429,21 +449,10 @@ def orders(
 def fall_back_orders(
     issued: npt.NDArray[np.float32],
     posture: npt.NDArray[np.int8],
-    unit_state: tuple[
-        npt.NDArray[np.int8],
-        npt.NDArray[np.bool_],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.float32],
-    ],
+    unit_state: FallBackUnits,
     attacked: npt.NDArray[np.bool_],
-    static: tuple[
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        F64,
-    ],
-    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    static: FallBackStatic,
+    tree: FallBackTree,
     hour: float,
     cutoff: float,
     threads: int = 1,
@@ -523,21 +532,10 @@ def _issue(
 def _fall_back_starts(
     issued: npt.NDArray[np.float32],
     posture: npt.NDArray[np.int8],
-    unit_state: tuple[
-        npt.NDArray[np.int8],
-        npt.NDArray[np.bool_],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.float32],
-    ],
+    unit_state: FallBackUnits,
     attacked: npt.NDArray[np.bool_],
-    static: tuple[
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        F64,
-    ],
-    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    static: FallBackStatic,
+    tree: FallBackTree,
     hour: float,
     cutoff: float,
     issues: bool,
@@ -561,21 +559,10 @@ def _starts(
     issued: npt.NDArray[np.float32],
     posture: npt.NDArray[np.int8],
     out: npt.NDArray[np.int8],
-    unit_state: tuple[
-        npt.NDArray[np.int8],
-        npt.NDArray[np.bool_],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.float32],
-    ],
+    unit_state: FallBackUnits,
     attacked: npt.NDArray[np.bool_],
-    static: tuple[
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        F64,
-    ],
-    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    static: FallBackStatic,
+    tree: FallBackTree,
     hour: float,
     cutoff: float,
     write: bool,
@@ -605,21 +592,10 @@ def _starts_of(
     issued: npt.NDArray[np.float32],
     posture: npt.NDArray[np.int8],
     out: npt.NDArray[np.int8],
-    unit_state: tuple[
-        npt.NDArray[np.int8],
-        npt.NDArray[np.bool_],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.float32],
-    ],
+    unit_state: FallBackUnits,
     attacked: npt.NDArray[np.bool_],
-    static: tuple[
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        F64,
-    ],
-    tree: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    static: FallBackStatic,
+    tree: FallBackTree,
     hour: float,
     hour32: np.float32,
     cutoff: float,
