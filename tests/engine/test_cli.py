@@ -131,3 +131,29 @@ def test_day_table_gives_each_fronts_losses(tmp_path: Path) -> None:
         nums = [float(x.replace(",", "")) for x in row.split()[2 : 2 + 2 * n + 2]]
         by_front, attacker = nums[n : 2 * n], nums[2 * n]
         assert 0 < sum(by_front) <= attacker + 1
+
+
+def test_run_param_sets_an_engine_parameter_and_records_it(tmp_path: Path) -> None:
+    """--param changes the run and the summary records it.
+
+    Combat noise off: two seeds agree. A bad --param exits 1 naming it, before
+    anything is written.
+    """
+    runs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"s{seed}"
+        res = _run(
+            "run", "august-storm", "--days", "2", "--out", str(out), "--seed", seed,
+            "--no-report", "--param", "combat_noise=false",
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        assert "changed from the shipped values: combat_noise=False" in res.stdout
+        runs.append(json.loads((out / "summary.json").read_text(encoding="utf-8")))
+    assert all(r["param_overrides"] == {"combat_noise": False} for r in runs)
+    assert runs[0]["losses"] == runs[1]["losses"]
+    bad = tmp_path / "bad"
+    res = _run("run", "august-storm", "--out", str(bad), "--param", "ship_kmh=-1")
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert "ship_kmh=-1" in res.stderr
+    assert not bad.exists()

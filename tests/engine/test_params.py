@@ -46,3 +46,49 @@ def test_a_replaced_context_does_not_reuse_the_old_ones_caches() -> None:
     hours = _static(ctx)[4]
     assert hours.size and hours.max() > 0
     np.testing.assert_allclose(_static(slow)[4], 2 * hours)
+
+
+def test_overrides_parse_each_kind_of_parameter() -> None:
+    """NAME=VALUE pairs set numbers, switches, dates and lists; others stay."""
+    p = EngineParams().with_overrides(
+        [
+            "air_lift_tonnes_per_day=159.4",
+            "combat_noise=false",
+            "air_lift_last_day = 1945-08-20",
+            "air_lift_formations=6gta, 39a",
+        ]
+    )
+    assert p.air_lift_tonnes_per_day == 159.4
+    assert p.combat_noise is False
+    assert p.air_lift_last_day == "1945-08-20"
+    assert p.air_lift_formations == ("6gta", "39a")
+    assert p.overrides() == {
+        "air_lift_tonnes_per_day": 159.4,
+        "combat_noise": False,
+        "air_lift_last_day": "1945-08-20",
+        "air_lift_formations": ["6gta", "39a"],
+    }
+    assert EngineParams().overrides() == {}
+
+
+def test_overrides_reject_bad_pairs_naming_them() -> None:
+    """A bad pair raises EngineError naming it and what is wrong."""
+    import pytest
+
+    from stavka.errors import EngineError
+
+    cases = {
+        "no_such=1": "no engine parameter",
+        "ship_kmh": "NAME=VALUE",
+        "ship_kmh=fast": "not a number",
+        "ship_kmh=-2": ">= 0",
+        "ship_kmh=inf": ">= 0",
+        "step_hours=0.7": "whole steps",
+        "step_hours=0": "whole steps",
+        "combat_noise=maybe": "true or false",
+        "air_lift_first_day=10 Aug": "date",
+    }
+    for pair, why in cases.items():
+        with pytest.raises(EngineError) as err:
+            EngineParams().with_overrides([pair])
+        assert repr(pair) in str(err.value) and why in str(err.value), pair

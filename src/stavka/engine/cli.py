@@ -13,6 +13,7 @@ import numpy as np
 import typer
 
 from stavka.cliutil import JSON_OPTION_HELP, emit_json
+from stavka.engine.params import EngineParams
 
 __all__ = ["register"]
 
@@ -121,11 +122,20 @@ def run(
             " e.g. a draw of `stavka models bootstrap`)."
         ),
     ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            help="Set an engine parameter, NAME=VALUE (repeatable; names and sources"
+            " in docs/parameters.md), e.g. air_lift_tonnes_per_day=159.4.",
+        ),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Run a campaign, write its run directory, score it against the built-in record."""
+    params = EngineParams().with_overrides(param) if param else None
     with _models_in_force(models):
-        _run(scenario, seed, variant, days, out, report=report, json=json)
+        _run(scenario, seed, variant, days, out, params, report=report, json=json)
 
 
 @contextmanager
@@ -154,6 +164,7 @@ def _run(
     variant: str | None,
     days: float | None,
     out: Path | None,
+    params: EngineParams | None,
     *,
     report: bool,
     json: bool,
@@ -165,7 +176,7 @@ def _run(
 
     err = Console(stderr=True)
     t0 = time.perf_counter()
-    ctx = prepare(scenario, variant)
+    ctx = prepare(scenario, variant, params)
     total_days = (
         ctx.scenario.meta.end - ctx.scenario.meta.start
     ).total_seconds() / 86400.0
@@ -205,6 +216,9 @@ def _run(
         typer.echo("  ".join(row))
     _echo_battles(Path(out))
     typer.echo(f"\nrun directory: {out}  (simulated in {t_sim:.1f} s)")
+    if summary["param_overrides"]:
+        changed = ", ".join(f"{k}={v}" for k, v in summary["param_overrides"].items())
+        typer.echo(f"engine parameters changed from the shipped values: {changed}")
     typer.echo(f"accounting (must be 0): {summary['accounting']}")
     typer.echo(f"losses (men): {summary['losses']}")
     typer.echo(f"losses by nation (men): {summary.get('losses_by_nation', {})}")

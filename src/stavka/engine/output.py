@@ -209,6 +209,7 @@ def build_summary(
         "accounting": accounting,
         "present": present_men,
         "params": ctx.params.as_dict(),
+        "param_overrides": ctx.params.overrides(),
     }
 
 

@@ -7,7 +7,13 @@ docs/parameters.md as open and never tuned toward the record).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from stavka.errors import EngineError
 
 __all__ = ["PROVENANCE", "EngineParams", "parameters_table"]
 
@@ -65,12 +71,79 @@ class EngineParams:
     ship_kmh: float = 18.0
     sea_embark_hours: float = 6.0
 
+    def with_overrides(self, pairs: Sequence[str]) -> EngineParams:
+        """A copy with ``NAME=VALUE`` overrides (``stavka run --param``).
+
+        Numbers must be finite and not negative (``step_hours`` positive and a
+        whole fraction of a day); switches take true/false; dates are ISO dates;
+        formation and nation lists are comma-separated.
+
+        Raises:
+            EngineError: naming the override and what is wrong with it.
+        """
+        types = {f.name: str(f.type) for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for pair in pairs:
+            name, sep, text = pair.partition("=")
+            name, text = name.strip(), text.strip()
+            if not sep or not name:
+                raise EngineError(f"--param {pair!r}: expected NAME=VALUE")
+            if name not in types:
+                raise EngineError(
+                    f"--param {pair!r}: no engine parameter {name!r} "
+                    "(docs/parameters.md lists them)"
+                )
+            try:
+                changes[name] = _parse_value(name, types[name], text)
+            except ValueError as err:
+                raise EngineError(f"--param {pair!r}: {err}") from None
+        return replace(self, **changes)
+
+    def overrides(self) -> dict[str, float | bool | str | list[str]]:
+        """The parameters that differ from the shipped values, as :meth:`as_dict`."""
+        shipped = EngineParams().as_dict()
+        return {k: v for k, v in self.as_dict().items() if v != shipped[k]}
+
     def as_dict(self) -> dict[str, float | bool | str | list[str]]:
         """Return the parameters as a plain mapping (for run summaries)."""
         return {
             f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
             for f in fields(self)
         }
+
+
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
+
+
+def _parse_value(name: str, kind: str, text: str) -> object:
+    """The value of parameter ``name`` of type ``kind`` written as ``text``.
+
+    Raises:
+        ValueError: saying what is wrong.
+    """
+    if kind == "bool":
+        if text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise ValueError(f"{text!r} is not true or false")
+    if kind == "tuple[str, ...]":
+        items = tuple(t.strip() for t in text.split(",") if t.strip())
+        return items
+    if kind == "str":
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{text!r} must be a finite number >= 0")
+    if name == "step_hours" and (value <= 0 or not (24.0 / value).is_integer()):
+        raise ValueError(f"{text!r} must divide a day into whole steps (1, 0.5, ...)")
+    return value
 
 
 PROVENANCE: dict[str, tuple[str, str]] = {
