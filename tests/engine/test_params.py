@@ -92,3 +92,29 @@ def test_overrides_reject_bad_pairs_naming_them() -> None:
         with pytest.raises(EngineError) as err:
             EngineParams().with_overrides([pair])
         assert repr(pair) in str(err.value) and why in str(err.value), pair
+
+
+def test_overridden_lists_must_name_existing_formations_and_nations() -> None:
+    """A changed list naming an unknown formation or nation is an error.
+
+    The shipped lists are not checked (another scenario may lack 6gta); the lift's
+    days must stay in order.
+    """
+    import pytest
+
+    from stavka.errors import EngineError
+
+    formations, nations = {"6gta", "39a"}, {"japan", "ussr"}
+    EngineParams().check_names(set(), set())  # shipped values: nothing to check
+    EngineParams().with_overrides(["air_lift_formations=39a"]).check_names(
+        formations, nations
+    )
+    for pair, bad in (
+        ("air_lift_formations=6gta,6GTA", "'6GTA'"),
+        ("sourced_fuel_formations=cmg", "'cmg'"),
+        ("no_surrender_nations=japan,atlantis", "'atlantis'"),
+    ):
+        with pytest.raises(EngineError, match=bad):
+            EngineParams().with_overrides([pair]).check_names(formations, nations)
+    with pytest.raises(EngineError, match="after air_lift_last_day"):
+        EngineParams().with_overrides(["air_lift_first_day=1945-08-25"])

@@ -177,6 +177,7 @@ def _run(
     err = Console(stderr=True)
     t0 = time.perf_counter()
     ctx = prepare(scenario, variant, params)
+    ctx.params.check_names(ctx.scenario.formations, set(ctx.units.nation))
     total_days = (
         ctx.scenario.meta.end - ctx.scenario.meta.start
     ).total_seconds() / 86400.0

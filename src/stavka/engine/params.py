@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -97,7 +97,33 @@ class EngineParams:
                 changes[name] = _parse_value(name, types[name], text)
             except ValueError as err:
                 raise EngineError(f"--param {pair!r}: {err}") from None
-        return replace(self, **changes)
+        out = replace(self, **changes)
+        if out.air_lift_first_day > out.air_lift_last_day:
+            raise EngineError(
+                f"--param: air_lift_first_day {out.air_lift_first_day} is after "
+                f"air_lift_last_day {out.air_lift_last_day}"
+            )
+        return out
+
+    def check_names(
+        self, formations: Collection[str], nations: Collection[str]
+    ) -> None:
+        """Check that the changed formation and nation lists name existing ones.
+
+        The shipped lists may name formations a scenario lacks (they then serve
+        nobody); a list set with ``--param`` must not (a typo would pass silently).
+
+        Raises:
+            EngineError: naming the parameter and the unknown names.
+        """
+        for name, value in self.overrides().items():
+            known = nations if name == "no_surrender_nations" else formations
+            if not isinstance(value, list):
+                continue
+            unknown = [v for v in value if v not in known]
+            if unknown:
+                names = ", ".join(map(repr, unknown))
+                raise EngineError(f"--param {name}: {names} not in the scenario")
 
     def overrides(self) -> dict[str, float | bool | str | list[str]]:
         """The parameters that differ from the shipped values, as :meth:`as_dict`."""
