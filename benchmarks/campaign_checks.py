@@ -1,12 +1,13 @@
 """Print the engine issue's campaign checks for seed 1 and over N seeds.
 
-Usage: python benchmarks/campaign_checks.py [--seeds 20]
+Usage: python benchmarks/campaign_checks.py [--seeds 20] [--param NAME=VALUE ...]
 
 Figures: depth per front on day 6, the 6th Guards Tank Army's Khingan crossing and its
 longest fuel stall, capture-date error statistics against the built-in record, losses by
 kind, accounting, and the places whose capture date is off by more than 3 days, in how
 many seeds (a place never taken is off by the time from its window to the run's end).
-Nothing here is a test; it prints what the model does.
+Nothing here is a test; it prints what the model does. ``--param`` changes engine
+parameters as ``stavka run --param`` does (e.g. the air lift's other sourced figure).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from stavka.engine.checks import (
     losses_by_kind,
     stall_hours,
 )
+from stavka.engine.params import EngineParams
 
 
 def one(ctx, seed: int) -> dict:  # type: ignore[no-untyped-def]
@@ -53,8 +55,13 @@ def main() -> None:
     """Run seed 1, then N seeds, and print the figures."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
-    ctx = prepare("august-storm")
+    params = EngineParams().with_overrides(args.param)
+    ctx = prepare("august-storm", params=params)
+    ctx.params.check_names(ctx.scenario.formations, set(ctx.units.nation))
+    if args.param:
+        print(f"engine parameters changed: {ctx.params.overrides()}")
     t0 = time.perf_counter()
     first = one(ctx, 1)
     print(f"seed 1 ({time.perf_counter() - t0:.1f} s):")
