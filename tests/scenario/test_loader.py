@@ -314,3 +314,60 @@ def test_public_api_is_importable() -> None:
     for module in (pkg, schema):
         for name in module.__all__:
             assert getattr(module, name) is not None
+
+
+def _write_variant(mini: Path, patches: str) -> None:
+    text = "id: chosen\ntitle: t\nsource: test fixture\npatches:\n" + patches
+    (mini / "variants" / "chosen.yaml").write_text(text, encoding="utf-8")
+
+
+def test_variant_where_and_under_choose_many(mini: Path) -> None:
+    """'where' sets every matching object; 'under' keeps to one command subtree."""
+    _write_variant(
+        mini,
+        "  - {op: set, collection: formations, where: {mobility: [foot, tracked]},"
+        " under: red_front, path: mobility, value: motor}\n"
+        "  - {op: set, collection: formations, where: {side: japan, echelon: division},"
+        " path: posture, value: hold}\n",
+    )
+    base = load_scenario(mini)
+    s = load_scenario(mini, "chosen")
+    moved = {f for f in s.formations if s.formations[f] != base.formations[f]}
+    red = {f for f in moved if s.formations[f].side == "ussr"}
+    assert red == {"red_rd1", "red_tb1"}
+    assert s.formations["red_rd1"].mobility.value == "motor"
+    assert s.formations["blue_div1"].mobility.value == "foot"  # not under red_front
+    divisions = {f for f, x in base.formations.items() if x.echelon.value == "division"}
+    blue = {f for f in divisions if base.formations[f].side == "japan"}
+    assert blue and {f for f in moved if s.formations[f].side == "japan"} == blue
+    assert all(s.formations[f].posture.value == "hold" for f in blue)
+
+
+def test_variant_where_remove(mini: Path) -> None:
+    """'remove' with 'where' deletes every matching object."""
+    _write_variant(
+        mini, "  - {op: remove, collection: plans, where: {formation: red_tb1}}\n"
+    )
+    assert "red_tb1" not in load_scenario(mini, "chosen").plans
+
+
+def test_variant_choice_problems(mini: Path) -> None:
+    """No match, 'id' with 'where', 'under' for places, 'add' with an id: problems."""
+    _write_variant(
+        mini,
+        "  - {op: set, collection: formations, where: {mobility: hover},"
+        " path: name, value: x}\n"
+        "  - {op: set, collection: formations, id: red_rd1, where: {side: ussr},"
+        " path: name, value: x}\n"
+        "  - {op: set, collection: places, under: red_front, path: name, value: x}\n"
+        "  - {op: add, collection: plans, id: red_rd1, value: {formation: red_rd1}}\n",
+    )
+    problems = _problems(mini, "chosen")
+    assert any(
+        p.startswith("variants/chosen.yaml:5: patches[0]")
+        and "no object of formations matches where {'mobility': 'hover'}" in p
+        for p in problems
+    )
+    wanted = ("not both", "'under' selects formations only", "'add' takes the whole")
+    for i, text in enumerate(wanted, start=1):
+        assert any(f"patches[{i}]" in p and text in p for p in problems), text

@@ -117,12 +117,22 @@ patches:
   - {op: set, collection: formations, id: ija_107d, path: location.place, value: hailar}
   - {op: add, collection: formations, value: {id: new_div, name: ..., ...}}
   - {op: remove, collection: plans, id: ija_107d}
+  - op: set
+    collection: formations
+    where: {side: ussr, mobility: foot}
+    under: trans_baikal_front
+    path: mobility
+    value: motor
 ```
 
 `set` replaces the field at a dotted `path` (list items by index, `objectives.0.place`);
 `add` appends a whole new object; `remove` deletes the object with that id (plans: the
-formation id). `stavka scenario check DIR` checks the base scenario and every variant;
-`--variant ID` checks one; problems caused by a patch name the patch's file and line.
+formation id). Instead of one `id`, a `set` or `remove` may choose every object whose
+fields equal the values in `where` (dotted paths; a list of values matches any of them)
+and, for formations, `under` a formation (it and every formation below it in the
+command tree); a choice that matches nothing is a problem. `stavka scenario check DIR`
+checks the base scenario and every variant; `--variant ID` checks one; problems caused
+by a patch name the patch's file and line.
 
 ## From Python
 

@@ -106,6 +106,20 @@ class VariantPatch(BaseModel):
     value: object = Field(
         default=None, description="New value ('set') or the whole new object ('add')."
     )
+    where: dict[str, object] | None = Field(
+        default=None,
+        description=(
+            "Instead of 'id' ('set', 'remove'): every object whose fields (dotted"
+            " paths) equal these values; a list of values matches any of them."
+        ),
+    )
+    under: Id | None = Field(
+        default=None,
+        description=(
+            "Instead of 'id', or with 'where' ('set', 'remove'; formations only): only"
+            " this formation and those below it in the command tree."
+        ),
+    )
 
 
 class Variant(BaseModel):

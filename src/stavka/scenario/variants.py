@@ -47,6 +47,78 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> str | None:
     return f"{path!r} does not lead to a field"
 
 
+def _field(data: dict[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` of a raw object (None where it has none)."""
+    value: Any = data
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _matches(data: dict[str, Any], where: dict[str, object]) -> bool:
+    """Whether every field in ``where`` equals its value (a list: any of them)."""
+    for path, want in where.items():
+        have = _field(data, path)
+        if have not in (want if isinstance(want, list) else [want]):
+            return False
+    return True
+
+
+def _subtree(items: list[RawRecord], root: str) -> set[str]:
+    """Ids of the formation ``root`` and every formation below it (raw records)."""
+    parent: dict[str, str | None] = {
+        str(r.data.get("id")): r.data.get("parent") for r in items
+    }
+    out: set[str] = set()
+    for fid in parent:
+        node: str | None = fid
+        seen: set[str] = set()
+        while node is not None and node not in seen:
+            if node == root:
+                out.add(fid)
+                break
+            seen.add(node)
+            node = parent.get(node)
+    return out
+
+
+def _selected(
+    patch: VariantPatch, items: list[RawRecord], key: str
+) -> tuple[list[int], str | None, str]:
+    """Indices of the objects a 'set' or 'remove' patch acts on.
+
+    Returns the indices, the problem (or None) and its fix.
+    """
+    chooses = patch.where is not None or patch.under is not None
+    if patch.id is not None and chooses:
+        return [], "give 'id' or 'where'/'under', not both", "keep one"
+    if patch.id is None and not chooses:
+        what = f"'{patch.op}' needs 'id' (the {key} of the object) or 'where'/'under'"
+        return [], what, "add 'id'"
+    if patch.id is not None:
+        hits = [i for i, r in enumerate(items) if r.data.get(key) == patch.id]
+        what = f"{patch.collection} has no object with {key} {patch.id!r}"
+        return hits, None if hits else what, "check the id"
+    if patch.under is not None and patch.collection != "formations":
+        return [], "'under' selects formations only", "use 'where'"
+    below = _subtree(items, patch.under) if patch.under is not None else None
+    hits = [
+        i
+        for i, r in enumerate(items)
+        if (below is None or r.data.get(key) in below)
+        and _matches(r.data, patch.where or {})
+    ]
+    what = f"no object of {patch.collection} matches" + "".join(
+        (
+            f" where {patch.where!r}" if patch.where else "",
+            f" under {patch.under!r}" if patch.under else "",
+        )
+    )
+    return hits, None if hits else what, "check 'where' and 'under'"
+
+
 def _apply(
     patch: VariantPatch,
     origin: Origin,
@@ -58,6 +130,10 @@ def _apply(
     where = origin.locate()
     label = f"{origin.file}:{origin.locate().split(':')[0]}"
     if patch.op == "add":
+        if patch.id is not None or patch.where is not None or patch.under is not None:
+            what = "'add' takes the whole object in 'value': no 'id', 'where', 'under'"
+            problems.append(Problem(origin.file, where, what, "put the id in 'value'"))
+            return
         if not isinstance(patch.value, dict):
             what = "'add' needs 'value' to be the whole new object (a mapping)"
             problems.append(Problem(origin.file, where, what, "see the docs"))
@@ -65,18 +141,14 @@ def _apply(
         new_origin = Origin(origin.file, (*origin.prefix, "value"), origin.lines)
         items.append(RawRecord(copy.deepcopy(patch.value), new_origin))
         return
-    if patch.id is None:
-        what = f"'{patch.op}' needs 'id' (the {key} of the object)"
-        problems.append(Problem(origin.file, where, what, "add 'id'"))
-        return
-    hits = [i for i, r in enumerate(items) if r.data.get(key) == patch.id]
-    if not hits:
-        what = f"{patch.collection} has no object with {key} {patch.id!r}"
-        problems.append(Problem(origin.file, where, what, "check the id"))
+    hits, trouble, fix = _selected(patch, items, key)
+    if trouble is not None:
+        problems.append(Problem(origin.file, where, trouble, fix))
         return
     if patch.op == "remove":
+        gone = set(hits)
         collections[patch.collection] = [
-            r for r in items if r.data.get(key) != patch.id
+            r for i, r in enumerate(items) if i not in gone
         ]
         return
     if not patch.path:
