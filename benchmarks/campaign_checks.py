@@ -1,13 +1,15 @@
 """Print the engine issue's campaign checks for seed 1 and over N seeds.
 
 Usage: python benchmarks/campaign_checks.py [--seeds 20] [--param NAME=VALUE ...]
+       [--variant ID]
 
 Figures: depth per front on day 6, the 6th Guards Tank Army's Khingan crossing and its
 longest fuel stall, capture-date error statistics against the built-in record, losses by
 kind, accounting, and the places whose capture date is off by more than 3 days, in how
 many seeds (a place never taken is off by the time from its window to the run's end).
 Nothing here is a test; it prints what the model does. ``--param`` changes engine
-parameters as ``stavka run --param`` does (e.g. the air lift's other sourced figure).
+parameters as ``stavka run --param`` does (e.g. the air lift's other sourced figure);
+``--variant`` runs a scenario variant, as ``stavka run --variant`` does.
 """
 
 from __future__ import annotations
@@ -56,12 +58,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--variant", default=None, help="a scenario variant's id")
     args = ap.parse_args()
     params = EngineParams().with_overrides(args.param)
-    ctx = prepare("august-storm", params=params)
+    ctx = prepare("august-storm", variant=args.variant, params=params)
     ctx.params.check_names(ctx.scenario.formations, set(ctx.units.nation))
     if args.param:
         print(f"engine parameters changed: {ctx.params.overrides()}")
+    if args.variant:
+        print(f"variant: {args.variant}")
     t0 = time.perf_counter()
     first = one(ctx, 1)
     print(f"seed 1 ({time.perf_counter() - t0:.1f} s):")

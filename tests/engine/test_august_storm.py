@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stavka.engine import Context, RunResult, prepare, simulate
-from stavka.engine.state import PERSONNEL, Status
+from stavka.engine.state import PERSONNEL, Mob, Status
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +101,23 @@ def test_main_force_depth_counts_corps_of_brigades(campaign: RunResult) -> None:
     assert formation_depth(ctx, depth, front) == 100.0
     depth[0, ids.index("264rd")] = 120.0  # a rifle division counts on its own
     assert formation_depth(ctx, depth, front) == 120.0
+
+
+def test_truck_variant_moves_the_front_s_foot_units_by_motor(
+    campaign: RunResult,
+) -> None:
+    """The what-if variant's one patch reaches the front's foot units, no other."""
+    base = campaign.ctx.units
+    ctx = prepare("august-storm", variant="trans-baikal-rifle-by-truck")
+    u = ctx.units
+    assert u.ids == base.ids
+    front = set(ctx.scenario.subtree("trans_baikal_front"))
+    chosen = np.array([f in front for f in u.ids]) & (base.mobility == Mob.FOOT)
+    assert chosen.sum() > 20
+    assert (u.mobility[chosen] == Mob.MOTOR).all()
+    assert (u.mobility[~chosen] == base.mobility[~chosen]).all()
+    # 100 hours in: a rifle division of the 17th Army is deeper by truck than on foot.
+    i = u.ids.index("209rd")
+    fast = simulate(ctx, 1, days=100 / 24)
+    slow = simulate(campaign.ctx, 1, days=100 / 24)
+    assert fast.final.max_depth_km[0, i] > 2 * slow.final.max_depth_km[0, i] > 0
