@@ -121,3 +121,11 @@ def test_truck_variant_moves_the_front_s_foot_units_by_motor(
     fast = simulate(ctx, 1, days=100 / 24)
     slow = simulate(campaign.ctx, 1, days=100 / 24)
     assert fast.final.max_depth_km[0, i] > 2 * slow.final.max_depth_km[0, i] > 0
+
+
+def test_no_capitulation_variant_leaves_no_ceasefire_order(campaign: RunResult) -> None:
+    """Without the 14-17 Aug rows the defender gets no ceasefire or fight-on order."""
+    assert campaign.ctx.surrender_hours
+    ctx = prepare("august-storm", variant="no-capitulation")
+    assert not ctx.surrender_hours
+    assert len(ctx.scenario.events) == len(campaign.ctx.scenario.events) - 4

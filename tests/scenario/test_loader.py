@@ -371,3 +371,30 @@ def test_variant_choice_problems(mini: Path) -> None:
     wanted = ("not both", "'under' selects formations only", "'add' takes the whole")
     for i, text in enumerate(wanted, start=1):
         assert any(f"patches[{i}]" in p and text in p for p in problems), text
+
+
+def test_variant_chooses_event_rows_by_their_fields(mini: Path) -> None:
+    """events.csv rows have no id: 'where' removes or sets them, 'add' appends one."""
+    _write_variant(
+        mini,
+        "  - {op: remove, collection: events, where: {side: Japan, date: 1945-08-10}}\n"
+        "  - {op: set, collection: events, where: {event_kind: order, side: USSR},"
+        " path: time, value: '01:00'}\n"
+        "  - op: add\n"
+        "    collection: events\n"
+        "    value: {date: 1945-08-12, side: USSR, unit: Red Army, event_kind: order,"
+        " detail: added, source: test fixture}\n"
+        "  - {op: set, collection: events, id: anything, path: time, value: x}\n",
+    )
+    problems = _problems(mini, "chosen")
+    assert any("patches[3]" in p and "events have no id" in p for p in problems)
+    text = (mini / "variants" / "chosen.yaml").read_text(encoding="utf-8")
+    _write_variant(mini, text.split("patches:\n", 1)[1].rsplit("  - {op: set", 1)[0])
+    base = load_scenario(mini)
+    s = load_scenario(mini, "chosen")
+    assert not any(e.side == "Japan" for e in s.events)
+    assert any(e.side == "Japan" for e in base.events)
+    orders = [e for e in s.events if e.event_kind == "order" and e.side == "USSR"]
+    assert {e.time for e in orders if e.detail != "added"} == {"01:00"}
+    assert any(e.detail == "added" for e in s.events)
+    assert len(s.events) == len(base.events)  # one removed, one added

@@ -128,11 +128,13 @@ patches:
 `set` replaces the field at a dotted `path` (list items by index, `objectives.0.place`);
 `add` appends a whole new object; `remove` deletes the object with that id (plans: the
 formation id). Instead of one `id`, a `set` or `remove` may choose every object whose
-fields equal the values in `where` (dotted paths; a list of values matches any of them)
-and, for formations, `under` a formation (it and every formation below it in the
-command tree); a choice that matches nothing is a problem. `stavka scenario check DIR`
-checks the base scenario and every variant; `--variant ID` checks one; problems caused
-by a patch name the patch's file and line.
+fields equal the values in `where` (dotted paths; a list of values matches any of them;
+a value also matches the same text, as CSV cells are text) and, for formations, `under`
+a formation (it and every formation below it in the command tree); a choice that
+matches nothing is a problem. Rows of `events.csv` (collection `events`) have no id:
+`where` chooses them, and `add` takes a whole row (its columns as keys).
+`stavka scenario check DIR` checks the base scenario and every variant; `--variant ID`
+checks one; problems caused by a patch name the patch's file and line.
 
 ## From Python
 

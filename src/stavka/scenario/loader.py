@@ -203,7 +203,7 @@ def _build(
     from stavka.scenario.consistency import check_all
 
     variants = _read_variants(raw, problems)
-    collections = raw.collections
+    collections = {**raw.collections, "events": raw.events}
     if variant is not None:
         if variant in variants:
             collections = apply_variant(*variants[variant], collections, problems)
@@ -251,7 +251,7 @@ def _build(
         "plan for formation",
         problems,
     )
-    events = [e for e, _ in validate_all(Event, raw.events)]
+    events = [e for e, _ in validate_all(Event, c["events"])]
     weather = [w for w, _ in validate_all(WeatherPeriod, raw.weather)]
     if meta is None:
         return None, []

@@ -95,8 +95,19 @@ class VariantPatch(BaseModel):
 
     op: Literal["set", "add", "remove"] = Field(description="Operation.")
     collection: Literal[
-        "formations", "places", "plans", "fortified_regions", "railways", "roads"
-    ] = Field(description="Which collection the object belongs to.")
+        "formations",
+        "places",
+        "plans",
+        "fortified_regions",
+        "railways",
+        "roads",
+        "events",
+    ] = Field(
+        description=(
+            "Which collection the object belongs to (events: rows of events.csv,"
+            " which have no id: chosen with 'where')."
+        )
+    )
     id: Id | None = Field(
         default=None, description="Object id (plans: the formation id); not for 'add'."
     )

@@ -1,5 +1,9 @@
 """Apply a variant's patches (set / add / remove) to the raw records of a scenario.
 
+A patch acts on one object by its id, or on every object chosen by its fields
+(``where``) and, for formations, by a command subtree (``under``); events.csv rows have
+no id and are chosen by their fields.
+
 Patches act on raw records before validation, so the patched objects go through the same
 models and consistency checks as the base scenario. Objects a patch changed or added
 remember the patch (``Origin.note``), and their problems say so.
@@ -20,7 +24,7 @@ __all__ = ["apply_variant", "key_field"]
 
 def key_field(collection: str) -> str:
     """Return the field that identifies an object of ``collection``."""
-    return "formation" if collection == "plans" else "id"
+    return {"plans": "formation", "events": ""}.get(collection, "id")
 
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> str | None:
@@ -57,11 +61,19 @@ def _field(data: dict[str, Any], path: str) -> Any:
     return value
 
 
+def _same(have: Any, want: object) -> bool:
+    """Equal, or equal as text (CSV cells are text; YAML reads 1945-08-15 as a date)."""
+    return bool(have == want) or (
+        have is not None and want is not None and str(have) == str(want)
+    )
+
+
 def _matches(data: dict[str, Any], where: dict[str, object]) -> bool:
     """Whether every field in ``where`` equals its value (a list: any of them)."""
     for path, want in where.items():
         have = _field(data, path)
-        if have not in (want if isinstance(want, list) else [want]):
+        wants = want if isinstance(want, list) else [want]
+        if not any(_same(have, w) for w in wants):
             return False
     return True
 
@@ -95,8 +107,13 @@ def _selected(
     if patch.id is not None and chooses:
         return [], "give 'id' or 'where'/'under', not both", "keep one"
     if patch.id is None and not chooses:
+        if not key:
+            return [], f"'{patch.op}' needs 'where' ({patch.collection} have no id)", ""
         what = f"'{patch.op}' needs 'id' (the {key} of the object) or 'where'/'under'"
         return [], what, "add 'id'"
+    if patch.id is not None and not key:
+        what = f"{patch.collection} have no id"
+        return [], what, "choose them with 'where'"
     if patch.id is not None:
         hits = [i for i, r in enumerate(items) if r.data.get(key) == patch.id]
         what = f"{patch.collection} has no object with {key} {patch.id!r}"
