@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -129,3 +131,11 @@ def test_no_capitulation_variant_leaves_no_ceasefire_order(campaign: RunResult) 
     ctx = prepare("august-storm", variant="no-capitulation")
     assert not ctx.surrender_hours
     assert len(ctx.scenario.events) == len(campaign.ctx.scenario.events) - 4
+    # To 25 Aug: no unit lays down its arms (in the base run most have by then), and
+    # the orders' bookkeeping copes with no order at all (no inf - inf warning).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = simulate(ctx, 1, days=17)
+    assert not (run.final.status[0] == Status.SURRENDERED).any()
+    base = simulate(campaign.ctx, 1, days=17)
+    assert (base.final.status[0] == Status.SURRENDERED).sum() > 20

@@ -92,8 +92,10 @@ def surrender_and_desertion(
     # A Japanese unit under attack fights on in self-defence (the Japanese orders of
     # 15 and 16 Aug allow it) until an order without that exception reaches it,
     # relayed as the first one was; puppet armies were not bound by them.
-    relay = ctx.order_outright_from - ctx.order_from
-    outright = order_hour[gr, gu] + np.where(_puppets(ctx), np.float32(0), relay)[gu]
+    # (Only the units holding an order: with no ceasefire order at all, a
+    # no-capitulation variant, both hours are inf.)
+    relay = ctx.order_outright_from[gu] - ctx.order_from[gu]
+    outright = order_hour[gr, gu] + np.where(_puppets(ctx)[gu], np.float32(0), relay)
     comply = (hour + dt >= order_hour[gr, gu] + wait) & (
         ~in_contact[gr, gu] | (hour + dt >= outright)
     )
