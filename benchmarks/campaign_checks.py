@@ -4,7 +4,8 @@ Usage: python benchmarks/campaign_checks.py [--seeds 20] [--param NAME=VALUE ...
        [--variant ID]
 
 Figures: depth per front on day 6, the 6th Guards Tank Army's Khingan crossing and its
-longest fuel stall, capture-date error statistics against the built-in record, losses by
+longest fuel stall, capture-date and advance error statistics against the built-in
+record (the scorer's median absolute advance error over the record's points), losses by
 kind, accounting, and the places whose capture date is off by more than 3 days, in how
 many seeds (a place never taken is off by the time from its window to the run's end).
 Nothing here is a test; it prints what the model does. ``--param`` changes engine
@@ -35,6 +36,7 @@ def one(ctx, seed: int) -> dict:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as d:
         summary, _ = write_run_dir(res, d, seed)
     caps = summary["score"]["captures"]
+    adv = summary["score"]["advances"]
     return {
         "depth_day6": front_depths(res, 6),
         "khingan": khingan_crossing(res),
@@ -43,6 +45,8 @@ def one(ctx, seed: int) -> dict:  # type: ignore[no-untyped-def]
         "median_abs_capture_error_days": caps["median_abs_error_days"],
         "within_3_days": caps["within_3_days"],
         "never_taken": len(caps["never_taken"]),
+        "median_abs_advance_error_km": adv["median_abs_error_km"],
+        "median_abs_advance_error_pct": adv["median_abs_error_pct"],
         "misses": {
             row["place"]: (row["error_days"], row["status"])
             for row in caps["places"]
@@ -86,6 +90,12 @@ def main() -> None:
         f"  share within 3 days: mean {statistics.mean(w3):.2f}, "
         f"min {min(w3):.2f}, max {max(w3):.2f}"
     )
+    for key, unit in (("km", "km"), ("pct", "%")):
+        vals = [r[f"median_abs_advance_error_{key}"] for r in rows]
+        print(
+            f"  median |advance error| ({unit}): mean {statistics.mean(vals):.1f}, "
+            f"min {min(vals):.1f}, max {max(vals):.1f}"
+        )
     print(
         f"  6GTA longest fuel stall (h): mean {statistics.mean(stall):.1f}, "
         f"min {min(stall)}, max {max(stall)}"
