@@ -104,20 +104,20 @@ def _selected(
     Returns the indices, the problem (or None) and its fix.
     """
     chooses = patch.where is not None or patch.under is not None
-    if patch.id is not None and chooses:
-        return [], "give 'id' or 'where'/'under', not both", "keep one"
-    if patch.id is None and not chooses:
-        if not key:
-            return [], f"'{patch.op}' needs 'where' ({patch.collection} have no id)", ""
-        what = f"'{patch.op}' needs 'id' (the {key} of the object) or 'where'/'under'"
-        return [], what, "add 'id'"
-    if patch.id is not None and not key:
-        what = f"{patch.collection} have no id"
-        return [], what, "choose them with 'where'"
     if patch.id is not None:
+        if chooses:
+            return [], "give 'id' or 'where'/'under', not both", "keep one"
+        if not key:
+            return [], f"{patch.collection} have no id", "choose them with 'where'"
         hits = [i for i, r in enumerate(items) if r.data.get(key) == patch.id]
         what = f"{patch.collection} has no object with {key} {patch.id!r}"
         return hits, None if hits else what, "check the id"
+    if not chooses:
+        if not key:
+            what = f"'{patch.op}' needs 'where' ({patch.collection} have no id)"
+            return [], what, "add 'where'"
+        what = f"'{patch.op}' needs 'id' (the {key} of the object) or 'where'/'under'"
+        return [], what, "add 'id'"
     if patch.under is not None and patch.collection != "formations":
         return [], "'under' selects formations only", "use 'where'"
     below = _subtree(items, patch.under) if patch.under is not None else None
