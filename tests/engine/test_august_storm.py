@@ -139,3 +139,26 @@ def test_no_capitulation_variant_leaves_no_ceasefire_order(campaign: RunResult) 
     assert not (run.final.status[0] == Status.SURRENDERED).any()
     base = simulate(campaign.ctx, 1, days=17)
     assert (base.final.status[0] == Status.SURRENDERED).sum() > 20
+
+
+def test_flotilla_ferries_the_supply_columns_of_the_units_it_carries(
+    campaign: RunResult,
+) -> None:
+    """Trucks of flotilla-supported units cross the Ussuri by ferry, as the units do.
+
+    From Bikin's station, Raohe lies across the Ussuri: the ferried field reaches it
+    sooner than the map's assault-crossing delay allows, and is nowhere slower; the
+    5th Separate Rifle Corps' tank brigade is among the ferried units (carrier 1).
+    """
+    from stavka.engine.logistics import truck_hours
+    from stavka.engine.weather import weather_now
+
+    ctx = campaign.ctx
+    cell = ctx.theatre.place_cell
+    w = weather_now(ctx, 0.0)
+    src = np.array([cell["bikin"]], np.int64)
+    plain = truck_hours(ctx, src, w)
+    ferry = truck_hours(ctx, src, w, ferried=True)
+    assert ferry[cell["raohe"]] < plain[cell["raohe"]] - 6.0
+    assert (ferry <= plain + 1e-6).all()
+    assert ctx.carrier[ctx.units.ids.index("172tb")] & 1

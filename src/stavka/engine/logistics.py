@@ -10,7 +10,9 @@ reach (across a river without a bridge, on an island) never serves. Ports and is
 from its nearest own port could reach it (the sea route's hours, going aboard and ashore
 included: ``rivers.sea_hours``) after its capture. A unit's organic
 trucks bring one refill per round trip from the nearest serving railhead; the trip takes
-the least truck time over the map (motor edge times, weather included), so a column
+the least truck time over the map (motor edge times, weather included; the columns of
+units a river flotilla supports cross major rivers by its ferries, as the units
+themselves do: ``rivers.flotilla_support``), so a column
 completes ``min(1, driving hours per day / (2 x one-way hours))`` round trips a day and
 its load arrives when a trip is complete. Transport aircraft fly a shared daily tonnage
 of fuel to the formations ``air_lift_formations`` names, on the days the source gives:
@@ -261,11 +263,12 @@ def rail_km(
     return km, pred
 
 
-_TRUCK_CACHE: dict[tuple[int, bytes, int, float], npt.NDArray[np.float64]] = {}
-_TRUCK_GRAPH: dict[tuple[int, int], csr_matrix] = {}
+_TRUCK_CACHE: dict[tuple[int, bytes, int, float, bool], npt.NDArray[np.float64]] = {}
+_TRUCK_GRAPH: dict[tuple[int, int, bool], csr_matrix] = {}
 _CONDITIONS: dict[tuple[int, str], int] = {}
 _PATTERNS: dict[tuple[int, bytes], int] = {}
-_BY_SERVING: dict[tuple[int, str, bytes], npt.NDArray[np.float64]] = {}
+_BY_SERVING: dict[tuple[int, str, bytes], tuple[npt.NDArray[np.float64], ...]] = {}
+_FERRIED: dict[int, npt.NDArray[np.intp]] = {}
 """Truck fields by serving railheads (a shortcut to ``truck_hours``'s cache)."""
 
 
@@ -286,26 +289,32 @@ def truck_hours(
     sources: npt.NDArray[np.int64],
     weather: Weather,
     limit: float = np.inf,
+    *,
+    ferried: bool = False,
 ) -> npt.NDArray[np.float64]:
     """One-way truck hours from the nearest source cell to every cell [N] (cached).
 
-    Cells more than ``limit`` hours away get inf (the search stops there).
+    Cells more than ``limit`` hours away get inf (the search stops there). With
+    ``ferried`` the trucks cross major rivers by the river flotilla's ferries where
+    that is quicker (``Context.carry_hours``, carrier 1), as the units it supports do.
     """
     cells = np.unique(sources.astype(np.int64))
-    key = (ctx.token, cells.tobytes(), _conditions(ctx, weather), limit)
+    key = (ctx.token, cells.tobytes(), _conditions(ctx, weather), limit, ferried)
     if key not in _TRUCK_CACHE:
         if len(_TRUCK_CACHE) > 256:
             _TRUCK_CACHE.clear()
             _TRUCK_GRAPH.clear()
             _CONDITIONS.clear()
             _PATTERNS.clear()
-            key = (ctx.token, cells.tobytes(), _conditions(ctx, weather), limit)
+            key = (*key[:2], _conditions(ctx, weather), limit, ferried)
         if cells.size == 0:
             _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
         else:
-            gkey = (ctx.token, key[2])
+            gkey = (ctx.token, key[2], ferried)
             if gkey not in _TRUCK_GRAPH:
                 motor = weather.hours[Mob.MOTOR]
+                if ferried:
+                    motor = np.minimum(motor, ctx.carry_hours[1])
                 _TRUCK_GRAPH[gkey] = graph_of(ctx.theatre.neighbors, motor)
             _TRUCK_CACHE[key] = dijkstra(
                 _TRUCK_GRAPH[gkey],
@@ -315,6 +324,13 @@ def truck_hours(
                 limit=limit,
             )
     return _TRUCK_CACHE[key]
+
+
+def _ferried(ctx: Context) -> npt.NDArray[np.intp]:
+    """Units whose supply columns the river flotilla ferries (carrier 1 or 3) [F]."""
+    if ctx.token not in _FERRIED:
+        _FERRIED[ctx.token] = np.flatnonzero(ctx.carrier & 1)
+    return _FERRIED[ctx.token]
 
 
 def _groups(rows: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.intp]]:
@@ -345,23 +361,46 @@ def _nearest_hours(
 
     Replicas with the same serving points share one truck-time field; the field of
     a set is the nearer of its stations' and its sea points' fields, each searched
-    once (replicas that differ only in their ports share the stations' search).
+    once (replicas that differ only in their ports share the stations' search). The
+    units whose columns the river flotilla ferries read a second field, searched
+    with its ferries (``truck_hours(ferried=True)``).
     """
     out = np.empty(cells.shape)
-    sea = net.by_sea
+    ferried = _ferried(ctx)
     for rows in _groups(serving):
         now = serving[rows[0]]
         key = (ctx.token, weather.key, now.tobytes())
         if key not in _BY_SERVING:
             if len(_BY_SERVING) > 256:  # as truck_hours' own cache: bounded memory
                 _BY_SERVING.clear()
-            field = truck_hours(ctx, net.cells[now & ~sea], weather)
-            if (now & sea).any():
-                ports = truck_hours(ctx, net.cells[now & sea], weather, SEA_TRUCK_HOURS)
-                field = np.minimum(field, ports)
-            _BY_SERVING[key] = field
-        fill_rows(out, _BY_SERVING[key], cells, rows)
+            _BY_SERVING[key] = tuple(
+                _serving_field(ctx, net, now, weather, ferry)
+                for ferry in ((False, True) if ferried.size else (False,))
+            )
+        fields = _BY_SERVING[key]
+        fill_rows(out, fields[0], cells, rows)
+        if ferried.size:
+            sub = np.ix_(rows, ferried)
+            out[sub] = fields[1][cells[sub]]
     return out
+
+
+def _serving_field(
+    ctx: Context,
+    net: SupplyNet,
+    now: npt.NDArray[np.bool_],
+    weather: Weather,
+    ferried: bool,
+) -> npt.NDArray[np.float64]:
+    """Truck hours [N] to the nearest of the serving points ``now`` [S]."""
+    sea = net.by_sea
+    field = truck_hours(ctx, net.cells[now & ~sea], weather, ferried=ferried)
+    if (now & sea).any():
+        ports = truck_hours(
+            ctx, net.cells[now & sea], weather, SEA_TRUCK_HOURS, ferried=ferried
+        )
+        field = np.minimum(field, ports)
+    return field
 
 
 def resupply(
