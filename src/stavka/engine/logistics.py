@@ -268,8 +268,9 @@ _TRUCK_GRAPH: dict[tuple[int, int, bool], csr_matrix] = {}
 _CONDITIONS: dict[tuple[int, str], int] = {}
 _PATTERNS: dict[tuple[int, bytes], int] = {}
 _BY_SERVING: dict[tuple[int, str, bytes], tuple[npt.NDArray[np.float64], ...]] = {}
+"""Truck fields by serving railheads (a shortcut to ``truck_hours``'s cache): the plain
+field, then the ferried one where a unit's columns are ferried."""
 _FERRIED: dict[int, npt.NDArray[np.intp]] = {}
-"""Truck fields by serving railheads (a shortcut to ``truck_hours``'s cache)."""
 
 
 def _conditions(ctx: Context, weather: Weather) -> int:
