@@ -180,12 +180,17 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "assumption: river monitors and armoured boats make 10-15 "
         "knots on still water, less against the current",
     ),
-    "ferry_hours": ("h", "assumption: time to embark, cross a major river and land"),
+    "ferry_hours": (
+        "h",
+        "assumption: time to embark, cross a major river and land (troops "
+        "and their supply columns)",
+    ),
     "flotilla_reach_km": (
         "km",
         "assumption: troops this near a river flotilla's base can "
-        "be carried by it (the Amur Flotilla worked with the 2nd Far "
-        "Eastern Front, oob_soviet.yaml naval_forces)",
+        "be carried by it, and their supply columns ferried (the Amur "
+        "Flotilla worked with the 2nd Far Eastern Front, oob_soviet.yaml "
+        "naval_forces)",
     ),
     "combat_noise": (
         "bool",
