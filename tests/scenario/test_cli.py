@@ -135,6 +135,18 @@ def test_show_tree(mini_dir: Path) -> None:
     assert "6 formations: 22,000 men" in header[0]
 
 
+def test_show_lists_the_variants(mini_dir: Path) -> None:
+    """``show`` ends with each variant's id and title; ``--json`` maps id to title."""
+    result = runner.invoke(app, ["show", str(mini_dir)])
+    lines = result.stdout.splitlines()
+    assert lines[-2:] == [
+        "== variants (--variant ID)",
+        "  blue-forward: Blue defends forward",
+    ]
+    doc = _one_json(runner.invoke(app, ["show", str(mini_dir), "--json"]).stdout)
+    assert doc["variants"] == {"blue-forward": "Blue defends forward"}
+
+
 def test_show_depth_limits_tree(mini_dir: Path) -> None:
     """``--depth 1`` prints only the top formations."""
     result = runner.invoke(app, ["show", str(mini_dir), "--depth", "1"])

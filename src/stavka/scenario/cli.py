@@ -106,3 +106,7 @@ def show(
     typer.echo(f"{s.meta.title} ({s.versioned_id}{suffix})")
     for line in oob_tree_lines(s, depth):
         typer.echo(line)
+    if s.variants:
+        typer.echo("variants (--variant ID):")
+        for vid, v in sorted(s.variants.items()):
+            typer.echo(f"  {vid}: {v.title}")

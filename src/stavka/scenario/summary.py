@@ -18,7 +18,8 @@ def oob_summary(s: Scenario) -> dict[str, Any]:
     ``name``, ``formations`` (count), ``by_type``, ``by_echelon``, ``totals`` (every
     strength item), ``personnel_by_nation``, ``personnel_by_region_1945``,
     ``tanks_and_sp_guns``, ``guns_and_mortars``, ``numbers`` (sourced or estimated
-    numbers), ``estimated_share`` (share derived by rule), ``unknown`` (numbers null).
+    numbers), ``estimated_share`` (share derived by rule), ``unknown`` (numbers null);
+    ``variants``: each variant's id and title (``--variant ID``).
     """
     sides: dict[str, Any] = {}
     for side in s.meta.sides:
@@ -70,6 +71,7 @@ def oob_summary(s: Scenario) -> dict[str, Any]:
         "plans": len(s.plans),
         "events": len(s.events),
         "sides": sides,
+        "variants": {k: v.title for k, v in sorted(s.variants.items())},
     }
 
 
