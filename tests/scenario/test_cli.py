@@ -140,7 +140,7 @@ def test_show_lists_the_variants(mini_dir: Path) -> None:
     result = runner.invoke(app, ["show", str(mini_dir)])
     lines = result.stdout.splitlines()
     assert lines[-2:] == [
-        "== variants (--variant ID)",
+        "variants (--variant ID):",
         "  blue-forward: Blue defends forward",
     ]
     doc = _one_json(runner.invoke(app, ["show", str(mini_dir), "--json"]).stdout)
