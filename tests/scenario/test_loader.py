@@ -398,3 +398,14 @@ def test_variant_chooses_event_rows_by_their_fields(mini: Path) -> None:
     assert {e.time for e in orders if e.detail != "added"} == {"01:00"}
     assert any(e.detail == "added" for e in s.events)
     assert len(s.events) == len(base.events)  # one removed, one added
+
+
+def test_variant_collections_are_the_raw_ones() -> None:
+    """A variant names exactly the keyed collections and events.csv."""
+    import typing
+
+    from stavka.scenario.files import COLLECTIONS
+    from stavka.scenario.schema_plans import VariantPatch
+
+    named = typing.get_args(VariantPatch.model_fields["collection"].annotation)
+    assert set(named) == {*COLLECTIONS, "events"}

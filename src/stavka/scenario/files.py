@@ -78,7 +78,8 @@ COLLECTIONS = (
     "railways",
     "roads",
 )
-"""Collections a variant can patch (keyed by ``id``; plans by ``formation``)."""
+"""Collections of keyed objects (by ``id``; plans by ``formation``); a variant can patch
+these and the rows of events.csv (``VariantPatch.collection`` lists them all)."""
 
 
 @dataclass
