@@ -162,3 +162,30 @@ def test_flotilla_ferries_the_supply_columns_of_the_units_it_carries(
     assert ferry[cell["raohe"]] < plain[cell["raohe"]] - 6.0
     assert (ferry <= plain + 1e-6).all()
     assert ctx.carrier[ctx.units.ids.index("172tb")] & 1
+
+
+def test_the_flotilla_supplies_the_river_towns_it_reaches(campaign: RunResult) -> None:
+    """River towns within the flotilla's reach serve like ports once held.
+
+    Fujin and Jiamusi, up the Sungari, are water supply points whose delay after
+    capture is the boat trip from the nearest flotilla base plus unloading; Harbin,
+    beyond the flotilla's reach, is not one; no boat leaves the rivers.
+    """
+    from stavka.engine.control import initial_control
+    from stavka.engine.logistics import build_supply_net
+    from stavka.engine.rivers import flotilla_waters, river_route_hours
+
+    ctx = campaign.ctx
+    waters, bases = flotilla_waters(ctx.scenario, ctx.theatre, ctx.params)
+    hours = river_route_hours(ctx.theatre, ctx.params, waters, bases)
+    assert bases.size >= 2 and np.isinf(hours[~waters]).all()
+    net = build_supply_net(ctx, initial_control(ctx))
+    names = [ctx.place_ids[i] for i in net.place_index]
+    for town in ("fujin", "jiamusi"):
+        k = names.index(town, len(names) - int(net.by_sea.sum()))
+        assert net.by_sea[k]
+        boat = hours[ctx.theatre.place_cell[town]]
+        assert 0 < boat < 100
+        assert net.repair_hours[k] == np.float32(boat + ctx.params.ferry_hours)
+    water = {n for n, w in zip(names, net.by_sea, strict=True) if w}
+    assert "harbin" not in water

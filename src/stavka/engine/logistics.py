@@ -35,7 +35,7 @@ from scipy.sparse.csgraph import dijkstra
 from stavka.engine.kernels import replica_chunks
 from stavka.engine.kernels_combat import fill_rows, motorised, serving_railheads
 from stavka.engine.kernels_units import resupply_units
-from stavka.engine.rivers import sea_hours
+from stavka.engine.rivers import flotilla_waters, river_route_hours, sea_hours
 from stavka.engine.routing import graph_of
 from stavka.engine.setup import Context
 from stavka.engine.state import Mob, State
@@ -171,6 +171,16 @@ def sea_places(ctx: Context) -> list[str]:
     return sorted(p for p in ctx.place_ids if s.places[p].kind.value in SEA_KINDS)
 
 
+def river_places(ctx: Context, waters: npt.NDArray[np.bool_]) -> list[str]:
+    """The scored places on the river flotilla's waters, not ports or islands, by id."""
+    s = ctx.scenario
+    return sorted(
+        p
+        for p, c in zip(ctx.place_ids, ctx.place_cells, strict=True)
+        if s.places[p].kind.value not in SEA_KINDS and waters[c]
+    )
+
+
 def sea_route_hours(
     ctx: Context, cells: npt.NDArray[np.int64], own: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.float64]:
@@ -188,20 +198,27 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
     pos = {p: i for i, p in enumerate(ctx.place_ids)}
     stations = station_places(ctx)
     ports = sea_places(ctx)
-    names = stations + ports
+    waters, bases = flotilla_waters(s, ctx.theatre, ctx.params)
+    rivers = river_places(ctx, waters)
+    names = stations + ports + rivers
     idx = np.array([pos[x] for x in names], np.int64)
     lat = np.array([s.places[x].lat for x in names])
     lon = np.array([s.places[x].lon for x in names])
     own = initial_control[idx] == 0
-    n_rail = len(stations)
+    n_rail, n_water = len(stations), len(ports) + len(rivers)
     km, pred = rail_km(ctx, stations, lat[:n_rail], lon[:n_rail], own[:n_rail])
     cells = ctx.place_cells[idx].astype(np.int64)
-    sail = sea_route_hours(ctx, cells[n_rail:], own[n_rail:])
+    sail = sea_route_hours(
+        ctx, cells[n_rail : n_rail + len(ports)], own[n_rail:][: len(ports)]
+    )
+    # Boats from the flotilla's nearest base, unloading in the ferry time.
+    boat = river_route_hours(ctx.theatre, ctx.params, waters, bases)
+    boat = boat[cells[n_rail + len(ports) :]] + ctx.params.ferry_hours
     repair = np.concatenate(
-        [km / ctx.params.rail_repair_km_per_day * 24.0, sail]
+        [km / ctx.params.rail_repair_km_per_day * 24.0, sail, boat]
     ).astype(np.float32)
     order = np.concatenate(
-        [np.argsort(km, kind="stable"), n_rail + np.arange(len(ports))]
+        [np.argsort(km, kind="stable"), n_rail + np.arange(n_water)]
     ).astype(np.int64)
     air_units, air_hours = _air_lift(ctx)
     return SupplyNet(
@@ -211,7 +228,7 @@ def build_supply_net(ctx: Context, initial_control: npt.NDArray[np.int8]) -> Sup
         lon,
         own,
         repair,
-        np.concatenate([pred, np.full(len(ports), -1, np.int64)]),
+        np.concatenate([pred, np.full(n_water, -1, np.int64)]),
         order,
         np.arange(len(names)) >= n_rail,
         air_units,
@@ -271,6 +288,9 @@ _BY_SERVING: dict[tuple[int, str, bytes], tuple[npt.NDArray[np.float64], ...]] =
 """Truck fields by serving railheads (a shortcut to ``truck_hours``'s cache): the plain
 field, then the ferried one where a unit's columns are ferried."""
 _FERRIED: dict[int, npt.NDArray[np.intp]] = {}
+_WATER_POINTS: dict[
+    tuple[int, str, int, bool], tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]
+] = {}
 
 
 def _conditions(ctx: Context, weather: Weather) -> int:
@@ -311,20 +331,49 @@ def truck_hours(
         if cells.size == 0:
             _TRUCK_CACHE[key] = np.full(ctx.theatre.lat.shape[0], np.inf)
         else:
-            gkey = (ctx.token, key[2], ferried)
-            if gkey not in _TRUCK_GRAPH:
-                motor = weather.hours[Mob.MOTOR]
-                if ferried:
-                    motor = np.minimum(motor, ctx.carry_hours[1])
-                _TRUCK_GRAPH[gkey] = graph_of(ctx.theatre.neighbors, motor)
             _TRUCK_CACHE[key] = dijkstra(
-                _TRUCK_GRAPH[gkey],
+                _truck_graph(ctx, weather, ferried),
                 directed=True,
                 indices=cells,
                 min_only=True,
                 limit=limit,
             )
     return _TRUCK_CACHE[key]
+
+
+def _truck_graph(ctx: Context, weather: Weather, ferried: bool) -> csr_matrix:
+    """The trucks' edge hours under ``weather`` as a graph (cached)."""
+    gkey = (ctx.token, _conditions(ctx, weather), ferried)
+    if gkey not in _TRUCK_GRAPH:
+        motor = weather.hours[Mob.MOTOR]
+        if ferried:
+            motor = np.minimum(motor, ctx.carry_hours[1])
+        _TRUCK_GRAPH[gkey] = graph_of(ctx.theatre.neighbors, motor)
+    return _TRUCK_GRAPH[gkey]
+
+
+def _water_point(
+    ctx: Context, cell: int, weather: Weather, ferried: bool
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Cells within ``SEA_TRUCK_HOURS`` of one point supplied over water, their hours.
+
+    Cached by date: a set of such points takes the least of its points' hours, as
+    one search from all of them would.
+    """
+    key = (ctx.token, weather.key, cell, ferried)
+    if key not in _WATER_POINTS:
+        if len(_WATER_POINTS) > 4096:
+            _WATER_POINTS.clear()
+        hours = dijkstra(
+            _truck_graph(ctx, weather, ferried),
+            directed=True,
+            indices=np.array([cell]),
+            limit=SEA_TRUCK_HOURS,
+            min_only=True,
+        )
+        reached = np.flatnonzero(np.isfinite(hours))
+        _WATER_POINTS[key] = (reached, hours[reached])
+    return _WATER_POINTS[key]
 
 
 def _ferried(ctx: Context) -> npt.NDArray[np.intp]:
@@ -396,11 +445,12 @@ def _serving_field(
     """Truck hours [N] to the nearest of the serving points ``now`` [S]."""
     sea = net.by_sea
     field = truck_hours(ctx, net.cells[now & ~sea], weather, ferried=ferried)
-    if (now & sea).any():
-        ports = truck_hours(
-            ctx, net.cells[now & sea], weather, SEA_TRUCK_HOURS, ferried=ferried
-        )
-        field = np.minimum(field, ports)
+    water = np.unique(net.cells[now & sea])
+    if water.size:
+        field = field.copy()
+        for cell in water.tolist():
+            reached, hours = _water_point(ctx, cell, weather, ferried)
+            field[reached] = np.minimum(field[reached], hours)
     return field
 
 
