@@ -87,8 +87,8 @@ def main() -> None:
         f"min {min(med):.2f}, max {max(med):.2f}"
     )
     print(
-        f"  share within 3 days: mean {statistics.mean(w3):.2f}, "
-        f"min {min(w3):.2f}, max {max(w3):.2f}"
+        f"  share within 3 days (%): mean {100 * statistics.mean(w3):.1f}, "
+        f"min {100 * min(w3):.1f}, max {100 * max(w3):.1f}"
     )
     for key, unit in (("km", "km"), ("pct", "%")):
         vals = [r[f"median_abs_advance_error_{key}"] for r in rows]

@@ -1,6 +1,7 @@
 """Engine benchmark: whole-campaign time, replicas per second, peak memory.
 
 Usage: python benchmarks/engine.py [--replicas 1 10 100 1000] [--days D] [--cold-jit]
+       [--param NAME=VALUE ...]
 
 Prints one line per measurement and the ratios to the goals of the engine issue
 (single run <= 1 s; >= 100 runs/s at R = 1000). Figures depend on the machine.
@@ -32,15 +33,23 @@ def main() -> None:
     ap.add_argument(
         "--cold-jit", action="store_true", help="compile the kernels afresh"
     )
+    ap.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an engine parameter changed, as stavka run --param",
+    )
     args = ap.parse_args()
     if args.cold_jit:
         os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="stavka-numba-")
     t0 = time.perf_counter()
     from stavka.engine import prepare, simulate
+    from stavka.engine.params import EngineParams
 
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ctx = prepare(args.scenario)
+    ctx = prepare(args.scenario, params=EngineParams().with_overrides(args.param))
     t_prep = time.perf_counter() - t0
     print(f"import stavka.engine: {t_import:.2f} s")
     print(

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from stavka.engine import Context, RunResult, prepare, simulate
+from stavka.engine.params import EngineParams
 from stavka.engine.state import PERSONNEL, Mob, Status
 
 
@@ -105,23 +106,31 @@ def test_main_force_depth_counts_corps_of_brigades(campaign: RunResult) -> None:
     assert formation_depth(ctx, depth, front) == 120.0
 
 
-def test_truck_variant_moves_the_front_s_foot_units_by_motor(
+def test_motor_lift_moves_the_lifted_fronts_foot_units_by_motor(
     campaign: RunResult,
 ) -> None:
-    """The what-if variant's one patch reaches the front's foot units, no other."""
+    """``motor_lift_fronts`` turns those fronts' foot units to motor, no other."""
     base = campaign.ctx.units
-    ctx = prepare("august-storm", variant="trans-baikal-rifle-by-truck")
+    assert campaign.ctx.params.motor_lift_fronts  # the shipped fit lifts some
+    ctx = prepare("august-storm", params=EngineParams(motor_lift_fronts=()))
     u = ctx.units
     assert u.ids == base.ids
-    front = set(ctx.scenario.subtree("trans_baikal_front"))
-    chosen = np.array([f in front for f in u.ids]) & (base.mobility == Mob.FOOT)
-    assert chosen.sum() > 20
-    assert (u.mobility[chosen] == Mob.MOTOR).all()
-    assert (u.mobility[~chosen] == base.mobility[~chosen]).all()
+    lifted: set[str] = set()
+    for front in campaign.ctx.params.motor_lift_fronts:
+        lifted |= set(ctx.scenario.subtree(front))
+    chosen = np.array([f in lifted for f in u.ids]) & (u.mobility == Mob.FOOT)
+    assert chosen.sum() > 40
+    assert (base.mobility[chosen] == Mob.MOTOR).all()
+    assert (base.mobility[~chosen] == u.mobility[~chosen]).all()
+    # Lifted or not, they are rifle troops (they besiege as infantry).
+    assert base.foot_troops[chosen].all()
+    assert np.array_equal(base.foot_troops, u.mobility == Mob.FOOT)
+    # Foot units of the other fronts stay on foot.
+    assert ((base.mobility == Mob.FOOT) & (base.side == 0)).sum() > 10
     # 100 hours in: a rifle division of the 17th Army is deeper by truck than on foot.
     i = u.ids.index("209rd")
-    fast = simulate(ctx, 1, days=100 / 24)
-    slow = simulate(campaign.ctx, 1, days=100 / 24)
+    slow = simulate(ctx, 1, days=100 / 24)
+    fast = simulate(campaign.ctx, 1, days=100 / 24)
     assert fast.final.max_depth_km[0, i] > 2 * slow.final.max_depth_km[0, i] > 0
 
 

@@ -27,8 +27,9 @@ def test_plans_bypass_conditions_bind_the_units_under_them(ctx: Context) -> None
 def test_only_the_bypassing_class_pays_the_detour(ctx: Context) -> None:
     """Edges into Halun-Arshan's fortified cells cost more for the bypassing class."""
     names = ctx.route_names
-    plain = ctx.route_hours[names.index("foot:0")]
-    bypass = ctx.route_hours[names.index("foot:0~halun_arshan_fr")]
+    # The Trans-Baikal Front's rifle troops ride its trucks (motor_lift_fronts).
+    plain = ctx.route_hours[names.index("motor:0")]
+    bypass = ctx.route_hours[names.index("motor:0~halun_arshan_fr")]
     nb = ctx.theatre.neighbors
     into = ctx.theatre.fortified_level[np.where(nb < 0, 0, nb)] > 0
     fr_cell = ctx.theatre.place_cell["halun_arshan_fr"]

@@ -173,7 +173,8 @@ def _invest_fortresses(
     if fresh.any():
         siege = siege.copy()
         can = (u.side == 0) & ~u.headquarters & (u.mobility != Mob.STATIC)
-        mobile = motorised(ctx.token, u.mobility)
+        # Rifle troops carried by their front's trucks besiege as infantry.
+        mobile = motorised(ctx.token, u.mobility) & ~u.foot_troops
         for r, g in zip(rr[fresh[works]], uu[fresh[works]], strict=True):
             c = st.cell[r, g]
             near = np.flatnonzero(
@@ -255,7 +256,7 @@ def reinforce_sieges(
     come = (
         (u.side[uu] == 0)
         & ~u.headquarters[uu]
-        & (u.mobility[uu] == Mob.FOOT)
+        & u.foot_troops[uu]
         & (st.status[rr, uu] == Status.ACTIVE)
         & (st.siege_unit[rr, uu] < 0)
     )

@@ -8,6 +8,8 @@ its objectives as map cells.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 
 from stavka.engine.routing import TheatreLike
@@ -26,6 +28,7 @@ __all__ = [
     "fallback_place",
     "go_hour_of",
     "land_cell",
+    "motor_lifted",
     "objective_cells",
     "orders_fall_back",
     "plan_for",
@@ -113,6 +116,25 @@ def bypassed_regions(s: Scenario, f: Formation) -> tuple[str, ...]:
                     out.add(fr)
         node = s.formations[node].parent
     return tuple(sorted(out))
+
+
+def motor_lifted(s: Scenario, f: Formation, fronts: Collection[str]) -> bool:
+    """Whether a foot formation rides its front's trucks (moves as motor troops).
+
+    True for a formation that marches on foot when it, or a superior, is one of
+    ``fronts`` (the engine parameter ``motor_lift_fronts``).
+    """
+    if f.mobility.value != "foot":
+        return False
+    if f.id in fronts:
+        return True
+    node = f.parent
+    while node is not None:
+        if node in fronts:
+            return True
+        up = s.formations.get(node)
+        node = up.parent if up is not None else None
+    return False
 
 
 def start_point(s: Scenario, f: Formation) -> tuple[float, float]:

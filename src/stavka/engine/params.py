@@ -28,6 +28,10 @@ class EngineParams:
     march_hours_horse: float = 7.5
     march_hours_motor: float = 12.0
     march_hours_tracked: float = 12.0
+    motor_lift_fronts: tuple[str, ...] = (
+        "trans_baikal_front",
+        "first_far_eastern_front",
+    )
     tracked_range_km: float = 250.0
     motor_range_km: float = 400.0
     tracked_road_kmh: float = 20.0
@@ -239,6 +243,17 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "refills",
         "assumption: Soviet norm of 2-3 refills with the "
         "unit at the start of an offensive; to be sourced",
+    ),
+    "motor_lift_fronts": (
+        "formation ids",
+        "fitted (benchmarks/motor_lift_fit.py; docs/parameters.md 'Motor lift'): "
+        "the fronts whose foot formations ride the front's trucks (motor mobility, "
+        "fuel and all). Tyl Sovetskikh Vooruzhennykh Sil v Velikoi Otechestvennoi "
+        "voine (1977), Table 29: the Trans-Baikal Front had 49,053 motor vehicles "
+        "(44,814 serviceable), the 2nd Far Eastern 31,916 (30,579), enough to carry "
+        "their foot troops; which fronts used them so the pack does not say, so "
+        "each front is lifted where that lowers the median absolute error of its "
+        "own advance points in the calibration record (5 seeds; stop 24)",
     ),
     "sourced_fuel_formations": (
         "formation ids",

@@ -20,6 +20,7 @@ from stavka.engine.formations import (
     fallback_place,
     go_hour_of,
     land_cell,
+    motor_lifted,
     objective_cells,
     orders_fall_back,
     plan_for,
@@ -362,7 +363,16 @@ def build_context(
         [np.full_like(boats, np.inf), boats, ships, np.minimum(boats, ships)]
     )
     side = np.array([0 if f.side == attacker else 1 for f in chosen], np.int8)
-    mobility = np.array([GROUND[f.mobility.value] for f in chosen], np.int8)
+    # Foot formations of the fronts that carry them on their trucks move as motor.
+    mobility = np.array(
+        [
+            Mob.MOTOR
+            if motor_lifted(s, f, params.motor_lift_fronts)
+            else GROUND[f.mobility.value]
+            for f in chosen
+        ],
+        np.int8,
+    )
     river = flotilla_support(s, chosen, side, params) & (side == 0)
     seaborne = np.zeros(n, bool)
     seaborne[[i for i, ld in landing.assigned.items() if not ld.airborne]] = True
@@ -450,6 +460,7 @@ def build_context(
         superior_ratio=np.array(
             [superior_ratio(plan_for(s, f)) for f in chosen], np.float32
         ),
+        foot_troops=np.array([f.mobility.value == "foot" for f in chosen], bool),
     )
     place_ids = sorted(p for p in s.places if p in theatre.place_cell)
     exploit = _area_of_operations(s, place_ids, attacker, params.exploit_radius_km)

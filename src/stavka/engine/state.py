@@ -99,6 +99,9 @@ class UnitTable:
             it and where it then holds.
         superior_ratio: attacking/own men at which the unit counts as pressed by a
             superior force (its plan's ``withdraw_when_superior`` ratio, else 1).
+        foot_troops: the formation marches on foot in the scenario (rifle troops);
+            where its front carries it on its trucks (``motor_lift_fronts``) its
+            ``mobility`` is motor, but it still besieges as infantry.
     """
 
     ids: list[str]
@@ -119,6 +122,7 @@ class UnitTable:
     fallback_hq: I32
     falls_back: B
     superior_ratio: F32
+    foot_troops: B
 
     @property
     def n(self) -> int:
