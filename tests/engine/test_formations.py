@@ -9,6 +9,7 @@ from stavka.engine.formations import (
     exec_posture,
     go_hour_of,
     land_cell,
+    motor_lifted,
     objective_cells,
     plan_for,
     start_cell_of,
@@ -82,3 +83,17 @@ def test_command_depth_counts_levels(duel: Scenario) -> None:
     assert command_depth(duel, "red_front") == 0
     assert command_depth(duel, "red_rd") == 1
     assert command_depth(duel, "no_such_formation") == 1
+
+
+def test_motor_lift_carries_foot_formations_under_a_named_front(duel: Scenario) -> None:
+    """Foot formations at or under a named front ride; others, and other fronts, not."""
+    f = duel.formations
+    assert motor_lifted(duel, f["red_rd"], ("red_front",))
+    assert not motor_lifted(duel, f["red_tb"], ("red_front",))  # tracked already
+    assert not motor_lifted(duel, f["red_rd"], ())
+    assert not motor_lifted(duel, f["blue_div"], ("red_front",))
+    assert motor_lifted(duel, f["blue_div"], ("blue_div",))  # the formation itself
+    assert not motor_lifted(duel, f["blue_garrison"], ("blue_army",))  # static
+    # A landing detachment made by the engine (not in the scenario) follows its parent.
+    detachment = f["red_rd"].model_copy(update={"id": "red_rd_detachment"})
+    assert motor_lifted(duel, detachment, ("red_front",))
