@@ -251,9 +251,10 @@ PROVENANCE: dict[str, tuple[str, str]] = {
         "fuel and all). Tyl Sovetskikh Vooruzhennykh Sil v Velikoi Otechestvennoi "
         "voine (1977), Table 29: the Trans-Baikal Front had 49,053 motor vehicles "
         "(44,814 serviceable), the 2nd Far Eastern 31,916 (30,579), enough to carry "
-        "their foot troops; which fronts used them so the pack does not say, so "
-        "each front is lifted where that lowers the median absolute error of its "
-        "own advance points in the calibration record (5 seeds; stop 24)",
+        "their foot troops; which fronts did, the sources we have do not say: a "
+        "front is lifted where that lowers the median absolute error of its own "
+        "advance points in the calibration record, with any one point left out as "
+        "well (5 seeds; stop 24)",
     ),
     "sourced_fuel_formations": (
         "formation ids",
