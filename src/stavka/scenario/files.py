@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 from stavka.errors import Problem
 from stavka.scenario.rawfiles import (
@@ -27,6 +28,7 @@ from stavka.scenario.rawfiles import (
     read_yaml_list,
     read_yaml_mapping,
 )
+from stavka.scenario.schema_plans import VariantCollection
 
 __all__ = [
     "COLLECTIONS",
@@ -70,14 +72,7 @@ WEATHER_COLUMNS = [
     "condition",
     "source",
 ]
-COLLECTIONS = (
-    "formations",
-    "places",
-    "plans",
-    "fortified_regions",
-    "railways",
-    "roads",
-)
+COLLECTIONS = tuple(c for c in get_args(VariantCollection) if c != "events")
 """Collections of keyed objects (by ``id``; plans by ``formation``); a variant can patch
 these and the rows of events.csv (``VariantPatch.collection`` lists them all)."""
 

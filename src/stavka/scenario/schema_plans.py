@@ -88,21 +88,26 @@ class Plan(BaseModel):
     notes: str | None = Field(default=None, description="Free text.")
 
 
+VariantCollection = Literal[
+    "formations",
+    "places",
+    "plans",
+    "fortified_regions",
+    "railways",
+    "roads",
+    "events",
+]
+"""What a variant patch can change: the keyed collections (``files.COLLECTIONS``,
+derived from this) and the rows of events.csv."""
+
+
 class VariantPatch(BaseModel):
     """One change a variant makes: set a field, add an object or remove one."""
 
     model_config = STRICT
 
     op: Literal["set", "add", "remove"] = Field(description="Operation.")
-    collection: Literal[
-        "formations",
-        "places",
-        "plans",
-        "fortified_regions",
-        "railways",
-        "roads",
-        "events",
-    ] = Field(
+    collection: VariantCollection = Field(
         description=(
             "Which collection the object belongs to (events: rows of events.csv,"
             " which have no id: chosen with 'where')."
